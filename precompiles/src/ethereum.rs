@@ -1,0 +1,193 @@
+//! The Ethereum precompiles at `0x01..=0x09`.
+//!
+//! Semantics are Ethereum's byte for byte; gas is Ethereum's (Istanbul prices for bn254, Berlin
+//! (EIP-2565) for modexp). An embedder that does not meter Ethereum gas passes a generous limit,
+//! which still bounds the work a single input can demand (modexp and pairing prices grow with
+//! the size of the job).
+//!
+//! `0x0a` (KZG point evaluation) is not provided: there are no blobs on Filecoin, so that address
+//! behaves as an empty account.
+
+use crate::Crypto;
+use alloc::{format, string::String};
+use alloy_primitives::{Address, Bytes, B256, U256};
+use revm_precompile::{blake2, bn254, modexp, PrecompileHalt};
+
+/// One of the Ethereum precompiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum EthereumPrecompile {
+    /// `0x01`: secp256k1 public-key recovery.
+    EcRecover = 1,
+    /// `0x02`: SHA-256.
+    Sha256 = 2,
+    /// `0x03`: RIPEMD-160, left-padded to 32 bytes.
+    Ripemd160 = 3,
+    /// `0x04`: returns its input.
+    Identity = 4,
+    /// `0x05`: modular exponentiation (EIP-198).
+    ModExp = 5,
+    /// `0x06`: alt_bn128 point addition (EIP-196).
+    Bn254Add = 6,
+    /// `0x07`: alt_bn128 scalar multiplication (EIP-196).
+    Bn254Mul = 7,
+    /// `0x08`: alt_bn128 pairing check (EIP-197).
+    Bn254Pairing = 8,
+    /// `0x09`: BLAKE2b compression function F (EIP-152).
+    Blake2F = 9,
+}
+
+/// What a successful precompile call returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrecompileOutput {
+    /// Ethereum gas the call costs.
+    pub gas_used: u64,
+    /// The return data.
+    pub output: Bytes,
+}
+
+/// Why a precompile call failed. A failed call consumes all the gas it was given and returns
+/// no data, as on Ethereum.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrecompileError {
+    /// The gas limit does not cover the Ethereum price of the call.
+    #[error("out of gas")]
+    OutOfGas,
+    /// The input is malformed (wrong length, point not on the curve, bad flag...).
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+}
+
+type PrecompileResult = Result<PrecompileOutput, PrecompileError>;
+
+impl EthereumPrecompile {
+    /// The precompile at `address`, if it is one.
+    pub fn from_address(address: &Address) -> Option<Self> {
+        let bytes = address.as_slice();
+        if bytes[..19].iter().any(|&b| b != 0) {
+            return None;
+        }
+        Some(match bytes[19] {
+            1 => Self::EcRecover,
+            2 => Self::Sha256,
+            3 => Self::Ripemd160,
+            4 => Self::Identity,
+            5 => Self::ModExp,
+            6 => Self::Bn254Add,
+            7 => Self::Bn254Mul,
+            8 => Self::Bn254Pairing,
+            9 => Self::Blake2F,
+            _ => return None,
+        })
+    }
+
+    /// The address of this precompile.
+    pub fn address(self) -> Address {
+        let mut bytes = [0u8; 20];
+        bytes[19] = self as u8;
+        Address::from(bytes)
+    }
+
+    /// Runs the precompile on `input` with at most `gas_limit` Ethereum gas.
+    pub fn run(self, input: &[u8], gas_limit: u64, crypto: &impl Crypto) -> PrecompileResult {
+        match self {
+            Self::EcRecover => ec_recover(input, gas_limit, crypto),
+            Self::Sha256 => priced(gas_limit, linear_price(60, 12, input.len()), || {
+                Bytes::copy_from_slice(&crypto.sha256(input))
+            }),
+            Self::Ripemd160 => priced(gas_limit, linear_price(600, 120, input.len()), || {
+                let mut word = [0u8; 32];
+                word[12..].copy_from_slice(&crypto.ripemd160(input));
+                Bytes::copy_from_slice(&word)
+            }),
+            Self::Identity => priced(gas_limit, linear_price(15, 3, input.len()), || {
+                Bytes::copy_from_slice(input)
+            }),
+            Self::ModExp => from_revm(modexp::berlin_run(input, gas_limit)),
+            Self::Bn254Add => from_revm(bn254::run_add(
+                input,
+                bn254::add::ISTANBUL_ADD_GAS_COST,
+                gas_limit,
+            )),
+            Self::Bn254Mul => from_revm(bn254::run_mul(
+                input,
+                bn254::mul::ISTANBUL_MUL_GAS_COST,
+                gas_limit,
+            )),
+            Self::Bn254Pairing => from_revm(bn254::run_pair(
+                input,
+                bn254::pair::ISTANBUL_PAIR_PER_POINT,
+                bn254::pair::ISTANBUL_PAIR_BASE,
+                gas_limit,
+            )),
+            Self::Blake2F => from_revm(blake2::run(input, gas_limit)),
+        }
+    }
+}
+
+/// `base + per_word * ceil(len / 32)`, the price shape of the hashing precompiles.
+fn linear_price(base: u64, per_word: u64, len: usize) -> u64 {
+    let words = (len as u64).div_ceil(32);
+    base.saturating_add(per_word.saturating_mul(words))
+}
+
+fn priced(gas_limit: u64, price: u64, compute: impl FnOnce() -> Bytes) -> PrecompileResult {
+    if price > gas_limit {
+        return Err(PrecompileError::OutOfGas);
+    }
+    Ok(PrecompileOutput {
+        gas_used: price,
+        output: compute(),
+    })
+}
+
+/// `0x01`: input is `hash ++ v ++ r ++ s` (right-padded to 128 bytes). A bad `v` or signature is
+/// not an error: the call succeeds with empty output.
+fn ec_recover(input: &[u8], gas_limit: u64, crypto: &impl Crypto) -> PrecompileResult {
+    const PRICE: u64 = 3_000;
+    priced(gas_limit, PRICE, || {
+        let mut padded = [0u8; 128];
+        let len = input.len().min(128);
+        padded[..len].copy_from_slice(&input[..len]);
+
+        let v = U256::from_be_slice(&padded[32..64]);
+        let recovery_id = if v == U256::from(27) {
+            0
+        } else if v == U256::from(28) {
+            1
+        } else {
+            return Bytes::new();
+        };
+        let hash = B256::from_slice(&padded[..32]);
+        let signature: &[u8; 64] = padded[64..128].try_into().expect("64-byte slice");
+        match crypto.ecrecover(&hash, signature, recovery_id) {
+            Some(address) => Bytes::copy_from_slice(address.into_word().as_slice()),
+            None => Bytes::new(),
+        }
+    })
+}
+
+fn from_revm(result: Result<revm_precompile::EthPrecompileOutput, PrecompileHalt>) -> PrecompileResult {
+    match result {
+        Ok(out) => Ok(PrecompileOutput {
+            gas_used: out.gas_used,
+            output: out.bytes,
+        }),
+        Err(PrecompileHalt::OutOfGas) => Err(PrecompileError::OutOfGas),
+        Err(other) => Err(PrecompileError::InvalidInput(format!("{other:?}"))),
+    }
+}
+
+/// All nine precompiles, in address order.
+pub const ALL: [EthereumPrecompile; 9] = [
+    EthereumPrecompile::EcRecover,
+    EthereumPrecompile::Sha256,
+    EthereumPrecompile::Ripemd160,
+    EthereumPrecompile::Identity,
+    EthereumPrecompile::ModExp,
+    EthereumPrecompile::Bn254Add,
+    EthereumPrecompile::Bn254Mul,
+    EthereumPrecompile::Bn254Pairing,
+    EthereumPrecompile::Blake2F,
+];
+
