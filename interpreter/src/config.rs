@@ -1,0 +1,58 @@
+//! How an execution is metered and bounded.
+
+pub use revm_interpreter::primitives::hardfork::SpecId;
+
+/// How EVM gas works in an execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GasMode {
+    /// Ethereum's gas schedule of the given fork: every opcode is charged, the frame fails when
+    /// `Message::gas_limit` runs out, `GAS` reports what is left, and the fork also selects the
+    /// opcode set. Used natively (conformance tests, differential testing).
+    Ethereum(SpecId),
+    /// The platform meters execution, not the EVM (FIP-0054, as Filecoin's EVM does). No EVM gas
+    /// is charged; `GAS` reports [`crate::Host::gas_available`]; a call's gas argument, capped
+    /// at 63/64 of what is available, becomes the callee's gas limit. Opcodes are Cancun's.
+    Platform,
+}
+
+impl GasMode {
+    /// The fork whose opcode set is enabled.
+    pub fn spec(self) -> SpecId {
+        match self {
+            GasMode::Ethereum(spec) => spec,
+            GasMode::Platform => SpecId::CANCUN,
+        }
+    }
+}
+
+/// Limits and metering for one execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// How gas works.
+    pub gas: GasMode,
+    /// Largest EVM memory a frame may grow to, in bytes. Exceeding it fails the frame cleanly
+    /// (under platform metering nothing else would stop `MSTORE` at a huge offset).
+    pub memory_limit: u64,
+    /// Deepest frame allowed to make a call or create; Ethereum's is 1024.
+    pub max_call_depth: usize,
+    /// Largest initcode `CREATE`/`CREATE2` accept (EIP-3860: twice the 24 KiB code limit).
+    pub max_initcode_size: usize,
+}
+
+impl Config {
+    /// Ethereum's limits under the given gas mode, with a 32 MiB memory cap (far more than any
+    /// Ethereum block's gas could buy, about 4 MiB at 30M gas).
+    pub const fn new(gas: GasMode) -> Self {
+        Self {
+            gas,
+            memory_limit: 32 << 20,
+            max_call_depth: 1024,
+            max_initcode_size: 2 * 24_576,
+        }
+    }
+
+    /// Platform metering with the default limits: what the FVM actor uses.
+    pub const fn platform() -> Self {
+        Self::new(GasMode::Platform)
+    }
+}

@@ -1,0 +1,53 @@
+//! The instruction table: revm's instructions, with the ones whose meaning belongs to the
+//! embedder replaced.
+//!
+//! * [`calls`]: `CALL`, `CALLCODE`, `DELEGATECALL`, `STATICCALL`, `CREATE`, `CREATE2` are handed
+//!   to [`crate::Host::call`] / [`crate::Host::create`] (Ethereum precompiles run in-process).
+//! * [`account`]: under platform metering, `GAS` asks the host, and `BALANCE`, `SELFBALANCE`,
+//!   `EXTCODESIZE`, `EXTCODEHASH` and `EXTCODECOPY` each make exactly the one host query they
+//!   need (revm's versions load a whole account to price the access).
+
+mod account;
+mod calls;
+
+use crate::{adapter::HostAdapter, config::GasMode, host::Host};
+use revm_interpreter::{
+    bytecode::opcode,
+    instructions::{gas_table_spec, instruction_table},
+    interpreter::EthInterpreter,
+    GasTable, Instruction, InstructionContext, InstructionTable,
+};
+
+/// What every instruction of this crate receives.
+pub(crate) type Context<'a, 'h, H> = InstructionContext<'a, HostAdapter<'h, H>, EthInterpreter>;
+
+/// The instruction table for an execution under `mode`.
+pub(crate) fn table<'h, H: Host>(mode: GasMode) -> InstructionTable<EthInterpreter, HostAdapter<'h, H>> {
+    let mut table = instruction_table::<EthInterpreter, HostAdapter<'h, H>>();
+    let mut set = |op: u8, f: fn(Context<'_, 'h, H>) -> revm_interpreter::InstructionExecResult| {
+        table[op as usize] = Instruction::new(f);
+    };
+    set(opcode::CALL, calls::call::<{ opcode::CALL }, H>);
+    set(opcode::CALLCODE, calls::call::<{ opcode::CALLCODE }, H>);
+    set(opcode::DELEGATECALL, calls::call::<{ opcode::DELEGATECALL }, H>);
+    set(opcode::STATICCALL, calls::call::<{ opcode::STATICCALL }, H>);
+    set(opcode::CREATE, calls::create::<false, H>);
+    set(opcode::CREATE2, calls::create::<true, H>);
+    if mode == GasMode::Platform {
+        set(opcode::GAS, account::gas::<H>);
+        set(opcode::BALANCE, account::balance::<H>);
+        set(opcode::SELFBALANCE, account::selfbalance::<H>);
+        set(opcode::EXTCODESIZE, account::extcodesize::<H>);
+        set(opcode::EXTCODEHASH, account::extcodehash::<H>);
+        set(opcode::EXTCODECOPY, account::extcodecopy::<H>);
+    }
+    table
+}
+
+/// Static gas per opcode: the fork's under Ethereum metering, nothing under platform metering.
+pub(crate) fn gas_table(mode: GasMode) -> GasTable {
+    match mode {
+        GasMode::Ethereum(spec) => gas_table_spec(spec),
+        GasMode::Platform => [0; 256],
+    }
+}
