@@ -41,7 +41,8 @@ pub(crate) struct HostAdapter<'h, H: Host> {
 impl<'h, H: Host> HostAdapter<'h, H> {
     pub(crate) fn new(host: &'h mut H, config: Config, message: &Message) -> Self {
         let spec = config.gas.spec();
-        let tracks_access = matches!(config.gas, GasMode::Ethereum(s) if s.is_enabled_in(SpecId::BERLIN));
+        let tracks_access =
+            matches!(config.gas, GasMode::Ethereum(s) if s.is_enabled_in(SpecId::BERLIN));
         let mut access = AccessTracker::new(tracks_access);
         // EIP-2929 starts the sender, the recipient and the precompiles warm.
         access.warm([message.address, message.caller]);
@@ -282,7 +283,9 @@ impl<H: Host> revm_interpreter::Host for HostAdapter<'_, H> {
             return Err(LoadError::ColdLoadSkipped);
         }
         self.access.touch_address(address);
-        let info = self.account_info(address, load_code).map_err(|e| self.fail(e))?;
+        let info = self
+            .account_info(address, load_code)
+            .map_err(|e| self.fail(e))?;
         let is_empty = info.code_hash == B256::ZERO;
         Ok(AccountInfoLoad {
             account: Cow::Owned(info),

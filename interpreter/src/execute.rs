@@ -142,7 +142,11 @@ pub fn execute<H: Host>(
             ExitStatus::Halt(_) => Bytes::new(),
             _ => result.output,
         },
-        gas_used: if metered { result.gas.total_gas_spent() } else { 0 },
+        gas_used: if metered {
+            result.gas.total_gas_spent()
+        } else {
+            0
+        },
         gas_refunded: if metered { result.gas.refunded() } else { 0 },
     })
 }

@@ -55,7 +55,8 @@ impl Crypto for NativeCrypto {
             signature = normalized;
             recovery_id = RecoveryId::new(!recovery_id.is_y_odd(), recovery_id.is_x_reduced());
         }
-        let key = VerifyingKey::recover_from_prehash(hash.as_slice(), &signature, recovery_id).ok()?;
+        let key =
+            VerifyingKey::recover_from_prehash(hash.as_slice(), &signature, recovery_id).ok()?;
         let point = key.to_encoded_point(false);
         Some(Address::from_raw_public_key(&point.as_bytes()[1..]))
     }

@@ -167,7 +167,9 @@ fn ec_recover(input: &[u8], gas_limit: u64, crypto: &impl Crypto) -> PrecompileR
     })
 }
 
-fn from_revm(result: Result<revm_precompile::EthPrecompileOutput, PrecompileHalt>) -> PrecompileResult {
+fn from_revm(
+    result: Result<revm_precompile::EthPrecompileOutput, PrecompileHalt>,
+) -> PrecompileResult {
     match result {
         Ok(out) => Ok(PrecompileOutput {
             gas_used: out.gas_used,
@@ -190,4 +192,3 @@ pub const ALL: [EthereumPrecompile; 9] = [
     EthereumPrecompile::Bn254Pairing,
     EthereumPrecompile::Blake2F,
 ];
-

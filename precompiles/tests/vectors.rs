@@ -104,23 +104,31 @@ fn out_of_gas_is_an_error() {
     let input = [0u8; 32];
     let result = EthereumPrecompile::Sha256.run(&input, 71, &NativeCrypto);
     assert_eq!(result, Err(PrecompileError::OutOfGas));
-    let result = EthereumPrecompile::Sha256.run(&input, 72, &NativeCrypto).unwrap();
+    let result = EthereumPrecompile::Sha256
+        .run(&input, 72, &NativeCrypto)
+        .unwrap();
     assert_eq!(result.gas_used, 72);
 }
 
 #[test]
 fn hash_precompiles_match_known_digests() {
-    let sha = EthereumPrecompile::Sha256.run(b"", u64::MAX, &NativeCrypto).unwrap();
+    let sha = EthereumPrecompile::Sha256
+        .run(b"", u64::MAX, &NativeCrypto)
+        .unwrap();
     assert_eq!(
         hex::encode(sha.output),
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     );
-    let ripemd = EthereumPrecompile::Ripemd160.run(b"", u64::MAX, &NativeCrypto).unwrap();
+    let ripemd = EthereumPrecompile::Ripemd160
+        .run(b"", u64::MAX, &NativeCrypto)
+        .unwrap();
     assert_eq!(
         hex::encode(ripemd.output),
         "0000000000000000000000009c1185a5c5e9fc54612808977ee8f548b2258d31"
     );
-    let identity = EthereumPrecompile::Identity.run(b"abc", u64::MAX, &NativeCrypto).unwrap();
+    let identity = EthereumPrecompile::Identity
+        .run(b"abc", u64::MAX, &NativeCrypto)
+        .unwrap();
     assert_eq!(&identity.output[..], b"abc");
 }
 
@@ -128,10 +136,14 @@ fn hash_precompiles_match_known_digests() {
 fn ecrecover_rejects_bad_v_with_empty_output() {
     let mut input = hex::decode(&load("ecRecover.json")[0].input).unwrap();
     input[63] = 29;
-    let out = EthereumPrecompile::EcRecover.run(&input, u64::MAX, &NativeCrypto).unwrap();
+    let out = EthereumPrecompile::EcRecover
+        .run(&input, u64::MAX, &NativeCrypto)
+        .unwrap();
     assert!(out.output.is_empty());
     input[63] = 27;
     input[40] = 1; // v no longer fits in one byte
-    let out = EthereumPrecompile::EcRecover.run(&input, u64::MAX, &NativeCrypto).unwrap();
+    let out = EthereumPrecompile::EcRecover
+        .run(&input, u64::MAX, &NativeCrypto)
+        .unwrap();
     assert!(out.output.is_empty());
 }

@@ -8,8 +8,7 @@ use super::Context;
 use crate::host::Host;
 use alloy_primitives::{Address, U256};
 use revm_interpreter::{
-    interpreter_types::InputsTr,
-    Host as _, InstructionExecResult, InstructionResult,
+    interpreter_types::InputsTr, Host as _, InstructionExecResult, InstructionResult,
 };
 
 /// `GAS`: the platform's gas available (FIP-0054).
@@ -54,7 +53,10 @@ pub(crate) fn extcodehash<H: Host>(context: Context<'_, '_, H>) -> InstructionEx
 /// `EXTCODECOPY`: memory is sized before the code is fetched, so an impossible range fails
 /// without a host query.
 pub(crate) fn extcodecopy<H: Host>(context: Context<'_, '_, H>) -> InstructionExecResult {
-    revm_interpreter::popn!([address, memory_offset, code_offset, len], context.interpreter);
+    revm_interpreter::popn!(
+        [address, memory_offset, code_offset, len],
+        context.interpreter
+    );
     let address = Address::from_word(address.into());
     let len = revm_interpreter::as_usize_or_fail!(context.interpreter, len);
     if len == 0 {

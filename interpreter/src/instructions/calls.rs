@@ -18,7 +18,9 @@ use super::{account::query, Context};
 use crate::{
     config::GasMode,
     host::Host,
-    message::{CallKind, CallOutcome, CallRequest, CreateOutcome, CreateRequest, CreateScheme, FrameStatus},
+    message::{
+        CallKind, CallOutcome, CallRequest, CreateOutcome, CreateRequest, CreateScheme, FrameStatus,
+    },
 };
 use alloy_primitives::{Address, Bytes, U256};
 use core::ops::Range;
@@ -47,7 +49,9 @@ fn call_kind(op: u8) -> CallKind {
 }
 
 /// The four call opcodes; `OP` is the opcode byte.
-pub(crate) fn call<const OP: u8, H: Host>(mut context: Context<'_, '_, H>) -> InstructionExecResult {
+pub(crate) fn call<const OP: u8, H: Host>(
+    mut context: Context<'_, '_, H>,
+) -> InstructionExecResult {
     let kind = call_kind(OP);
     let takes_value = matches!(kind, CallKind::Call | CallKind::CallCode);
     let [gas_operand, to, value] = if takes_value {
@@ -110,9 +114,12 @@ fn perform_call<H: Host>(
     }
     let moves_value = request.kind == CallKind::Call && !request.value.is_zero();
     match EthereumPrecompile::from_address(&request.to) {
-        Some(precompile) if !moves_value => {
-            Ok(run_precompile(context.host.config.gas, precompile, &request, context.host.host))
-        }
+        Some(precompile) if !moves_value => Ok(run_precompile(
+            context.host.config.gas,
+            precompile,
+            &request,
+            context.host.host,
+        )),
         _ => query(context.host, |host| host.call(request)),
     }
 }
@@ -151,7 +158,12 @@ fn resume_after_call<H: Host>(
     output_range: Range<usize>,
 ) -> InstructionExecResult {
     let interpreter = context.interpreter;
-    return_unused_gas(interpreter, context.host.config.gas, gas_limit, outcome.gas_used);
+    return_unused_gas(
+        interpreter,
+        context.host.config.gas,
+        gas_limit,
+        outcome.gas_used,
+    );
     let copy_len = output_range.len().min(outcome.output.len());
     if copy_len > 0 {
         interpreter
@@ -165,7 +177,9 @@ fn resume_after_call<H: Host>(
 }
 
 /// `CREATE` and `CREATE2`.
-pub(crate) fn create<const IS_CREATE2: bool, H: Host>(context: Context<'_, '_, H>) -> InstructionExecResult {
+pub(crate) fn create<const IS_CREATE2: bool, H: Host>(
+    context: Context<'_, '_, H>,
+) -> InstructionExecResult {
     revm_interpreter::require_non_staticcall!(context.interpreter);
     revm_interpreter::popn!([value, code_offset, len], context.interpreter);
     let mode = context.host.config.gas;
@@ -179,7 +193,10 @@ pub(crate) fn create<const IS_CREATE2: bool, H: Host>(context: Context<'_, '_, H
             if len > context.host.config.max_initcode_size {
                 return Err(InstructionResult::CreateInitCodeSizeLimit);
             }
-            charge(context.interpreter, context.host.gas_params().initcode_cost(len))?;
+            charge(
+                context.interpreter,
+                context.host.gas_params().initcode_cost(len),
+            )?;
         }
         let code_offset = revm_interpreter::as_usize_or_fail!(context.interpreter, code_offset);
         context
@@ -190,7 +207,10 @@ pub(crate) fn create<const IS_CREATE2: bool, H: Host>(context: Context<'_, '_, H
 
     let scheme = if IS_CREATE2 {
         revm_interpreter::popn!([salt], context.interpreter);
-        charge(context.interpreter, context.host.gas_params().create2_cost(len))?;
+        charge(
+            context.interpreter,
+            context.host.gas_params().create2_cost(len),
+        )?;
         CreateScheme::Create2 { salt }
     } else {
         charge(context.interpreter, context.host.gas_params().create_cost())?;
@@ -261,7 +281,9 @@ fn return_unused_gas(
     gas_used: u64,
 ) {
     if let GasMode::Ethereum(_) = mode {
-        interpreter.gas.erase_cost(gas_limit.saturating_sub(gas_used));
+        interpreter
+            .gas
+            .erase_cost(gas_limit.saturating_sub(gas_used));
     }
 }
 

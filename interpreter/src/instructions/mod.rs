@@ -22,14 +22,19 @@ use revm_interpreter::{
 pub(crate) type Context<'a, 'h, H> = InstructionContext<'a, HostAdapter<'h, H>, EthInterpreter>;
 
 /// The instruction table for an execution under `mode`.
-pub(crate) fn table<'h, H: Host>(mode: GasMode) -> InstructionTable<EthInterpreter, HostAdapter<'h, H>> {
+pub(crate) fn table<'h, H: Host>(
+    mode: GasMode,
+) -> InstructionTable<EthInterpreter, HostAdapter<'h, H>> {
     let mut table = instruction_table::<EthInterpreter, HostAdapter<'h, H>>();
     let mut set = |op: u8, f: fn(Context<'_, 'h, H>) -> revm_interpreter::InstructionExecResult| {
         table[op as usize] = Instruction::new(f);
     };
     set(opcode::CALL, calls::call::<{ opcode::CALL }, H>);
     set(opcode::CALLCODE, calls::call::<{ opcode::CALLCODE }, H>);
-    set(opcode::DELEGATECALL, calls::call::<{ opcode::DELEGATECALL }, H>);
+    set(
+        opcode::DELEGATECALL,
+        calls::call::<{ opcode::DELEGATECALL }, H>,
+    );
     set(opcode::STATICCALL, calls::call::<{ opcode::STATICCALL }, H>);
     set(opcode::CREATE, calls::create::<false, H>);
     set(opcode::CREATE2, calls::create::<true, H>);

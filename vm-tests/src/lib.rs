@@ -1,0 +1,20 @@
+//! Ethereum's classic VM tests, run on the interpreter with an in-memory world.
+//!
+//! Each case is one frame of EVM code with a pre-state; the runner checks the output, the post
+//! storage and the logs hash, or that a case without post-state fails. Ethereum gas is metered
+//! (Frontier schedule, see [`run::SPEC`]) so that out-of-gas cases fail where they should, but
+//! the gas left is only reported, never required: on the FVM EVM gas is not the cost model.
+
+pub mod case;
+pub mod report;
+pub mod run;
+pub mod world;
+
+/// Where the shared conformance data lives: `$CONFORMANCE_DIR`, or `../shared/conformance`
+/// beside the checkout.
+pub fn conformance_dir() -> std::path::PathBuf {
+    match std::env::var_os("CONFORMANCE_DIR") {
+        Some(dir) => dir.into(),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance"),
+    }
+}
