@@ -67,9 +67,11 @@ impl World {
         }
     }
 
-    /// Runs `code` for `message` as the transaction's top frame; on failure the world is left as
-    /// it was before.
+    /// Runs `code` for `message` as the top frame of a new transaction; on failure the world is
+    /// left as it was before.
     pub fn run(&mut self, message: &Message, code: Bytes, config: &Config) -> FrameResult {
+        self.original_storage.clear();
+        self.transient.clear();
         let snapshot = self.clone();
         let mut frame = FrameHost {
             world: self,
