@@ -38,7 +38,9 @@ pub enum Halt {
     StackOverflow,
     /// A jump to something other than a `JUMPDEST`.
     InvalidJump,
-    /// An undefined opcode, `INVALID` (0xfe), or one not enabled in this fork.
+    /// An undefined opcode, or one not enabled in this fork.
+    UndefinedOpcode,
+    /// The designated `INVALID` opcode (0xfe).
     InvalidOpcode,
     /// A state change inside a static call.
     StaticStateChange,
@@ -62,7 +64,8 @@ impl Halt {
             }
             R::CreateInitCodeSizeLimit => Halt::InitcodeTooLarge,
             R::OutOfOffset => Halt::ReturnDataOutOfBounds,
-            _ => Halt::InvalidOpcode,
+            R::InvalidFEOpcode => Halt::InvalidOpcode,
+            _ => Halt::UndefinedOpcode,
         }
     }
 }

@@ -1,0 +1,70 @@
+//! How the EVM sees Filecoin actors, and the reverse.
+
+use actor_types::{builtin::Type, EthAddress};
+use cid::Cid;
+use fvm_shared::{address::Address, ActorID};
+use interpreter::Address as EvmAddress;
+use precompiles::{EthereumPrecompile, FilecoinPrecompile};
+
+/// The Ethereum address of actor `id`: its f410 subaddress, or the masked ID form.
+pub fn eth_address_of(id: ActorID) -> EthAddress {
+    fvm_sdk::actor::lookup_delegated_address(id)
+        .and_then(|address| EthAddress::from_f410(&address))
+        .unwrap_or_else(|| EthAddress::from_id(id))
+}
+
+pub fn to_evm(address: EthAddress) -> EvmAddress {
+    EvmAddress::from(address.0)
+}
+
+pub fn from_evm(address: EvmAddress) -> EthAddress {
+    EthAddress(address.into_array())
+}
+
+/// The Filecoin address the EVM means by `address`.
+pub fn to_filecoin(address: EvmAddress) -> Address {
+    from_evm(address).to_filecoin()
+}
+
+/// What lives at an EVM address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An Ethereum or Filecoin precompile, or a reserved precompile address.
+    Precompile,
+    /// An EVM contract: its actor ID.
+    Contract(ActorID),
+    /// An account, EthAccount or placeholder: an Ethereum EOA.
+    Account(ActorID),
+    /// Any other actor (miner, multisig...).
+    Native(ActorID, Cid),
+    /// Nothing.
+    Missing,
+}
+
+/// Classifies the actor behind `address`.
+pub fn classify(address: EvmAddress) -> Target {
+    if is_reserved_precompile(address) {
+        return Target::Precompile;
+    }
+    let Some(id) = fvm_sdk::actor::resolve_address(&to_filecoin(address)) else {
+        return Target::Missing;
+    };
+    let Some(code) = fvm_sdk::actor::get_actor_code_cid(&Address::new_id(id)) else {
+        return Target::Missing;
+    };
+    let kind = fvm_sdk::actor::get_builtin_actor_type(&code).and_then(|n| Type::from_number(n as u32));
+    match kind {
+        Some(Type::Evm) => Target::Contract(id),
+        Some(Type::Account | Type::EthAccount | Type::Placeholder) => Target::Account(id),
+        _ => Target::Native(id, code),
+    }
+}
+
+/// Every address in the precompile ranges: `0x00` or `0xfe`, 18 zero bytes, then a non-zero
+/// byte (implemented or not), plus P256VERIFY's `0x..0100`.
+pub fn is_reserved_precompile(address: EvmAddress) -> bool {
+    let bytes = address.as_slice();
+    let in_range = (bytes[0] == 0x00 || bytes[0] == 0xfe) && bytes[1..19].iter().all(|&b| b == 0) && bytes[19] != 0;
+    let p256 = bytes[..18].iter().all(|&b| b == 0) && bytes[18] == 0x01 && bytes[19] == 0x00;
+    in_range || p256 || EthereumPrecompile::from_address(&address).is_some() || FilecoinPrecompile::from_address(&address).is_some()
+}

@@ -1,0 +1,241 @@
+//! Calls and creates as FVM sends.
+//!
+//! * `CALL`/`STATICCALL` send `InvokeContract` to the target, whatever it is (EVM contract,
+//!   account, placeholder, native actor), with the input as a raw block; `STATICCALL` sets the
+//!   read-only flag. Value travels with the send; a send to an unknown f410 address makes the
+//!   FVM create a placeholder there, which keeps the value.
+//! * `DELEGATECALL` asks the target for its code CID, then sends `InvokeContractDelegate` to
+//!   this very actor, which runs that code on its own state.
+//! * `CALLCODE` (which FEVM lacks) is a `DELEGATECALL` whose caller is this contract and whose
+//!   value is the operand: exactly Ethereum's meaning.
+//! * `CREATE`/`CREATE2` go to the EAM, which derives Ethereum's address.
+//!
+//! State is written before every send and re-read after a successful one, so re-entrant calls
+//! see and keep consistent storage.
+
+use actor_runtime::{ActorError, ActorResult};
+use actor_types::{
+    builtin::EAM_ACTOR_ADDR,
+    eam::{self, Create2Params, CreateParams, CreateReturn},
+    evm::{self, BytecodeHash, DelegateCallParams},
+};
+use cid::Cid;
+use fvm_ipld_encoding::{ipld_block::IpldBlock, CBOR, DAG_CBOR, IPLD_RAW};
+use fvm_shared::{address::Address, error::ErrorNumber, sys::SendFlags, ActorID, Response};
+use interpreter::{Bytes, CallKind, CallOutcome, CallRequest, CreateOutcome, CreateRequest, CreateScheme, FrameStatus, U256};
+use precompiles::{EthereumPrecompile, FilecoinPrecompile};
+
+use crate::{
+    address::{classify, from_evm, to_evm, to_filecoin, Target},
+    filecoin_precompiles,
+    host::{u256_to_token, token_to_u256, FvmHost},
+};
+
+/// FEVM gives a plain transfer (`transfer`/`send`: gas 0 with value, or the 2300 stipend
+/// without) this much FVM gas, since 2300 could not even start an actor.
+const TRANSFER_GAS_LIMIT: u64 = 10_000_000;
+
+/// `CALL`, `CALLCODE`, `DELEGATECALL`, `STATICCALL`.
+pub fn call(host: &mut FvmHost, request: CallRequest) -> ActorResult<CallOutcome> {
+    if let Some(precompile) = FilecoinPrecompile::from_address(&request.to) {
+        return filecoin_precompiles::run(host, precompile, &request);
+    }
+    if let Some(precompile) = EthereumPrecompile::from_address(&request.to) {
+        return value_to_precompile(host, precompile, &request);
+    }
+    if crate::address::is_reserved_precompile(request.to) {
+        // Reserved but not implemented here: like an address without code.
+        return Ok(success(Bytes::new()));
+    }
+    match request.kind {
+        CallKind::Call | CallKind::StaticCall => invoke(host, &request),
+        CallKind::DelegateCall => {
+            let caller = host.frame.caller;
+            let value = host.frame.value;
+            delegate(host, &request, caller, value)
+        }
+        CallKind::CallCode => {
+            let balance = token_to_u256(&fvm_sdk::sself::current_balance());
+            if balance < request.value {
+                return Ok(CallOutcome::failure(0));
+            }
+            let caller = host.frame.address;
+            delegate(host, &request, caller, request.value)
+        }
+    }
+}
+
+/// A `CALL` that moves value to an Ethereum precompile: the value goes to the precompile's
+/// f410 address, then the precompile runs.
+fn value_to_precompile(host: &mut FvmHost, precompile: EthereumPrecompile, request: &CallRequest) -> ActorResult<CallOutcome> {
+    host.flush_before_send()?;
+    let sent = fvm_sdk::send::send(&to_filecoin(request.to), fvm_shared::METHOD_SEND, None, u256_to_token(request.value), None, SendFlags::empty());
+    if !matches!(sent, Ok(Response { exit_code, .. }) if exit_code.is_success()) {
+        return Ok(CallOutcome::failure(0));
+    }
+    host.state.reload_if_changed()?;
+    Ok(match precompile.run(&request.input, u64::MAX, host) {
+        Ok(out) => success(out.output),
+        Err(_) => CallOutcome::failure(0),
+    })
+}
+
+fn gas_for(request: &CallRequest) -> u64 {
+    let transfer = (request.gas_limit == 0 && !request.value.is_zero()) || (request.gas_limit == 2300 && request.value.is_zero());
+    if transfer {
+        let available = fvm_sdk::gas::available();
+        TRANSFER_GAS_LIMIT.min(available - available / 64)
+    } else {
+        request.gas_limit
+    }
+}
+
+/// `CALL`/`STATICCALL`: `InvokeContract` on the target.
+fn invoke(host: &mut FvmHost, request: &CallRequest) -> ActorResult<CallOutcome> {
+    let params = (!request.input.is_empty()).then(|| IpldBlock { codec: IPLD_RAW, data: request.input.to_vec() });
+    let flags = if request.is_static { SendFlags::READ_ONLY } else { SendFlags::empty() };
+    send(host, &to_filecoin(request.to), evm::method::INVOKE_CONTRACT, params, request.value, gas_for(request), flags)
+}
+
+/// Runs the target's code on this contract's state, as `caller` with apparent `value`.
+fn delegate(host: &mut FvmHost, request: &CallRequest, caller: actor_types::EthAddress, value: U256) -> ActorResult<CallOutcome> {
+    let code = if from_evm(request.to) == host.frame.address {
+        Some(host.state.state.bytecode)
+    } else {
+        match classify(request.to) {
+            Target::Contract(id) => contract_code_cid(id)?,
+            Target::Account(_) | Target::Missing | Target::Precompile => return Ok(success(Bytes::new())),
+            Target::Native(..) => return Ok(CallOutcome::failure(0)),
+        }
+    };
+    let Some(code) = code else {
+        return Ok(success(Bytes::new()));
+    };
+    let params = DelegateCallParams { code, input: request.input.to_vec(), caller, value: u256_to_token(value) };
+    let params = IpldBlock::serialize_dag_cbor(&params).map_err(|e| ActorError::serialization(e.to_string()))?;
+    let own = Address::new_id(fvm_sdk::message::receiver());
+    send(host, &own, evm::method::INVOKE_CONTRACT_DELEGATE, params, U256::ZERO, request.gas_limit, SendFlags::empty())
+}
+
+/// Sends, with the state written before and re-read after, and maps the result as FEVM does.
+fn send(
+    host: &mut FvmHost,
+    to: &Address,
+    method: u64,
+    params: Option<IpldBlock>,
+    value: U256,
+    gas_limit: u64,
+    flags: SendFlags,
+) -> ActorResult<CallOutcome> {
+    host.flush_before_send()?;
+    let result = fvm_sdk::send::send(to, method, params, u256_to_token(value), Some(gas_limit), flags);
+    let outcome = match result {
+        Ok(response) if response.exit_code.is_success() => {
+            host.state.reload_if_changed()?;
+            success(return_bytes(response.return_data))
+        }
+        Ok(response) => CallOutcome {
+            status: if response.exit_code == evm::exit::REVERTED { FrameStatus::Revert } else { FrameStatus::Failure },
+            output: return_bytes(response.return_data),
+            gas_used: 0,
+        },
+        // No actor can exist there (an ID that was never assigned), or creating one is not
+        // allowed in a read-only call: to the EVM, a call to an empty account.
+        Err(ErrorNumber::NotFound | ErrorNumber::ReadOnly) => success(Bytes::new()),
+        Err(_) => CallOutcome::failure(0),
+    };
+    Ok(outcome)
+}
+
+fn success(output: Bytes) -> CallOutcome {
+    CallOutcome { status: FrameStatus::Success, output, gas_used: 0 }
+}
+
+/// Return data of a callee: the byte string inside a CBOR block, or a raw block as is.
+pub fn return_bytes(block: Option<IpldBlock>) -> Bytes {
+    match block {
+        None => Bytes::new(),
+        Some(block) if block.codec == CBOR || block.codec == DAG_CBOR => {
+            match fvm_ipld_encoding::from_slice::<serde_bytes_vec::ByteBuf>(&block.data) {
+                Ok(bytes) => bytes.0.into(),
+                Err(_) => block.data.into(),
+            }
+        }
+        Some(block) => block.data.into(),
+    }
+}
+
+mod serde_bytes_vec {
+    /// A CBOR byte string.
+    pub struct ByteBuf(pub Vec<u8>);
+    impl<'de> serde::Deserialize<'de> for ByteBuf {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            fvm_ipld_encoding::strict_bytes::deserialize(d).map(ByteBuf)
+        }
+    }
+}
+
+/// `CREATE`/`CREATE2` through the EAM.
+pub fn create(host: &mut FvmHost, request: CreateRequest) -> ActorResult<CreateOutcome> {
+    let balance = token_to_u256(&fvm_sdk::sself::current_balance());
+    if balance < request.value {
+        return Ok(CreateOutcome { status: FrameStatus::Failure, address: Default::default(), output: Bytes::new(), gas_used: 0 });
+    }
+    let initcode = request.initcode.to_vec();
+    let (method, params) = match request.scheme {
+        CreateScheme::Create => {
+            let nonce = host.state.next_nonce();
+            (eam::method::CREATE, IpldBlock::serialize_cbor(&CreateParams { initcode, nonce }))
+        }
+        CreateScheme::Create2 { salt } => {
+            host.state.next_nonce();
+            (eam::method::CREATE2, IpldBlock::serialize_cbor(&Create2Params { initcode, salt: salt.to_be_bytes() }))
+        }
+    };
+    let params = params.map_err(|e| ActorError::serialization(e.to_string()))?;
+    host.flush_before_send()?;
+    let result = fvm_sdk::send::send(&EAM_ACTOR_ADDR, method, params, u256_to_token(request.value), Some(request.gas_limit), SendFlags::empty());
+    let failed = |status, output| CreateOutcome { status, address: Default::default(), output, gas_used: 0 };
+    Ok(match result {
+        Ok(response) if response.exit_code.is_success() => {
+            host.state.reload_if_changed()?;
+            let created: CreateReturn = actor_runtime::decode_params(response.return_data)?;
+            CreateOutcome { status: FrameStatus::Success, address: to_evm(created.eth_address), output: Bytes::new(), gas_used: 0 }
+        }
+        Ok(response) => {
+            let status = if response.exit_code == evm::exit::REVERTED { FrameStatus::Revert } else { FrameStatus::Failure };
+            failed(status, return_bytes(response.return_data))
+        }
+        Err(_) => failed(FrameStatus::Failure, Bytes::new()),
+    })
+}
+
+/// The code CID of contract `id`, `None` if it is dead.
+fn contract_code_cid(id: ActorID) -> ActorResult<Option<Cid>> {
+    let response = read_only_send(id, evm::method::GET_BYTECODE)?;
+    actor_runtime::decode_params(response)
+}
+
+/// The runtime code of contract `id` (empty if dead).
+pub fn contract_code(id: ActorID) -> ActorResult<Bytes> {
+    match contract_code_cid(id)? {
+        Some(cid) => fvm_sdk::ipld::get(&cid)
+            .map(Bytes::from)
+            .map_err(|e| ActorError::illegal_state(format!("reading f0{id}'s code: {e:?}"))),
+        None => Ok(Bytes::new()),
+    }
+}
+
+/// Keccak-256 of contract `id`'s code.
+pub fn contract_code_hash(id: ActorID) -> ActorResult<BytecodeHash> {
+    actor_runtime::decode_params(read_only_send(id, evm::method::GET_BYTECODE_HASH)?)
+}
+
+fn read_only_send(id: ActorID, method: u64) -> ActorResult<Option<IpldBlock>> {
+    let response = fvm_sdk::send::send(&Address::new_id(id), method, None, Default::default(), None, SendFlags::READ_ONLY)
+        .map_err(|e| ActorError::assertion_failed(format!("querying f0{id}: {e:?}")))?;
+    if !response.exit_code.is_success() {
+        return Err(ActorError::assertion_failed(format!("f0{id} method {method} failed with {}", response.exit_code)));
+    }
+    Ok(response.return_data)
+}

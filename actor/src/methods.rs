@@ -1,0 +1,239 @@
+//! The actor's methods.
+
+use actor_runtime::{decode_params, no_params, require_caller, return_cbor, ActorError, ActorResult, MethodResult, DAG_CBOR_CODEC};
+use actor_types::{
+    builtin::{EAM_ACTOR_ID, INIT_ACTOR_ID, SYSTEM_ACTOR_ID},
+    evm::{method, BytecodeHash, ConstructorParams, DelegateCallParams, GetStorageAtParams, HANDLE_FILECOIN_METHOD_SELECTOR},
+    EthAddress, U256Bytes,
+};
+use fvm_ipld_encoding::{ipld_block::IpldBlock, CBOR, DAG_CBOR, IPLD_RAW};
+use interpreter::{execute, Bytes, Config, ExitStatus, Message, U256};
+
+use crate::{
+    address::{eth_address_of, to_evm},
+    exit::{bytes_block, to_method_result},
+    host::{token_to_u256, Frame, FvmHost},
+    state::ContractState,
+};
+
+/// EIP-170: the largest runtime code a contract may have.
+const MAX_CODE_SIZE: usize = 24_576;
+
+/// Routes a method to its implementation. Every method is callable by anyone the method itself
+/// accepts (FEVM's dispatch is unrestricted).
+pub fn dispatch(method: u64, params: Option<IpldBlock>) -> MethodResult {
+    match method {
+        method::CONSTRUCTOR => constructor(params),
+        method::RESURRECT => resurrect(params),
+        method::GET_BYTECODE => get_bytecode(params),
+        method::GET_BYTECODE_HASH => get_bytecode_hash(params),
+        method::GET_STORAGE_AT => get_storage_at(params),
+        method::INVOKE_CONTRACT_DELEGATE => invoke_contract_delegate(params),
+        method::INVOKE_CONTRACT => invoke_contract(params),
+        m if m >= method::FIRST_FILECOIN_METHOD => handle_filecoin_method(m, params),
+        _ => Err(ActorError::unhandled_message(method)),
+    }
+}
+
+/// This contract's own Ethereum address; a contract must have an f410 address.
+fn own_address() -> ActorResult<EthAddress> {
+    let address = eth_address_of(fvm_sdk::message::receiver());
+    if address.as_id().is_some() {
+        return Err(ActorError::forbidden("an EVM contract needs an f410 address"));
+    }
+    Ok(address)
+}
+
+fn constructor(params: Option<IpldBlock>) -> MethodResult {
+    require_caller(INIT_ACTOR_ID)?;
+    let params: ConstructorParams = decode_params(params)?;
+    deploy(params)
+}
+
+/// Deploys again over a contract that self-destructed in an earlier message.
+fn resurrect(params: Option<IpldBlock>) -> MethodResult {
+    require_caller(EAM_ACTOR_ID)?;
+    let params: ConstructorParams = decode_params(params)?;
+    if !ContractState::load()?.is_dead() {
+        return Err(ActorError::forbidden("only a dead contract can be resurrected"));
+    }
+    deploy(params)
+}
+
+/// Runs the initcode and installs the code it returns.
+fn deploy(params: ConstructorParams) -> MethodResult {
+    let address = own_address()?;
+    let state = ContractState::create()?;
+    if params.initcode.is_empty() {
+        return Ok(None);
+    }
+    let frame = Frame { address, caller: params.creator, value: token_to_u256(&fvm_sdk::message::value_received()) };
+    let mut host = FvmHost::new(state, frame);
+    let result = run(&mut host, Bytes::new(), params.initcode.to_vec().into())?;
+    if result.status != ExitStatus::Success {
+        return to_method_result(result).map(|_| None);
+    }
+    let code = result.output;
+    if code.len() > MAX_CODE_SIZE {
+        return Err(ActorError::illegal_argument(format!("runtime code of {} bytes exceeds {MAX_CODE_SIZE}", code.len())));
+    }
+    if code.first() == Some(&0xef) {
+        return Err(ActorError::illegal_argument("runtime code may not start with 0xEF (EIP-3541)"));
+    }
+    let hash = interpreter::Crypto::keccak256(&host, &code);
+    host.state.set_code(&code, hash.0)?;
+    host.state.flush()?;
+    Ok(None)
+}
+
+/// Runs one frame of `code` with `input` for `host.frame`, on this actor.
+fn run(host: &mut FvmHost, input: Bytes, code: Bytes) -> ActorResult<interpreter::ExecutionResult> {
+    let message = Message {
+        address: to_evm(host.frame.address),
+        caller: to_evm(host.frame.caller),
+        value: host.frame.value,
+        input,
+        is_static: fvm_sdk::vm::read_only(),
+        depth: 0,
+        gas_limit: 0,
+    };
+    execute(host, &message, code, &Config::platform())
+}
+
+/// `InvokeContract`: the contract's input is one CBOR byte string, or a raw block (what other
+/// contracts send), or nothing.
+fn invoke_contract(params: Option<IpldBlock>) -> MethodResult {
+    let input = input_bytes(params)?;
+    let caller = eth_address_of(fvm_sdk::message::caller());
+    let value = token_to_u256(&fvm_sdk::message::value_received());
+    execute_contract(input, caller, value)
+}
+
+fn execute_contract(input: Bytes, caller: EthAddress, value: U256) -> MethodResult {
+    let state = ContractState::load()?;
+    if state.is_dead() {
+        return Ok(bytes_block(&[]));
+    }
+    let code = state.code()?;
+    if code.is_empty() {
+        return Ok(bytes_block(&[]));
+    }
+    let frame = Frame { address: own_address()?, caller, value };
+    let mut host = FvmHost::new(state, frame);
+    let result = run(&mut host, input, code)?;
+    if result.status == ExitStatus::Success {
+        host.state.flush()?;
+    }
+    to_method_result(result)
+}
+
+fn input_bytes(params: Option<IpldBlock>) -> ActorResult<Bytes> {
+    match params {
+        None => Ok(Bytes::new()),
+        Some(block) if block.codec == IPLD_RAW => Ok(block.data.into()),
+        Some(block) if block.codec == CBOR || block.codec == DAG_CBOR => {
+            let bytes: serde_bytes::ByteBuf = block
+                .deserialize()
+                .map_err(|e| ActorError::serialization(format!("InvokeContract expects one byte string: {e}")))?;
+            Ok(bytes.0.into())
+        }
+        Some(block) => Err(ActorError::illegal_argument(format!("unsupported params codec {:#x}", block.codec))),
+    }
+}
+
+mod serde_bytes {
+    pub struct ByteBuf(pub Vec<u8>);
+    impl<'de> serde::Deserialize<'de> for ByteBuf {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            fvm_ipld_encoding::strict_bytes::deserialize(d).map(ByteBuf)
+        }
+    }
+}
+
+/// `InvokeContractDelegate`: another contract's code on this contract's state (the second
+/// half of `DELEGATECALL`/`CALLCODE`); only this actor may ask.
+fn invoke_contract_delegate(params: Option<IpldBlock>) -> MethodResult {
+    require_caller(fvm_sdk::message::receiver())?;
+    let Some(block) = params.filter(|b| b.codec == DAG_CBOR) else {
+        return Err(ActorError::illegal_argument("InvokeContractDelegate takes DAG-CBOR params"));
+    };
+    let params: DelegateCallParams = decode_params(Some(block))?;
+    let state = ContractState::load()?;
+    let code: Bytes = fvm_sdk::ipld::get(&params.code)
+        .map_err(|e| ActorError::illegal_argument(format!("reading delegated code: {e:?}")))?
+        .into();
+    let frame = Frame { address: own_address()?, caller: params.caller, value: token_to_u256(&params.value) };
+    let mut host = FvmHost::new(state, frame);
+    let result = run(&mut host, params.input.into(), code)?;
+    if result.status == ExitStatus::Success {
+        host.state.flush()?;
+    }
+    to_method_result(result)
+}
+
+fn get_bytecode(params: Option<IpldBlock>) -> MethodResult {
+    no_params(params)?;
+    let state = ContractState::load()?;
+    let code = (!state.is_dead()).then_some(state.state.bytecode);
+    IpldBlock::serialize(DAG_CBOR_CODEC, &code).map(Some).map_err(|e| ActorError::serialization(e.to_string()))
+}
+
+fn get_bytecode_hash(params: Option<IpldBlock>) -> MethodResult {
+    no_params(params)?;
+    let state = ContractState::load()?;
+    let hash = if state.is_dead() { BytecodeHash::EMPTY } else { state.state.bytecode_hash };
+    return_cbor(&hash)
+}
+
+/// One storage slot, for `eth_getStorageAt` (the system actor asks, in an implicit message).
+fn get_storage_at(params: Option<IpldBlock>) -> MethodResult {
+    require_caller(SYSTEM_ACTOR_ID)?;
+    let params: GetStorageAtParams = decode_params(params)?;
+    let mut state = ContractState::load()?;
+    let value = if state.is_dead() { U256::ZERO } else { state.sload(U256::from_be_bytes(params.storage_key.0))? };
+    return_cbor(&U256Bytes(value.to_be_bytes::<32>()))
+}
+
+/// A Filecoin method number (>= 1024) that is not one of ours: call the contract's
+/// `handle_filecoin_method(uint64 method, uint64 codec, bytes params)` and decode its
+/// `(uint32 exit_code, uint64 codec, bytes data)`.
+fn handle_filecoin_method(method: u64, params: Option<IpldBlock>) -> MethodResult {
+    let (codec, data) = params.map(|b| (b.codec, b.data)).unwrap_or((0, Vec::new()));
+    let mut input = HANDLE_FILECOIN_METHOD_SELECTOR.to_vec();
+    for word in [U256::from(method), U256::from(codec), U256::from(0x60), U256::from(data.len())] {
+        input.extend(word.to_be_bytes::<32>());
+    }
+    input.extend(&data);
+    input.resize(4 + (input.len() - 4).next_multiple_of(32), 0);
+    let caller = eth_address_of(fvm_sdk::message::caller());
+    let value = token_to_u256(&fvm_sdk::message::value_received());
+    let output = match execute_contract(input.into(), caller, value)? {
+        Some(block) => crate::calls::return_bytes(Some(block)),
+        None => Bytes::new(),
+    };
+    decode_filecoin_return(&output)
+}
+
+fn decode_filecoin_return(output: &[u8]) -> MethodResult {
+    if output.is_empty() {
+        return Ok(None);
+    }
+    let bad = || ActorError::serialization("handle_filecoin_method returned malformed data");
+    let word = |at: usize| -> ActorResult<U256> {
+        output.get(at..at + 32).map(|w| U256::from_be_slice(w)).ok_or_else(bad)
+    };
+    let exit_code = u32::try_from(word(0)?).map_err(|_| bad())?;
+    let codec = u64::try_from(word(32)?).map_err(|_| bad())?;
+    let offset = usize::try_from(word(64)?).map_err(|_| bad())?;
+    let len = usize::try_from(word(offset)?).map_err(|_| bad())?;
+    let data = output.get(offset + 32..offset + 32 + len).ok_or_else(bad)?.to_vec();
+    let block = match (codec, data.is_empty()) {
+        (0, true) => None,
+        (CBOR, _) => Some(IpldBlock { codec: CBOR, data }),
+        _ => return Err(ActorError::serialization(format!("handle_filecoin_method returned codec {codec}"))),
+    };
+    if exit_code != 0 {
+        return Err(ActorError::new(fvm_shared::error::ExitCode::new(exit_code), "handle_filecoin_method failed").with_data(block));
+    }
+    Ok(block)
+}
