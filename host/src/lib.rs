@@ -1,1 +1,20 @@
-//! placeholder
+//! The host: runs our actor bundle on the real FVM (ref-fvm 4.8's `DefaultExecutor`).
+//!
+//! [`Chain`] holds a state root in a [`Store`] and applies messages to it: deploy and call
+//! Solidity contracts from f410 EthAccounts as Ethereum transactions would, simulate read-only
+//! calls, read balances, nonces and storage, and reopen a committed state later. The dev node
+//! and the Solidity test runner are built on it.
+
+mod chain;
+pub mod externs;
+pub mod genesis;
+mod logs;
+mod store;
+
+pub use chain::{signed_length, Chain, ChainConfig, Deployment, Outcome};
+pub use genesis::{Genesis, GenesisAccount};
+pub use logs::EvmLog;
+pub use store::{MemoryStore, Store};
+
+pub use actor_types::{eam::CreateReturn, EthAddress};
+pub use fvm_shared::{econ::TokenAmount, error::ExitCode};

@@ -1,0 +1,309 @@
+//! A chain of states on the real FVM: every message runs the bundle's wasm actors in ref-fvm's
+//! `DefaultExecutor`, and an explicit message's resulting state becomes the chain's state.
+
+use actor_types::{
+    builtin::{EAM_ACTOR_ADDR, SYSTEM_ACTOR_ADDR},
+    eam::{self, CreateExternalParams, CreateReturn},
+    evm::{self, GetStorageAtParams},
+    EthAddress, U256Bytes,
+};
+use anyhow::{anyhow, Context, Result};
+use bundle::Bundle;
+use cid::Cid;
+use fvm::{
+    call_manager::DefaultCallManager,
+    engine::{EnginePool, MultiEngine},
+    executor::{ApplyKind, ApplyRet, DefaultExecutor, Executor},
+    kernel::filecoin::DefaultFilecoinKernel,
+    machine::{DefaultMachine, Machine, NetworkConfig},
+    state_tree::{ActorState, StateTree},
+    trace::ExecutionTrace,
+};
+use fvm_ipld_encoding::{strict_bytes, RawBytes};
+use fvm_shared::{address::Address, chainid::ChainID, clock::ChainEpoch, econ::TokenAmount, error::ExitCode, message::Message, version::NetworkVersion, ActorID, MethodNum};
+use std::sync::OnceLock;
+
+use crate::{externs::DevExterns, genesis::Genesis, logs::EvmLog, store::Store};
+
+type Kernel = DefaultFilecoinKernel<DefaultCallManager<DefaultMachine<Store, DevExterns>>>;
+
+/// Compiled actor code is cached in the engine pool: one per process, so each actor is compiled
+/// once however many chains and messages there are.
+fn engines() -> &'static MultiEngine {
+    static ENGINES: OnceLock<MultiEngine> = OnceLock::new();
+    ENGINES.get_or_init(|| MultiEngine::new(1))
+}
+
+/// The FVM needs at least 64 MiB of native stack to execute.
+const EXECUTION_STACK: usize = 64 << 20;
+
+/// Settings of a chain.
+#[derive(Debug, Clone)]
+pub struct ChainConfig {
+    pub chain_id: u64,
+    /// Decides the FVM's price list; 28 is what Lotus runs builtin-actors v18 under.
+    pub network_version: NetworkVersion,
+    /// Base fee per unit of gas, in attoFIL, burnt by every message.
+    pub base_fee: TokenAmount,
+    /// Gas limit of the messages this host builds.
+    pub gas_limit: u64,
+    /// Record the FVM's execution trace (gas charges, calls) in every outcome.
+    pub tracing: bool,
+}
+
+impl Default for ChainConfig {
+    fn default() -> Self {
+        Self {
+            chain_id: 31_415_926,
+            network_version: NetworkVersion::V28,
+            base_fee: TokenAmount::from_atto(100),
+            gas_limit: 10_000_000_000,
+            tracing: false,
+        }
+    }
+}
+
+/// The result of one message.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub exit_code: ExitCode,
+    /// The receipt's return data, as the actor returned it.
+    pub return_data: RawBytes,
+    /// FVM gas used.
+    pub gas_used: u64,
+    /// EVM logs, from the actor events the message emitted.
+    pub logs: Vec<EvmLog>,
+    /// Why the message failed, as the FVM explains it (backtrace or pre-validation error).
+    pub failure: Option<String>,
+    /// The FVM's execution trace when [`ChainConfig::tracing`] is on.
+    pub trace: ExecutionTrace,
+}
+
+impl Outcome {
+    pub fn is_success(&self) -> bool {
+        self.exit_code.is_success()
+    }
+
+    /// The bytes inside the return data's CBOR byte string: a contract's output or revert data.
+    pub fn output(&self) -> Vec<u8> {
+        decode_bytes(self.return_data.bytes()).unwrap_or_else(|| self.return_data.bytes().to_vec())
+    }
+}
+
+fn decode_bytes(cbor: &[u8]) -> Option<Vec<u8>> {
+    #[derive(serde::Deserialize)]
+    #[serde(transparent)]
+    struct Bytes(#[serde(with = "strict_bytes")] Vec<u8>);
+    fvm_ipld_encoding::from_slice::<Bytes>(cbor).ok().map(|b| b.0)
+}
+
+/// A deployment's outcome and, on success, the new contract.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub outcome: Outcome,
+    pub contract: Option<CreateReturn>,
+}
+
+/// The chain: its store, its current state, and the block context of the next message.
+pub struct Chain {
+    store: Store,
+    bundle: Bundle,
+    state_root: Cid,
+    config: ChainConfig,
+    epoch: ChainEpoch,
+    timestamp: u64,
+}
+
+impl Chain {
+    /// A new chain from `genesis`.
+    pub fn genesis(store: Store, genesis: &Genesis, config: ChainConfig) -> Result<Self> {
+        let bundle = bundle::install(&store)?;
+        let state_root = crate::genesis::build(&store, &bundle, genesis)?;
+        Ok(Self { store, bundle, state_root, config, epoch: 0, timestamp: 0 })
+    }
+
+    /// A chain continuing from a committed state root in `store`.
+    pub fn open(store: Store, state_root: Cid, config: ChainConfig) -> Result<Self> {
+        let bundle = bundle::install(&store)?;
+        anyhow::ensure!(fvm_ipld_blockstore::Blockstore::has(&store, &state_root)?, "state root {state_root} is not in the store");
+        Ok(Self { store, bundle, state_root, config, epoch: 0, timestamp: 0 })
+    }
+
+    pub fn state_root(&self) -> Cid {
+        self.state_root
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    pub fn config(&self) -> &ChainConfig {
+        &self.config
+    }
+
+    pub fn epoch(&self) -> ChainEpoch {
+        self.epoch
+    }
+
+    pub fn timestamp(&self) -> u64 {
+        self.timestamp
+    }
+
+    /// Sets the block (epoch and timestamp) the next messages run in.
+    pub fn set_block(&mut self, epoch: ChainEpoch, timestamp: u64) {
+        self.epoch = epoch;
+        self.timestamp = timestamp;
+    }
+
+    /// Runs an explicit message (nonce checked, gas paid) and makes its state the chain's.
+    pub fn apply(&mut self, message: Message) -> Result<Outcome> {
+        let raw_length = signed_length(&message);
+        let (outcome, root) = self.execute(message, ApplyKind::Explicit, raw_length, true)?;
+        self.state_root = root.expect("committed");
+        Ok(outcome)
+    }
+
+    /// Runs a message implicitly (no nonce, no gas payment) and throws its state away.
+    pub fn simulate(&self, message: Message) -> Result<Outcome> {
+        Ok(self.execute(message, ApplyKind::Implicit, 0, false)?.0)
+    }
+
+    /// Builds a message from `from` with its next nonce.
+    pub fn message(&self, from: &Address, to: Address, method: MethodNum, params: RawBytes, value: TokenAmount) -> Result<Message> {
+        let sequence = self.actor(from)?.map(|a| a.sequence).unwrap_or(0);
+        Ok(Message {
+            version: 0,
+            from: *from,
+            to,
+            sequence,
+            value,
+            method_num: method,
+            params,
+            gas_limit: self.config.gas_limit,
+            gas_fee_cap: self.config.base_fee.clone(),
+            gas_premium: TokenAmount::default(),
+        })
+    }
+
+    /// Deploys `initcode` from `from` through the EAM's `CreateExternal`, as an Ethereum
+    /// transaction without a recipient does.
+    pub fn deploy(&mut self, from: EthAddress, initcode: &[u8], value: TokenAmount) -> Result<Deployment> {
+        let params = RawBytes::serialize(CreateExternalParams(initcode.to_vec()))?;
+        let message = self.message(&from.to_f410(), EAM_ACTOR_ADDR, eam::method::CREATE_EXTERNAL, params, value)?;
+        let outcome = self.apply(message)?;
+        let contract = if outcome.is_success() { Some(fvm_ipld_encoding::from_slice(outcome.return_data.bytes())?) } else { None };
+        Ok(Deployment { outcome, contract })
+    }
+
+    /// Calls contract `to` with `calldata` (`InvokeContract`).
+    pub fn call(&mut self, from: EthAddress, to: EthAddress, calldata: &[u8], value: TokenAmount) -> Result<Outcome> {
+        let message = self.invoke_message(from, to, calldata, value)?;
+        self.apply(message)
+    }
+
+    /// Calls `to` without changing the chain (`eth_call`).
+    pub fn call_read_only(&self, from: EthAddress, to: EthAddress, calldata: &[u8]) -> Result<Outcome> {
+        let message = self.invoke_message(from, to, calldata, TokenAmount::default())?;
+        self.simulate(message)
+    }
+
+    fn invoke_message(&self, from: EthAddress, to: EthAddress, calldata: &[u8], value: TokenAmount) -> Result<Message> {
+        let params = if calldata.is_empty() { RawBytes::default() } else { RawBytes::serialize(fvm_ipld_encoding::BytesSer(calldata))? };
+        self.message(&from.to_f410(), to.to_filecoin(), evm::method::INVOKE_CONTRACT, params, value)
+    }
+
+    /// A contract's storage slot (zero if unset).
+    pub fn storage_at(&self, contract: EthAddress, key: [u8; 32]) -> Result<[u8; 32]> {
+        let params = RawBytes::serialize(GetStorageAtParams { storage_key: U256Bytes(key) })?;
+        let message = Message {
+            version: 0,
+            from: SYSTEM_ACTOR_ADDR,
+            to: contract.to_filecoin(),
+            sequence: 0,
+            value: TokenAmount::default(),
+            method_num: evm::method::GET_STORAGE_AT,
+            params,
+            gas_limit: self.config.gas_limit,
+            gas_fee_cap: TokenAmount::default(),
+            gas_premium: TokenAmount::default(),
+        };
+        let outcome = self.simulate(message)?;
+        anyhow::ensure!(outcome.is_success(), "GetStorageAt failed: {}", outcome.exit_code);
+        let value: U256Bytes = fvm_ipld_encoding::from_slice(outcome.return_data.bytes())?;
+        Ok(value.0)
+    }
+
+    /// The actor at `address` in the current state.
+    pub fn actor(&self, address: &Address) -> Result<Option<ActorState>> {
+        let tree = StateTree::new_from_root(self.store.clone(), &self.state_root)?;
+        let Some(id) = tree.lookup_id(address)? else { return Ok(None) };
+        Ok(tree.get_actor(id)?)
+    }
+
+    /// The actor ID behind `address`.
+    pub fn actor_id(&self, address: &Address) -> Result<Option<ActorID>> {
+        let tree = StateTree::new_from_root(self.store.clone(), &self.state_root)?;
+        Ok(tree.lookup_id(address)?)
+    }
+
+    /// The balance of the Ethereum address (zero if nothing lives there).
+    pub fn balance(&self, address: EthAddress) -> Result<TokenAmount> {
+        Ok(self.actor(&address.to_filecoin())?.map(|a| a.balance).unwrap_or_default())
+    }
+
+    /// The next nonce of an Ethereum account.
+    pub fn nonce(&self, address: EthAddress) -> Result<u64> {
+        Ok(self.actor(&address.to_filecoin())?.map(|a| a.sequence).unwrap_or(0))
+    }
+
+    fn execute(&self, message: Message, kind: ApplyKind, raw_length: usize, commit: bool) -> Result<(Outcome, Option<Cid>)> {
+        let mut network = NetworkConfig::new(self.config.network_version);
+        network.chain_id(ChainID::from(self.config.chain_id));
+        let engines: EnginePool = engines().get(&network)?;
+        let mut context = network.for_epoch(self.epoch, self.timestamp, self.state_root);
+        context.set_base_fee(self.config.base_fee.clone());
+        if self.config.tracing {
+            context.enable_tracing();
+        }
+        let store = self.store.clone();
+        let run = move || -> Result<(Outcome, Option<Cid>)> {
+            let machine = DefaultMachine::new(&context, store, DevExterns)?;
+            let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;
+            let ret = executor.execute_message(message, kind, raw_length)?;
+            let logs = crate::logs::from_events(&ret.events, executor.state_tree())?;
+            let root = if commit { Some(executor.flush()?) } else { None };
+            Ok((outcome_of(ret, logs), root))
+        };
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("fvm".into())
+                .stack_size(EXECUTION_STACK)
+                .spawn_scoped(scope, run)
+                .context("starting the FVM thread")?
+                .join()
+                .map_err(|_| anyhow!("the FVM panicked"))?
+        })
+    }
+}
+
+fn outcome_of(ret: ApplyRet, logs: Vec<EvmLog>) -> Outcome {
+    Outcome {
+        exit_code: ret.msg_receipt.exit_code,
+        return_data: ret.msg_receipt.return_data,
+        gas_used: ret.msg_receipt.gas_used,
+        logs,
+        failure: ret.failure_info.map(|f| f.to_string()),
+        trace: ret.exec_trace,
+    }
+}
+
+/// The length Lotus charges for a signed Ethereum message: the CBOR message plus a delegated
+/// (secp256k1, 65-byte) signature and its framing.
+pub fn signed_length(message: &Message) -> usize {
+    const SIGNATURE_OVERHEAD: usize = 1 + 2 + 1 + 65;
+    fvm_ipld_encoding::to_vec(message).map(|m| m.len()).unwrap_or(0) + SIGNATURE_OVERHEAD
+}

@@ -1,0 +1,50 @@
+//! What the FVM asks the node about the chain: randomness and past tipsets. A dev chain has no
+//! beacon and no consensus, so both are derived deterministically from the epoch.
+
+use cid::Cid;
+use fvm::externs::{Chain, Consensus, Externs, Rand};
+use fvm_ipld_encoding::DAG_CBOR;
+use fvm_shared::{clock::ChainEpoch, consensus::ConsensusFault};
+use multihash_codetable::{Code, MultihashDigest};
+
+/// Deterministic stand-ins for the drand beacon, chain randomness and tipset CIDs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DevExterns;
+
+fn digest(domain: &[u8], epoch: ChainEpoch) -> [u8; 32] {
+    let mut input = domain.to_vec();
+    input.extend(epoch.to_be_bytes());
+    Code::Blake2b256.digest(&input).digest().try_into().expect("32-byte digest")
+}
+
+impl Rand for DevExterns {
+    fn get_chain_randomness(&self, round: ChainEpoch) -> anyhow::Result<[u8; 32]> {
+        Ok(digest(b"fevm-rs chain randomness", round))
+    }
+
+    fn get_beacon_randomness(&self, round: ChainEpoch) -> anyhow::Result<[u8; 32]> {
+        Ok(digest(b"fevm-rs beacon randomness", round))
+    }
+}
+
+impl Consensus for DevExterns {
+    fn verify_consensus_fault(&self, _h1: &[u8], _h2: &[u8], _extra: &[u8]) -> anyhow::Result<(Option<ConsensusFault>, i64)> {
+        Ok((None, 0))
+    }
+}
+
+impl Chain for DevExterns {
+    /// The CID of the tipset at `epoch`: a Blake2b-256 CID over the epoch (what the EVM's
+    /// `BLOCKHASH` reads the digest of).
+    fn get_tipset_cid(&self, epoch: ChainEpoch) -> anyhow::Result<Cid> {
+        Ok(Cid::new_v1(DAG_CBOR, Code::Blake2b256.digest(&epoch.to_be_bytes())))
+    }
+}
+
+impl Externs for DevExterns {}
+
+/// The hash `BLOCKHASH(epoch)` returns on this chain.
+pub fn block_hash(epoch: ChainEpoch) -> [u8; 32] {
+    let cid = DevExterns.get_tipset_cid(epoch).expect("infallible");
+    cid.hash().digest().try_into().expect("32-byte digest")
+}

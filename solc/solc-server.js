@@ -1,0 +1,19 @@
+// Compiles Solidity for a Rust process: one standard-JSON input per line on stdin, one
+// standard-JSON output per line on stdout. Loading solc-js takes about a second; compiling in
+// one long-lived process pays that once.
+'use strict';
+const path = require('path');
+const readline = require('readline');
+const solc = require(path.join(__dirname, '..', 'node_modules', 'solc'));
+
+const lines = readline.createInterface({ input: process.stdin, terminal: false });
+process.stdout.write(JSON.stringify({ ready: solc.version() }) + '\n');
+lines.on('line', (line) => {
+  let output;
+  try {
+    output = solc.compile(line);
+  } catch (error) {
+    output = JSON.stringify({ errors: [{ severity: 'error', formattedMessage: String(error) }] });
+  }
+  process.stdout.write(output.replace(/\n/g, ' ') + '\n');
+});

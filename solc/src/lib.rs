@@ -1,0 +1,135 @@
+//! Compiles Solidity with solc-js (the npm package `solc`, version pinned in the repository's
+//! `package.json`, installed by `scripts/setup`) running in one long-lived node process.
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde_json::{json, Value};
+use std::{
+    collections::BTreeMap,
+    io::{BufRead, BufReader, Write},
+    path::PathBuf,
+    process::{Child, ChildStdin, ChildStdout, Command, Stdio},
+};
+
+/// A running compiler.
+pub struct Solc {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    version: String,
+}
+
+/// One compiled contract.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    pub abi: Value,
+    /// Creation code (initcode without constructor arguments).
+    pub bytecode: Vec<u8>,
+    /// Runtime code.
+    pub deployed_bytecode: Vec<u8>,
+}
+
+/// Compiler settings that matter to us.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub evm_version: String,
+    pub optimize: bool,
+    pub via_ir: bool,
+    /// `file -> library -> address` for linking.
+    pub libraries: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { evm_version: "cancun".into(), optimize: true, via_ir: false, libraries: BTreeMap::new() }
+    }
+}
+
+fn server_script() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("solc-server.js")
+}
+
+impl Solc {
+    /// Starts node with solc-js.
+    pub fn start() -> Result<Self> {
+        let mut child = Command::new("node")
+            .arg(server_script())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("starting node (is Node.js installed? scripts/setup installs solc)")?;
+        let stdin = child.stdin.take().expect("piped");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+        let mut line = String::new();
+        stdout.read_line(&mut line)?;
+        let hello: Value = serde_json::from_str(&line).with_context(|| format!("solc-js did not start: {line:?}"))?;
+        let version = hello["ready"].as_str().ok_or_else(|| anyhow!("solc-js did not report a version"))?.to_string();
+        Ok(Self { child, stdin, stdout, version })
+    }
+
+    /// The compiler's version string.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Compiles a standard-JSON input and returns the standard-JSON output.
+    pub fn compile_json(&mut self, input: &Value) -> Result<Value> {
+        writeln!(self.stdin, "{input}")?;
+        self.stdin.flush()?;
+        let mut line = String::new();
+        if self.stdout.read_line(&mut line)? == 0 {
+            bail!("solc-js exited");
+        }
+        Ok(serde_json::from_str(&line)?)
+    }
+
+    /// Compiles `sources` (name -> content) and returns every contract by name, or the
+    /// compiler's errors.
+    pub fn compile(&mut self, sources: &[(&str, &str)], settings: &Settings) -> Result<BTreeMap<String, Contract>> {
+        let sources: serde_json::Map<String, Value> =
+            sources.iter().map(|(name, content)| (name.to_string(), json!({ "content": content }))).collect();
+        let input = json!({
+            "language": "Solidity",
+            "sources": sources,
+            "settings": {
+                "evmVersion": settings.evm_version,
+                "optimizer": { "enabled": settings.optimize, "runs": 200 },
+                "viaIR": settings.via_ir,
+                "libraries": settings.libraries,
+                "outputSelection": { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } }
+            }
+        });
+        let output = self.compile_json(&input)?;
+        let errors: Vec<&str> = output["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["severity"] == "error")
+            .filter_map(|e| e["formattedMessage"].as_str())
+            .collect();
+        if !errors.is_empty() {
+            bail!("solc: {}", errors.join("\n"));
+        }
+        let mut contracts = BTreeMap::new();
+        for file in output["contracts"].as_object().into_iter().flat_map(|o| o.values()) {
+            for (name, contract) in file.as_object().into_iter().flatten() {
+                let code = |key: &str| -> Result<Vec<u8>> {
+                    let hex_code = contract["evm"][key]["object"].as_str().unwrap_or_default();
+                    hex::decode(hex_code).with_context(|| format!("{name}: unlinked or malformed {key}"))
+                };
+                contracts.insert(
+                    name.clone(),
+                    Contract { abi: contract["abi"].clone(), bytecode: code("bytecode")?, deployed_bytecode: code("deployedBytecode")? },
+                );
+            }
+        }
+        Ok(contracts)
+    }
+}
+
+impl Drop for Solc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
