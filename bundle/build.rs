@@ -27,7 +27,14 @@ const WASM_STACK_BYTES: usize = 256 * 1024;
 
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("..");
-    for path in ["actor", "actors", "interpreter", "precompiles", "Cargo.toml", "Cargo.lock"] {
+    for path in [
+        "actor",
+        "actors",
+        "interpreter",
+        "precompiles",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
     let target_dir = root.join("target").join("wasm-actors");
@@ -47,7 +54,13 @@ fn main() {
     let mut command = Command::new(cargo);
     command
         .arg("build")
-        .args(["--target", "wasm32-unknown-unknown", "--profile", "wasm", "--locked"])
+        .args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm",
+            "--locked",
+        ])
         .arg("--manifest-path")
         .arg(root.join("Cargo.toml"))
         .arg("--target-dir")
@@ -55,7 +68,14 @@ fn main() {
     for (krate, _) in ACTORS {
         command.args(["-p", &krate.replace('_', "-")]);
     }
-    for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET", "CARGO_BUILD_RUSTFLAGS", "RUSTC_WORKSPACE_WRAPPER"] {
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "CARGO_BUILD_RUSTFLAGS",
+        "RUSTC_WORKSPACE_WRAPPER",
+    ] {
         command.env_remove(var);
     }
     command.env("CARGO_ENCODED_RUSTFLAGS", rustflags);
@@ -63,10 +83,17 @@ fn main() {
     assert!(status.success(), "building the wasm actors failed (see above); is the wasm32-unknown-unknown target installed? (scripts/setup adds it)");
 
     let wasm_dir = target_dir.join("wasm32-unknown-unknown").join("wasm");
-    let mut listing = String::from("/// Every actor's wasm, by manifest name.\npub const ACTOR_WASM: &[(&str, &[u8])] = &[\n");
+    let mut listing = String::from(
+        "/// Every actor's wasm, by manifest name.\npub const ACTOR_WASM: &[(&str, &[u8])] = &[\n",
+    );
     for (krate, name) in ACTORS {
         let path = wasm_dir.join(format!("{krate}.wasm"));
-        writeln!(listing, "    ({name:?}, include_bytes!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            listing,
+            "    ({name:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     listing.push_str("];\n");
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("actors.rs");

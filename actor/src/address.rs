@@ -52,7 +52,8 @@ pub fn classify(address: EvmAddress) -> Target {
     let Some(code) = fvm_sdk::actor::get_actor_code_cid(&Address::new_id(id)) else {
         return Target::Missing;
     };
-    let kind = fvm_sdk::actor::get_builtin_actor_type(&code).and_then(|n| Type::from_number(n as u32));
+    let kind =
+        fvm_sdk::actor::get_builtin_actor_type(&code).and_then(|n| Type::from_number(n as u32));
     match kind {
         Some(Type::Evm) => Target::Contract(id),
         Some(Type::Account | Type::EthAccount | Type::Placeholder) => Target::Account(id),
@@ -64,7 +65,12 @@ pub fn classify(address: EvmAddress) -> Target {
 /// byte (implemented or not), plus P256VERIFY's `0x..0100`.
 pub fn is_reserved_precompile(address: EvmAddress) -> bool {
     let bytes = address.as_slice();
-    let in_range = (bytes[0] == 0x00 || bytes[0] == 0xfe) && bytes[1..19].iter().all(|&b| b == 0) && bytes[19] != 0;
+    let in_range = (bytes[0] == 0x00 || bytes[0] == 0xfe)
+        && bytes[1..19].iter().all(|&b| b == 0)
+        && bytes[19] != 0;
     let p256 = bytes[..18].iter().all(|&b| b == 0) && bytes[18] == 0x01 && bytes[19] == 0x00;
-    in_range || p256 || EthereumPrecompile::from_address(&address).is_some() || FilecoinPrecompile::from_address(&address).is_some()
+    in_range
+        || p256
+        || EthereumPrecompile::from_address(&address).is_some()
+        || FilecoinPrecompile::from_address(&address).is_some()
 }

@@ -22,13 +22,16 @@ use actor_types::{
 use cid::Cid;
 use fvm_ipld_encoding::{ipld_block::IpldBlock, CBOR, DAG_CBOR, IPLD_RAW};
 use fvm_shared::{address::Address, error::ErrorNumber, sys::SendFlags, ActorID, Response};
-use interpreter::{Bytes, CallKind, CallOutcome, CallRequest, CreateOutcome, CreateRequest, CreateScheme, FrameStatus, U256};
+use interpreter::{
+    Bytes, CallKind, CallOutcome, CallRequest, CreateOutcome, CreateRequest, CreateScheme,
+    FrameStatus, U256,
+};
 use precompiles::{EthereumPrecompile, FilecoinPrecompile};
 
 use crate::{
     address::{classify, from_evm, to_evm, to_filecoin, Target},
     filecoin_precompiles,
-    host::{u256_to_token, token_to_u256, FvmHost},
+    host::{token_to_u256, u256_to_token, FvmHost},
 };
 
 /// FEVM gives a plain transfer (`transfer`/`send`: gas 0 with value, or the 2300 stipend
@@ -67,9 +70,20 @@ pub fn call(host: &mut FvmHost, request: CallRequest) -> ActorResult<CallOutcome
 
 /// A `CALL` that moves value to an Ethereum precompile: the value goes to the precompile's
 /// f410 address, then the precompile runs.
-fn value_to_precompile(host: &mut FvmHost, precompile: EthereumPrecompile, request: &CallRequest) -> ActorResult<CallOutcome> {
+fn value_to_precompile(
+    host: &mut FvmHost,
+    precompile: EthereumPrecompile,
+    request: &CallRequest,
+) -> ActorResult<CallOutcome> {
     host.flush_before_send()?;
-    let sent = fvm_sdk::send::send(&to_filecoin(request.to), fvm_shared::METHOD_SEND, None, u256_to_token(request.value), None, SendFlags::empty());
+    let sent = fvm_sdk::send::send(
+        &to_filecoin(request.to),
+        fvm_shared::METHOD_SEND,
+        None,
+        u256_to_token(request.value),
+        None,
+        SendFlags::empty(),
+    );
     if !matches!(sent, Ok(Response { exit_code, .. }) if exit_code.is_success()) {
         return Ok(CallOutcome::failure(0));
     }
@@ -81,7 +95,8 @@ fn value_to_precompile(host: &mut FvmHost, precompile: EthereumPrecompile, reque
 }
 
 fn gas_for(request: &CallRequest) -> u64 {
-    let transfer = (request.gas_limit == 0 && !request.value.is_zero()) || (request.gas_limit == 2300 && request.value.is_zero());
+    let transfer = (request.gas_limit == 0 && !request.value.is_zero())
+        || (request.gas_limit == 2300 && request.value.is_zero());
     if transfer {
         let available = fvm_sdk::gas::available();
         TRANSFER_GAS_LIMIT.min(available - available / 64)
@@ -92,29 +107,65 @@ fn gas_for(request: &CallRequest) -> u64 {
 
 /// `CALL`/`STATICCALL`: `InvokeContract` on the target.
 fn invoke(host: &mut FvmHost, request: &CallRequest) -> ActorResult<CallOutcome> {
-    let params = (!request.input.is_empty()).then(|| IpldBlock { codec: IPLD_RAW, data: request.input.to_vec() });
-    let flags = if request.is_static { SendFlags::READ_ONLY } else { SendFlags::empty() };
-    send(host, &to_filecoin(request.to), evm::method::INVOKE_CONTRACT, params, request.value, gas_for(request), flags)
+    let params = (!request.input.is_empty()).then(|| IpldBlock {
+        codec: IPLD_RAW,
+        data: request.input.to_vec(),
+    });
+    let flags = if request.is_static {
+        SendFlags::READ_ONLY
+    } else {
+        SendFlags::empty()
+    };
+    send(
+        host,
+        &to_filecoin(request.to),
+        evm::method::INVOKE_CONTRACT,
+        params,
+        request.value,
+        gas_for(request),
+        flags,
+    )
 }
 
 /// Runs the target's code on this contract's state, as `caller` with apparent `value`.
-fn delegate(host: &mut FvmHost, request: &CallRequest, caller: actor_types::EthAddress, value: U256) -> ActorResult<CallOutcome> {
+fn delegate(
+    host: &mut FvmHost,
+    request: &CallRequest,
+    caller: actor_types::EthAddress,
+    value: U256,
+) -> ActorResult<CallOutcome> {
     let code = if from_evm(request.to) == host.frame.address {
         Some(host.state.state.bytecode)
     } else {
         match classify(request.to) {
             Target::Contract(id) => contract_code_cid(id)?,
-            Target::Account(_) | Target::Missing | Target::Precompile => return Ok(success(Bytes::new())),
+            Target::Account(_) | Target::Missing | Target::Precompile => {
+                return Ok(success(Bytes::new()))
+            }
             Target::Native(..) => return Ok(CallOutcome::failure(0)),
         }
     };
     let Some(code) = code else {
         return Ok(success(Bytes::new()));
     };
-    let params = DelegateCallParams { code, input: request.input.to_vec(), caller, value: u256_to_token(value) };
-    let params = IpldBlock::serialize_dag_cbor(&params).map_err(|e| ActorError::serialization(e.to_string()))?;
+    let params = DelegateCallParams {
+        code,
+        input: request.input.to_vec(),
+        caller,
+        value: u256_to_token(value),
+    };
+    let params = IpldBlock::serialize_dag_cbor(&params)
+        .map_err(|e| ActorError::serialization(e.to_string()))?;
     let own = Address::new_id(fvm_sdk::message::receiver());
-    send(host, &own, evm::method::INVOKE_CONTRACT_DELEGATE, params, U256::ZERO, request.gas_limit, SendFlags::empty())
+    send(
+        host,
+        &own,
+        evm::method::INVOKE_CONTRACT_DELEGATE,
+        params,
+        U256::ZERO,
+        request.gas_limit,
+        SendFlags::empty(),
+    )
 }
 
 /// Sends, with the state written before and re-read after, and maps the result as FEVM does.
@@ -128,14 +179,25 @@ fn send(
     flags: SendFlags,
 ) -> ActorResult<CallOutcome> {
     host.flush_before_send()?;
-    let result = fvm_sdk::send::send(to, method, params, u256_to_token(value), Some(gas_limit), flags);
+    let result = fvm_sdk::send::send(
+        to,
+        method,
+        params,
+        u256_to_token(value),
+        Some(gas_limit),
+        flags,
+    );
     let outcome = match result {
         Ok(response) if response.exit_code.is_success() => {
             host.state.reload_if_changed()?;
             success(return_bytes(response.return_data))
         }
         Ok(response) => CallOutcome {
-            status: if response.exit_code == evm::exit::REVERTED { FrameStatus::Revert } else { FrameStatus::Failure },
+            status: if response.exit_code == evm::exit::REVERTED {
+                FrameStatus::Revert
+            } else {
+                FrameStatus::Failure
+            },
             output: return_bytes(response.return_data),
             gas_used: 0,
         },
@@ -148,7 +210,11 @@ fn send(
 }
 
 fn success(output: Bytes) -> CallOutcome {
-    CallOutcome { status: FrameStatus::Success, output, gas_used: 0 }
+    CallOutcome {
+        status: FrameStatus::Success,
+        output,
+        gas_used: 0,
+    }
 }
 
 /// Return data of a callee: the byte string inside a CBOR block, or a raw block as is.
@@ -179,31 +245,66 @@ mod serde_bytes_vec {
 pub fn create(host: &mut FvmHost, request: CreateRequest) -> ActorResult<CreateOutcome> {
     let balance = token_to_u256(&fvm_sdk::sself::current_balance());
     if balance < request.value {
-        return Ok(CreateOutcome { status: FrameStatus::Failure, address: Default::default(), output: Bytes::new(), gas_used: 0 });
+        return Ok(CreateOutcome {
+            status: FrameStatus::Failure,
+            address: Default::default(),
+            output: Bytes::new(),
+            gas_used: 0,
+        });
     }
     let initcode = request.initcode.to_vec();
     let (method, params) = match request.scheme {
         CreateScheme::Create => {
             let nonce = host.state.next_nonce();
-            (eam::method::CREATE, IpldBlock::serialize_cbor(&CreateParams { initcode, nonce }))
+            (
+                eam::method::CREATE,
+                IpldBlock::serialize_cbor(&CreateParams { initcode, nonce }),
+            )
         }
         CreateScheme::Create2 { salt } => {
             host.state.next_nonce();
-            (eam::method::CREATE2, IpldBlock::serialize_cbor(&Create2Params { initcode, salt: salt.to_be_bytes() }))
+            (
+                eam::method::CREATE2,
+                IpldBlock::serialize_cbor(&Create2Params {
+                    initcode,
+                    salt: salt.to_be_bytes(),
+                }),
+            )
         }
     };
     let params = params.map_err(|e| ActorError::serialization(e.to_string()))?;
     host.flush_before_send()?;
-    let result = fvm_sdk::send::send(&EAM_ACTOR_ADDR, method, params, u256_to_token(request.value), Some(request.gas_limit), SendFlags::empty());
-    let failed = |status, output| CreateOutcome { status, address: Default::default(), output, gas_used: 0 };
+    let result = fvm_sdk::send::send(
+        &EAM_ACTOR_ADDR,
+        method,
+        params,
+        u256_to_token(request.value),
+        Some(request.gas_limit),
+        SendFlags::empty(),
+    );
+    let failed = |status, output| CreateOutcome {
+        status,
+        address: Default::default(),
+        output,
+        gas_used: 0,
+    };
     Ok(match result {
         Ok(response) if response.exit_code.is_success() => {
             host.state.reload_if_changed()?;
             let created: CreateReturn = actor_runtime::decode_params(response.return_data)?;
-            CreateOutcome { status: FrameStatus::Success, address: to_evm(created.eth_address), output: Bytes::new(), gas_used: 0 }
+            CreateOutcome {
+                status: FrameStatus::Success,
+                address: to_evm(created.eth_address),
+                output: Bytes::new(),
+                gas_used: 0,
+            }
         }
         Ok(response) => {
-            let status = if response.exit_code == evm::exit::REVERTED { FrameStatus::Revert } else { FrameStatus::Failure };
+            let status = if response.exit_code == evm::exit::REVERTED {
+                FrameStatus::Revert
+            } else {
+                FrameStatus::Failure
+            };
             failed(status, return_bytes(response.return_data))
         }
         Err(_) => failed(FrameStatus::Failure, Bytes::new()),
@@ -232,10 +333,20 @@ pub fn contract_code_hash(id: ActorID) -> ActorResult<BytecodeHash> {
 }
 
 fn read_only_send(id: ActorID, method: u64) -> ActorResult<Option<IpldBlock>> {
-    let response = fvm_sdk::send::send(&Address::new_id(id), method, None, Default::default(), None, SendFlags::READ_ONLY)
-        .map_err(|e| ActorError::assertion_failed(format!("querying f0{id}: {e:?}")))?;
+    let response = fvm_sdk::send::send(
+        &Address::new_id(id),
+        method,
+        None,
+        Default::default(),
+        None,
+        SendFlags::READ_ONLY,
+    )
+    .map_err(|e| ActorError::assertion_failed(format!("querying f0{id}: {e:?}")))?;
     if !response.exit_code.is_success() {
-        return Err(ActorError::assertion_failed(format!("f0{id} method {method} failed with {}", response.exit_code)));
+        return Err(ActorError::assertion_failed(format!(
+            "f0{id} method {method} failed with {}",
+            response.exit_code
+        )));
     }
     Ok(response.return_data)
 }

@@ -16,7 +16,8 @@ pub fn bytes_block(bytes: &[u8]) -> Option<IpldBlock> {
 pub fn to_method_result(result: ExecutionResult) -> MethodResult {
     match result.status {
         ExitStatus::Success => Ok(bytes_block(&result.output)),
-        ExitStatus::Revert => Err(ActorError::new(exit::REVERTED, "contract reverted").with_data(bytes_block(&result.output))),
+        ExitStatus::Revert => Err(ActorError::new(exit::REVERTED, "contract reverted")
+            .with_data(bytes_block(&result.output))),
         ExitStatus::Halt(halt) => Err(halt_error(halt)),
     }
 }

@@ -12,7 +12,11 @@ use precompiles::FilecoinPrecompile;
 use crate::host::{u256_to_token, FvmHost};
 
 /// Runs a Filecoin precompile.
-pub fn run(host: &mut FvmHost, precompile: FilecoinPrecompile, request: &CallRequest) -> ActorResult<CallOutcome> {
+pub fn run(
+    host: &mut FvmHost,
+    precompile: FilecoinPrecompile,
+    request: &CallRequest,
+) -> ActorResult<CallOutcome> {
     let reader = Reader(&request.input);
     let output = match precompile {
         FilecoinPrecompile::ResolveAddress => resolve_address(&request.input),
@@ -26,7 +30,11 @@ pub fn run(host: &mut FvmHost, precompile: FilecoinPrecompile, request: &CallReq
         }
     };
     Ok(match output {
-        Some(output) => CallOutcome { status: FrameStatus::Success, output: output.into(), gas_used: 0 },
+        Some(output) => CallOutcome {
+            status: FrameStatus::Success,
+            output: output.into(),
+            gas_used: 0,
+        },
         None => CallOutcome::failure(0),
     })
 }
@@ -43,14 +51,32 @@ fn resolve_address(input: &[u8]) -> Option<Vec<u8>> {
 /// Input: an actor ID word. Output: its f4 address bytes, or nothing.
 fn lookup_delegated_address(reader: &Reader) -> Option<Vec<u8>> {
     let id = reader.u64_at(0)?;
-    Some(fvm_sdk::actor::lookup_delegated_address(id).map(|a| a.to_bytes()).unwrap_or_default())
+    Some(
+        fvm_sdk::actor::lookup_delegated_address(id)
+            .map(|a| a.to_bytes())
+            .unwrap_or_default(),
+    )
 }
 
 /// `call_actor(method, value, flags, codec, params, address)` and `call_actor_id(..., id)`.
-fn call_actor(host: &mut FvmHost, precompile: FilecoinPrecompile, reader: &Reader, gas_limit: u64) -> ActorResult<Option<Vec<u8>>> {
-    let Some(call) = parse_call(precompile, reader) else { return Ok(None) };
+fn call_actor(
+    host: &mut FvmHost,
+    precompile: FilecoinPrecompile,
+    reader: &Reader,
+    gas_limit: u64,
+) -> ActorResult<Option<Vec<u8>>> {
+    let Some(call) = parse_call(precompile, reader) else {
+        return Ok(None);
+    };
     host.flush_before_send()?;
-    let result = fvm_sdk::send::send(&call.to, call.method, call.params, u256_to_token(call.value), Some(gas_limit), call.flags);
+    let result = fvm_sdk::send::send(
+        &call.to,
+        call.method,
+        call.params,
+        u256_to_token(call.value),
+        Some(gas_limit),
+        call.flags,
+    );
     let (exit_code, block) = match result {
         Ok(response) => {
             if response.exit_code.is_success() {
@@ -91,14 +117,23 @@ fn parse_call(precompile: FilecoinPrecompile, reader: &Reader) -> Option<ActorCa
     let params = reader.bytes_at(reader.u32_at(128)? as usize)?;
     let params = match (codec, params.is_empty()) {
         (0, true) => None,
-        (CBOR, _) => Some(IpldBlock { codec: CBOR, data: params }),
+        (CBOR, _) => Some(IpldBlock {
+            codec: CBOR,
+            data: params,
+        }),
         _ => return None,
     };
     let to = match precompile {
         FilecoinPrecompile::CallActorId => Address::new_id(reader.u64_at(160)?),
         _ => Address::from_bytes(&reader.bytes_at(reader.u32_at(160)? as usize)?).ok()?,
     };
-    Some(ActorCall { to, method, value, flags, params })
+    Some(ActorCall {
+        to,
+        method,
+        value,
+        flags,
+        params,
+    })
 }
 
 /// Reads ABI words from input that is implicitly followed by zeros.
@@ -137,4 +172,3 @@ impl Reader<'_> {
         Some(bytes)
     }
 }
-

@@ -3,12 +3,20 @@
 
 use actor_runtime::{ActorError, ActorResult};
 use actor_types::evm::BytecodeHash;
-use fvm_shared::{crypto::hash::SupportedHashes, econ::TokenAmount, event::{ActorEvent, Entry, Flags}, sys::SendFlags};
-use interpreter::{Address, Bytes, CallOutcome, CallRequest, CreateOutcome, CreateRequest, Crypto, Host, Log, StorageWrite, B256, U256};
+use fvm_shared::{
+    crypto::hash::SupportedHashes,
+    econ::TokenAmount,
+    event::{ActorEvent, Entry, Flags},
+    sys::SendFlags,
+};
+use interpreter::{
+    Address, Bytes, CallOutcome, CallRequest, CreateOutcome, CreateRequest, Crypto, Host, Log,
+    StorageWrite, B256, U256,
+};
 use std::cell::OnceCell;
 
 use crate::{
-    address::{classify, eth_address_of, from_evm, to_filecoin, to_evm, Target},
+    address::{classify, eth_address_of, from_evm, to_evm, to_filecoin, Target},
     calls,
     state::ContractState,
 };
@@ -35,7 +43,11 @@ pub struct FvmHost {
 
 impl FvmHost {
     pub fn new(state: ContractState, frame: Frame) -> Self {
-        Self { state, frame, prevrandao: OnceCell::new() }
+        Self {
+            state,
+            frame,
+            prevrandao: OnceCell::new(),
+        }
     }
 
     /// Writes pending state so a callee (perhaps this contract again) sees it.
@@ -100,7 +112,10 @@ impl Host for FvmHost {
 
     fn sstore(&mut self, key: U256, value: U256) -> ActorResult<StorageWrite> {
         let present = self.state.sstore(key, value)?;
-        Ok(StorageWrite { original: present, present })
+        Ok(StorageWrite {
+            original: present,
+            present,
+        })
     }
 
     fn tload(&mut self, key: U256) -> U256 {
@@ -115,7 +130,8 @@ impl Host for FvmHost {
         if from_evm(address) == self.frame.address {
             return Ok(token_to_u256(&fvm_sdk::sself::current_balance()));
         }
-        let balance = fvm_sdk::actor::resolve_address(&to_filecoin(address)).and_then(fvm_sdk::actor::balance_of);
+        let balance = fvm_sdk::actor::resolve_address(&to_filecoin(address))
+            .and_then(fvm_sdk::actor::balance_of);
         Ok(balance.map(|b| token_to_u256(&b)).unwrap_or_default())
     }
 
@@ -133,7 +149,9 @@ impl Host for FvmHost {
             OwnOr::Own => B256::from(self.state.state.bytecode_hash.0),
             OwnOr::Other(Target::Contract(id)) => B256::from(calls::contract_code_hash(id)?.0),
             OwnOr::Other(Target::Native(..)) => B256::from(BytecodeHash::NATIVE_ACTOR.0),
-            OwnOr::Other(Target::Account(_) | Target::Precompile) => B256::from(BytecodeHash::EMPTY.0),
+            OwnOr::Other(Target::Account(_) | Target::Precompile) => {
+                B256::from(BytecodeHash::EMPTY.0)
+            }
             OwnOr::Other(Target::Missing) => B256::ZERO,
         })
     }
@@ -203,7 +221,9 @@ impl Host for FvmHost {
 
     /// The digest of the tipset CID at that epoch (FEVM's choice), zero if unavailable.
     fn block_hash(&mut self, number: u64) -> ActorResult<B256> {
-        let Ok(epoch) = i64::try_from(number) else { return Ok(B256::ZERO) };
+        let Ok(epoch) = i64::try_from(number) else {
+            return Ok(B256::ZERO);
+        };
         Ok(match fvm_sdk::network::tipset_cid(epoch) {
             Ok(cid) => {
                 let digest = cid.hash().digest();
@@ -225,13 +245,24 @@ impl Host for FvmHost {
             .topics()
             .iter()
             .zip(TOPIC_KEYS)
-            .map(|(topic, key)| Entry { flags: Flags::FLAG_INDEXED_ALL, key: key.into(), codec: IPLD_RAW, value: topic.to_vec() })
+            .map(|(topic, key)| Entry {
+                flags: Flags::FLAG_INDEXED_ALL,
+                key: key.into(),
+                codec: IPLD_RAW,
+                value: topic.to_vec(),
+            })
             .collect();
         if !log.data.data.is_empty() {
-            entries.push(Entry { flags: Flags::FLAG_INDEXED_ALL, key: "d".into(), codec: IPLD_RAW, value: log.data.data.to_vec() });
+            entries.push(Entry {
+                flags: Flags::FLAG_INDEXED_ALL,
+                key: "d".into(),
+                codec: IPLD_RAW,
+                value: log.data.data.to_vec(),
+            });
         }
-        fvm_sdk::event::emit_event(&ActorEvent { entries })
-            .unwrap_or_else(|e| ActorError::assertion_failed(format!("emitting event: {e:?}")).exit());
+        fvm_sdk::event::emit_event(&ActorEvent { entries }).unwrap_or_else(|e| {
+            ActorError::assertion_failed(format!("emitting event: {e:?}")).exit()
+        });
     }
 
     /// Pays the whole balance to the beneficiary now and marks the contract dead from the end
@@ -240,10 +271,22 @@ impl Host for FvmHost {
         let balance = fvm_sdk::sself::current_balance();
         if !balance.is_zero() {
             self.flush_before_send()?;
-            let sent = fvm_sdk::send::send(&to_filecoin(beneficiary), fvm_shared::METHOD_SEND, None, balance, None, SendFlags::empty());
+            let sent = fvm_sdk::send::send(
+                &to_filecoin(beneficiary),
+                fvm_shared::METHOD_SEND,
+                None,
+                balance,
+                None,
+                SendFlags::empty(),
+            );
             match sent {
                 Ok(response) if response.exit_code.is_success() => {}
-                _ => return Err(ActorError::new(actor_types::evm::exit::SELFDESTRUCT_FAILED, "paying the beneficiary failed")),
+                _ => {
+                    return Err(ActorError::new(
+                        actor_types::evm::exit::SELFDESTRUCT_FAILED,
+                        "paying the beneficiary failed",
+                    ))
+                }
             }
             self.state.reload_if_changed()?;
         }

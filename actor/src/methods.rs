@@ -1,9 +1,15 @@
 //! The actor's methods.
 
-use actor_runtime::{decode_params, no_params, require_caller, return_cbor, ActorError, ActorResult, MethodResult, DAG_CBOR_CODEC};
+use actor_runtime::{
+    decode_params, no_params, require_caller, return_cbor, ActorError, ActorResult, MethodResult,
+    DAG_CBOR_CODEC,
+};
 use actor_types::{
     builtin::{EAM_ACTOR_ID, INIT_ACTOR_ID, SYSTEM_ACTOR_ID},
-    evm::{method, BytecodeHash, ConstructorParams, DelegateCallParams, GetStorageAtParams, HANDLE_FILECOIN_METHOD_SELECTOR},
+    evm::{
+        method, BytecodeHash, ConstructorParams, DelegateCallParams, GetStorageAtParams,
+        HANDLE_FILECOIN_METHOD_SELECTOR,
+    },
     EthAddress, U256Bytes,
 };
 use fvm_ipld_encoding::{ipld_block::IpldBlock, CBOR, DAG_CBOR, IPLD_RAW};
@@ -39,7 +45,9 @@ pub fn dispatch(method: u64, params: Option<IpldBlock>) -> MethodResult {
 fn own_address() -> ActorResult<EthAddress> {
     let address = eth_address_of(fvm_sdk::message::receiver());
     if address.as_id().is_some() {
-        return Err(ActorError::forbidden("an EVM contract needs an f410 address"));
+        return Err(ActorError::forbidden(
+            "an EVM contract needs an f410 address",
+        ));
     }
     Ok(address)
 }
@@ -55,7 +63,9 @@ fn resurrect(params: Option<IpldBlock>) -> MethodResult {
     require_caller(EAM_ACTOR_ID)?;
     let params: ConstructorParams = decode_params(params)?;
     if !ContractState::load()?.is_dead() {
-        return Err(ActorError::forbidden("only a dead contract can be resurrected"));
+        return Err(ActorError::forbidden(
+            "only a dead contract can be resurrected",
+        ));
     }
     deploy(params)
 }
@@ -67,7 +77,11 @@ fn deploy(params: ConstructorParams) -> MethodResult {
     if params.initcode.is_empty() {
         return Ok(None);
     }
-    let frame = Frame { address, caller: params.creator, value: token_to_u256(&fvm_sdk::message::value_received()) };
+    let frame = Frame {
+        address,
+        caller: params.creator,
+        value: token_to_u256(&fvm_sdk::message::value_received()),
+    };
     let mut host = FvmHost::new(state, frame);
     let result = run(&mut host, Bytes::new(), params.initcode.to_vec().into())?;
     if result.status != ExitStatus::Success {
@@ -75,10 +89,15 @@ fn deploy(params: ConstructorParams) -> MethodResult {
     }
     let code = result.output;
     if code.len() > MAX_CODE_SIZE {
-        return Err(ActorError::illegal_argument(format!("runtime code of {} bytes exceeds {MAX_CODE_SIZE}", code.len())));
+        return Err(ActorError::illegal_argument(format!(
+            "runtime code of {} bytes exceeds {MAX_CODE_SIZE}",
+            code.len()
+        )));
     }
     if code.first() == Some(&0xef) {
-        return Err(ActorError::illegal_argument("runtime code may not start with 0xEF (EIP-3541)"));
+        return Err(ActorError::illegal_argument(
+            "runtime code may not start with 0xEF (EIP-3541)",
+        ));
     }
     let hash = interpreter::Crypto::keccak256(&host, &code);
     host.state.set_code(&code, hash.0)?;
@@ -118,7 +137,11 @@ fn execute_contract(input: Bytes, caller: EthAddress, value: U256) -> MethodResu
     if code.is_empty() {
         return Ok(bytes_block(&[]));
     }
-    let frame = Frame { address: own_address()?, caller, value };
+    let frame = Frame {
+        address: own_address()?,
+        caller,
+        value,
+    };
     let mut host = FvmHost::new(state, frame);
     let result = run(&mut host, input, code)?;
     if result.status == ExitStatus::Success {
@@ -132,12 +155,15 @@ fn input_bytes(params: Option<IpldBlock>) -> ActorResult<Bytes> {
         None => Ok(Bytes::new()),
         Some(block) if block.codec == IPLD_RAW => Ok(block.data.into()),
         Some(block) if block.codec == CBOR || block.codec == DAG_CBOR => {
-            let bytes: serde_bytes::ByteBuf = block
-                .deserialize()
-                .map_err(|e| ActorError::serialization(format!("InvokeContract expects one byte string: {e}")))?;
+            let bytes: serde_bytes::ByteBuf = block.deserialize().map_err(|e| {
+                ActorError::serialization(format!("InvokeContract expects one byte string: {e}"))
+            })?;
             Ok(bytes.0.into())
         }
-        Some(block) => Err(ActorError::illegal_argument(format!("unsupported params codec {:#x}", block.codec))),
+        Some(block) => Err(ActorError::illegal_argument(format!(
+            "unsupported params codec {:#x}",
+            block.codec
+        ))),
     }
 }
 
@@ -155,14 +181,20 @@ mod serde_bytes {
 fn invoke_contract_delegate(params: Option<IpldBlock>) -> MethodResult {
     require_caller(fvm_sdk::message::receiver())?;
     let Some(block) = params.filter(|b| b.codec == DAG_CBOR) else {
-        return Err(ActorError::illegal_argument("InvokeContractDelegate takes DAG-CBOR params"));
+        return Err(ActorError::illegal_argument(
+            "InvokeContractDelegate takes DAG-CBOR params",
+        ));
     };
     let params: DelegateCallParams = decode_params(Some(block))?;
     let state = ContractState::load()?;
     let code: Bytes = fvm_sdk::ipld::get(&params.code)
         .map_err(|e| ActorError::illegal_argument(format!("reading delegated code: {e:?}")))?
         .into();
-    let frame = Frame { address: own_address()?, caller: params.caller, value: token_to_u256(&params.value) };
+    let frame = Frame {
+        address: own_address()?,
+        caller: params.caller,
+        value: token_to_u256(&params.value),
+    };
     let mut host = FvmHost::new(state, frame);
     let result = run(&mut host, params.input.into(), code)?;
     if result.status == ExitStatus::Success {
@@ -175,13 +207,19 @@ fn get_bytecode(params: Option<IpldBlock>) -> MethodResult {
     no_params(params)?;
     let state = ContractState::load()?;
     let code = (!state.is_dead()).then_some(state.state.bytecode);
-    IpldBlock::serialize(DAG_CBOR_CODEC, &code).map(Some).map_err(|e| ActorError::serialization(e.to_string()))
+    IpldBlock::serialize(DAG_CBOR_CODEC, &code)
+        .map(Some)
+        .map_err(|e| ActorError::serialization(e.to_string()))
 }
 
 fn get_bytecode_hash(params: Option<IpldBlock>) -> MethodResult {
     no_params(params)?;
     let state = ContractState::load()?;
-    let hash = if state.is_dead() { BytecodeHash::EMPTY } else { state.state.bytecode_hash };
+    let hash = if state.is_dead() {
+        BytecodeHash::EMPTY
+    } else {
+        state.state.bytecode_hash
+    };
     return_cbor(&hash)
 }
 
@@ -190,7 +228,11 @@ fn get_storage_at(params: Option<IpldBlock>) -> MethodResult {
     require_caller(SYSTEM_ACTOR_ID)?;
     let params: GetStorageAtParams = decode_params(params)?;
     let mut state = ContractState::load()?;
-    let value = if state.is_dead() { U256::ZERO } else { state.sload(U256::from_be_bytes(params.storage_key.0))? };
+    let value = if state.is_dead() {
+        U256::ZERO
+    } else {
+        state.sload(U256::from_be_bytes(params.storage_key.0))?
+    };
     return_cbor(&U256Bytes(value.to_be_bytes::<32>()))
 }
 
@@ -200,7 +242,12 @@ fn get_storage_at(params: Option<IpldBlock>) -> MethodResult {
 fn handle_filecoin_method(method: u64, params: Option<IpldBlock>) -> MethodResult {
     let (codec, data) = params.map(|b| (b.codec, b.data)).unwrap_or((0, Vec::new()));
     let mut input = HANDLE_FILECOIN_METHOD_SELECTOR.to_vec();
-    for word in [U256::from(method), U256::from(codec), U256::from(0x60), U256::from(data.len())] {
+    for word in [
+        U256::from(method),
+        U256::from(codec),
+        U256::from(0x60),
+        U256::from(data.len()),
+    ] {
         input.extend(word.to_be_bytes::<32>());
     }
     input.extend(&data);
@@ -220,20 +267,34 @@ fn decode_filecoin_return(output: &[u8]) -> MethodResult {
     }
     let bad = || ActorError::serialization("handle_filecoin_method returned malformed data");
     let word = |at: usize| -> ActorResult<U256> {
-        output.get(at..at + 32).map(|w| U256::from_be_slice(w)).ok_or_else(bad)
+        output
+            .get(at..at + 32)
+            .map(|w| U256::from_be_slice(w))
+            .ok_or_else(bad)
     };
     let exit_code = u32::try_from(word(0)?).map_err(|_| bad())?;
     let codec = u64::try_from(word(32)?).map_err(|_| bad())?;
     let offset = usize::try_from(word(64)?).map_err(|_| bad())?;
     let len = usize::try_from(word(offset)?).map_err(|_| bad())?;
-    let data = output.get(offset + 32..offset + 32 + len).ok_or_else(bad)?.to_vec();
+    let data = output
+        .get(offset + 32..offset + 32 + len)
+        .ok_or_else(bad)?
+        .to_vec();
     let block = match (codec, data.is_empty()) {
         (0, true) => None,
         (CBOR, _) => Some(IpldBlock { codec: CBOR, data }),
-        _ => return Err(ActorError::serialization(format!("handle_filecoin_method returned codec {codec}"))),
+        _ => {
+            return Err(ActorError::serialization(format!(
+                "handle_filecoin_method returned codec {codec}"
+            )))
+        }
     };
     if exit_code != 0 {
-        return Err(ActorError::new(fvm_shared::error::ExitCode::new(exit_code), "handle_filecoin_method failed").with_data(block));
+        return Err(ActorError::new(
+            fvm_shared::error::ExitCode::new(exit_code),
+            "handle_filecoin_method failed",
+        )
+        .with_data(block));
     }
     Ok(block)
 }

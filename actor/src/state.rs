@@ -28,19 +28,29 @@ pub struct ContractState {
 
 /// The current top-level message: transient storage and tombstones are scoped to it.
 pub fn current_message() -> MessageId {
-    MessageId { origin: fvm_sdk::message::origin(), nonce: fvm_sdk::message::nonce() }
+    MessageId {
+        origin: fvm_sdk::message::origin(),
+        nonce: fvm_sdk::message::nonce(),
+    }
 }
 
 impl ContractState {
     /// Loads the actor's state.
     pub fn load() -> ActorResult<Self> {
         let state: State = load_state()?;
-        let root = fvm_sdk::sself::root().map_err(|e| ActorError::illegal_state(format!("{e:?}")))?;
+        let root =
+            fvm_sdk::sself::root().map_err(|e| ActorError::illegal_state(format!("{e:?}")))?;
         Ok(Self::from_state(state, root))
     }
 
     fn from_state(state: State, root: Cid) -> Self {
-        Self { storage: Storage::at(state.contract_state), state, transient: None, dirty: false, root }
+        Self {
+            storage: Storage::at(state.contract_state),
+            state,
+            transient: None,
+            dirty: false,
+            root,
+        }
     }
 
     /// A fresh contract: no code yet, empty storage, nonce 1. Written at once so that calls made
@@ -66,8 +76,9 @@ impl ContractState {
 
     /// The runtime code.
     pub fn code(&self) -> ActorResult<Bytes> {
-        let code = fvm_sdk::ipld::get(&self.state.bytecode)
-            .map_err(|e| ActorError::illegal_state(format!("reading the contract's code: {e:?}")))?;
+        let code = fvm_sdk::ipld::get(&self.state.bytecode).map_err(|e| {
+            ActorError::illegal_state(format!("reading the contract's code: {e:?}"))
+        })?;
         Ok(code.into())
     }
 
@@ -114,7 +125,11 @@ impl ContractState {
 
     pub fn tstore(&mut self, key: U256, value: U256) -> ActorResult<()> {
         let map = self.transient()?;
-        let changed = if value.is_zero() { map.remove(&key).is_some() } else { map.insert(key, value) != Some(value) };
+        let changed = if value.is_zero() {
+            map.remove(&key).is_some()
+        } else {
+            map.insert(key, value) != Some(value)
+        };
         self.dirty |= changed;
         Ok(())
     }
@@ -143,11 +158,15 @@ impl ContractState {
             self.state.transient_data = if map.is_empty() {
                 None
             } else {
-                let pairs: Vec<(Word, Word)> = map.iter().map(|(k, v)| (Word(*k), Word(*v))).collect();
+                let pairs: Vec<(Word, Word)> =
+                    map.iter().map(|(k, v)| (Word(*k), Word(*v))).collect();
                 let root = ActorBlockstore
                     .put_cbor(&pairs, Code::Blake2b256)
                     .map_err(|e| ActorError::illegal_state(format!("transient storage: {e}")))?;
-                Some(TransientData { transient_data_state: root, transient_data_lifespan: current_message() })
+                Some(TransientData {
+                    transient_data_state: root,
+                    transient_data_lifespan: current_message(),
+                })
             };
         }
         self.root = save_state(&self.state)?;
@@ -157,7 +176,8 @@ impl ContractState {
 
     /// Re-reads the state if someone (a re-entrant call) changed it since we last saw it.
     pub fn reload_if_changed(&mut self) -> ActorResult<()> {
-        let root = fvm_sdk::sself::root().map_err(|e| ActorError::illegal_state(format!("{e:?}")))?;
+        let root =
+            fvm_sdk::sself::root().map_err(|e| ActorError::illegal_state(format!("{e:?}")))?;
         if root != self.root {
             let state: State = load_state()?;
             *self = Self::from_state(state, root);

@@ -25,7 +25,11 @@ use serde::{de::Error as _, Deserialize, Deserializer, Serialize, Serializer};
 use std::hash::Hasher;
 
 /// HAMT parameters of contract storage.
-pub const STORAGE_CONFIG: Config = Config { bit_width: 5, min_data_depth: 0, max_array_width: 3 };
+pub const STORAGE_CONFIG: Config = Config {
+    bit_width: 5,
+    min_data_depth: 0,
+    max_array_width: 3,
+};
 
 /// A 256-bit word as a HAMT key or value: big-endian, leading zero bytes dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -100,12 +104,15 @@ impl Storage {
 
     /// Writes an empty map and returns its root.
     pub fn empty_root() -> ActorResult<Cid> {
-        Map::new_with_config(ActorBlockstore, STORAGE_CONFIG).flush().map_err(storage_error)
+        Map::new_with_config(ActorBlockstore, STORAGE_CONFIG)
+            .flush()
+            .map_err(storage_error)
     }
 
     fn map(&mut self) -> ActorResult<&mut Map> {
         if self.map.is_none() {
-            let map = Map::load_with_config(&self.root, ActorBlockstore, STORAGE_CONFIG).map_err(storage_error)?;
+            let map = Map::load_with_config(&self.root, ActorBlockstore, STORAGE_CONFIG)
+                .map_err(storage_error)?;
             self.map = Some(map);
         }
         Ok(self.map.as_mut().expect("loaded above"))
@@ -113,14 +120,21 @@ impl Storage {
 
     /// The value in `key`, zero if unset.
     pub fn get(&mut self, key: U256) -> ActorResult<U256> {
-        Ok(self.map()?.get(&Word(key)).map_err(storage_error)?.map(|w| w.0).unwrap_or_default())
+        Ok(self
+            .map()?
+            .get(&Word(key))
+            .map_err(storage_error)?
+            .map(|w| w.0)
+            .unwrap_or_default())
     }
 
     /// Sets `key` to `value` (zero deletes) and returns the previous value.
     pub fn set(&mut self, key: U256, value: U256) -> ActorResult<U256> {
         let map = self.map()?;
         let previous = if value.is_zero() {
-            map.delete(&Word(key)).map_err(storage_error)?.map(|(_, v)| v)
+            map.delete(&Word(key))
+                .map_err(storage_error)?
+                .map(|(_, v)| v)
         } else {
             map.set(Word(key), Word(value)).map_err(storage_error)?
         };
@@ -142,8 +156,14 @@ mod tests {
 
     #[test]
     fn words_drop_leading_zeros() {
-        assert_eq!(fvm_ipld_encoding::to_vec(&Word(U256::ZERO)).unwrap(), vec![0x40]);
-        assert_eq!(fvm_ipld_encoding::to_vec(&Word(U256::from(5))).unwrap(), vec![0x41, 5]);
+        assert_eq!(
+            fvm_ipld_encoding::to_vec(&Word(U256::ZERO)).unwrap(),
+            vec![0x40]
+        );
+        assert_eq!(
+            fvm_ipld_encoding::to_vec(&Word(U256::from(5))).unwrap(),
+            vec![0x41, 5]
+        );
         let back: Word = fvm_ipld_encoding::from_slice(&[0x42, 1, 0]).unwrap();
         assert_eq!(back, Word(U256::from(256)));
     }

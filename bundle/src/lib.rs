@@ -36,7 +36,10 @@ impl Bundle {
 
 /// The wasm of the actor with this manifest name, if we build it.
 pub fn wasm(name: &str) -> Option<&'static [u8]> {
-    ACTOR_WASM.iter().find(|(n, _)| *n == name).map(|(_, wasm)| *wasm)
+    ACTOR_WASM
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, wasm)| *wasm)
 }
 
 /// Writes every actor's code and the manifest into `store`.
@@ -46,7 +49,10 @@ pub fn install(store: &impl Blockstore) -> Result<Bundle> {
     for kind in Type::ALL {
         let wasm = match wasm(kind.name()) {
             Some(wasm) => wasm.to_vec(),
-            None => tagged(wasm("unsupported").context("the unsupported actor is missing")?, kind.name()),
+            None => tagged(
+                wasm("unsupported").context("the unsupported actor is missing")?,
+                kind.name(),
+            ),
         };
         let cid = store.put(Code::Blake2b256, &Block::new(IPLD_RAW, wasm.as_slice()))?;
         code.insert(kind, cid);
@@ -54,7 +60,11 @@ pub fn install(store: &impl Blockstore) -> Result<Bundle> {
     }
     let manifest_data = store.put_cbor(&entries, Code::Blake2b256)?;
     let manifest = store.put_cbor(&(1u32, manifest_data), Code::Blake2b256)?;
-    Ok(Bundle { manifest, manifest_data, code })
+    Ok(Bundle {
+        manifest,
+        manifest_data,
+        code,
+    })
 }
 
 /// `wasm` with a custom section naming `name` appended, so each copy has its own CID.

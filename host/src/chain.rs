@@ -20,7 +20,10 @@ use fvm::{
     trace::ExecutionTrace,
 };
 use fvm_ipld_encoding::{strict_bytes, RawBytes};
-use fvm_shared::{address::Address, chainid::ChainID, clock::ChainEpoch, econ::TokenAmount, error::ExitCode, message::Message, version::NetworkVersion, ActorID, MethodNum};
+use fvm_shared::{
+    address::Address, chainid::ChainID, clock::ChainEpoch, econ::TokenAmount, error::ExitCode,
+    message::Message, version::NetworkVersion, ActorID, MethodNum,
+};
 use std::sync::OnceLock;
 
 use crate::{externs::DevExterns, genesis::Genesis, logs::EvmLog, store::Store};
@@ -94,7 +97,9 @@ fn decode_bytes(cbor: &[u8]) -> Option<Vec<u8>> {
     #[derive(serde::Deserialize)]
     #[serde(transparent)]
     struct Bytes(#[serde(with = "strict_bytes")] Vec<u8>);
-    fvm_ipld_encoding::from_slice::<Bytes>(cbor).ok().map(|b| b.0)
+    fvm_ipld_encoding::from_slice::<Bytes>(cbor)
+        .ok()
+        .map(|b| b.0)
 }
 
 /// A deployment's outcome and, on success, the new contract.
@@ -119,14 +124,31 @@ impl Chain {
     pub fn genesis(store: Store, genesis: &Genesis, config: ChainConfig) -> Result<Self> {
         let bundle = bundle::install(&store)?;
         let state_root = crate::genesis::build(&store, &bundle, genesis)?;
-        Ok(Self { store, bundle, state_root, config, epoch: 0, timestamp: 0 })
+        Ok(Self {
+            store,
+            bundle,
+            state_root,
+            config,
+            epoch: 0,
+            timestamp: 0,
+        })
     }
 
     /// A chain continuing from a committed state root in `store`.
     pub fn open(store: Store, state_root: Cid, config: ChainConfig) -> Result<Self> {
         let bundle = bundle::install(&store)?;
-        anyhow::ensure!(fvm_ipld_blockstore::Blockstore::has(&store, &state_root)?, "state root {state_root} is not in the store");
-        Ok(Self { store, bundle, state_root, config, epoch: 0, timestamp: 0 })
+        anyhow::ensure!(
+            fvm_ipld_blockstore::Blockstore::has(&store, &state_root)?,
+            "state root {state_root} is not in the store"
+        );
+        Ok(Self {
+            store,
+            bundle,
+            state_root,
+            config,
+            epoch: 0,
+            timestamp: 0,
+        })
     }
 
     pub fn state_root(&self) -> Cid {
@@ -173,7 +195,14 @@ impl Chain {
     }
 
     /// Builds a message from `from` with its next nonce.
-    pub fn message(&self, from: &Address, to: Address, method: MethodNum, params: RawBytes, value: TokenAmount) -> Result<Message> {
+    pub fn message(
+        &self,
+        from: &Address,
+        to: Address,
+        method: MethodNum,
+        params: RawBytes,
+        value: TokenAmount,
+    ) -> Result<Message> {
         let sequence = self.actor(from)?.map(|a| a.sequence).unwrap_or(0);
         Ok(Message {
             version: 0,
@@ -191,34 +220,78 @@ impl Chain {
 
     /// Deploys `initcode` from `from` through the EAM's `CreateExternal`, as an Ethereum
     /// transaction without a recipient does.
-    pub fn deploy(&mut self, from: EthAddress, initcode: &[u8], value: TokenAmount) -> Result<Deployment> {
+    pub fn deploy(
+        &mut self,
+        from: EthAddress,
+        initcode: &[u8],
+        value: TokenAmount,
+    ) -> Result<Deployment> {
         let params = RawBytes::serialize(CreateExternalParams(initcode.to_vec()))?;
-        let message = self.message(&from.to_f410(), EAM_ACTOR_ADDR, eam::method::CREATE_EXTERNAL, params, value)?;
+        let message = self.message(
+            &from.to_f410(),
+            EAM_ACTOR_ADDR,
+            eam::method::CREATE_EXTERNAL,
+            params,
+            value,
+        )?;
         let outcome = self.apply(message)?;
-        let contract = if outcome.is_success() { Some(fvm_ipld_encoding::from_slice(outcome.return_data.bytes())?) } else { None };
+        let contract = if outcome.is_success() {
+            Some(fvm_ipld_encoding::from_slice(outcome.return_data.bytes())?)
+        } else {
+            None
+        };
         Ok(Deployment { outcome, contract })
     }
 
     /// Calls contract `to` with `calldata` (`InvokeContract`).
-    pub fn call(&mut self, from: EthAddress, to: EthAddress, calldata: &[u8], value: TokenAmount) -> Result<Outcome> {
+    pub fn call(
+        &mut self,
+        from: EthAddress,
+        to: EthAddress,
+        calldata: &[u8],
+        value: TokenAmount,
+    ) -> Result<Outcome> {
         let message = self.invoke_message(from, to, calldata, value)?;
         self.apply(message)
     }
 
     /// Calls `to` without changing the chain (`eth_call`).
-    pub fn call_read_only(&self, from: EthAddress, to: EthAddress, calldata: &[u8]) -> Result<Outcome> {
+    pub fn call_read_only(
+        &self,
+        from: EthAddress,
+        to: EthAddress,
+        calldata: &[u8],
+    ) -> Result<Outcome> {
         let message = self.invoke_message(from, to, calldata, TokenAmount::default())?;
         self.simulate(message)
     }
 
-    fn invoke_message(&self, from: EthAddress, to: EthAddress, calldata: &[u8], value: TokenAmount) -> Result<Message> {
-        let params = if calldata.is_empty() { RawBytes::default() } else { RawBytes::serialize(fvm_ipld_encoding::BytesSer(calldata))? };
-        self.message(&from.to_f410(), to.to_filecoin(), evm::method::INVOKE_CONTRACT, params, value)
+    fn invoke_message(
+        &self,
+        from: EthAddress,
+        to: EthAddress,
+        calldata: &[u8],
+        value: TokenAmount,
+    ) -> Result<Message> {
+        let params = if calldata.is_empty() {
+            RawBytes::default()
+        } else {
+            RawBytes::serialize(fvm_ipld_encoding::BytesSer(calldata))?
+        };
+        self.message(
+            &from.to_f410(),
+            to.to_filecoin(),
+            evm::method::INVOKE_CONTRACT,
+            params,
+            value,
+        )
     }
 
     /// A contract's storage slot (zero if unset).
     pub fn storage_at(&self, contract: EthAddress, key: [u8; 32]) -> Result<[u8; 32]> {
-        let params = RawBytes::serialize(GetStorageAtParams { storage_key: U256Bytes(key) })?;
+        let params = RawBytes::serialize(GetStorageAtParams {
+            storage_key: U256Bytes(key),
+        })?;
         let message = Message {
             version: 0,
             from: SYSTEM_ACTOR_ADDR,
@@ -232,7 +305,11 @@ impl Chain {
             gas_premium: TokenAmount::default(),
         };
         let outcome = self.simulate(message)?;
-        anyhow::ensure!(outcome.is_success(), "GetStorageAt failed: {}", outcome.exit_code);
+        anyhow::ensure!(
+            outcome.is_success(),
+            "GetStorageAt failed: {}",
+            outcome.exit_code
+        );
         let value: U256Bytes = fvm_ipld_encoding::from_slice(outcome.return_data.bytes())?;
         Ok(value.0)
     }
@@ -240,7 +317,9 @@ impl Chain {
     /// The actor at `address` in the current state.
     pub fn actor(&self, address: &Address) -> Result<Option<ActorState>> {
         let tree = StateTree::new_from_root(self.store.clone(), &self.state_root)?;
-        let Some(id) = tree.lookup_id(address)? else { return Ok(None) };
+        let Some(id) = tree.lookup_id(address)? else {
+            return Ok(None);
+        };
         Ok(tree.get_actor(id)?)
     }
 
@@ -252,15 +331,27 @@ impl Chain {
 
     /// The balance of the Ethereum address (zero if nothing lives there).
     pub fn balance(&self, address: EthAddress) -> Result<TokenAmount> {
-        Ok(self.actor(&address.to_filecoin())?.map(|a| a.balance).unwrap_or_default())
+        Ok(self
+            .actor(&address.to_filecoin())?
+            .map(|a| a.balance)
+            .unwrap_or_default())
     }
 
     /// The next nonce of an Ethereum account.
     pub fn nonce(&self, address: EthAddress) -> Result<u64> {
-        Ok(self.actor(&address.to_filecoin())?.map(|a| a.sequence).unwrap_or(0))
+        Ok(self
+            .actor(&address.to_filecoin())?
+            .map(|a| a.sequence)
+            .unwrap_or(0))
     }
 
-    fn execute(&self, message: Message, kind: ApplyKind, raw_length: usize, commit: bool) -> Result<(Outcome, Option<Cid>)> {
+    fn execute(
+        &self,
+        message: Message,
+        kind: ApplyKind,
+        raw_length: usize,
+        commit: bool,
+    ) -> Result<(Outcome, Option<Cid>)> {
         let mut network = NetworkConfig::new(self.config.network_version);
         network.chain_id(ChainID::from(self.config.chain_id));
         let engines: EnginePool = engines().get(&network)?;
@@ -275,7 +366,11 @@ impl Chain {
             let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;
             let ret = executor.execute_message(message, kind, raw_length)?;
             let logs = crate::logs::from_events(&ret.events, executor.state_tree())?;
-            let root = if commit { Some(executor.flush()?) } else { None };
+            let root = if commit {
+                Some(executor.flush()?)
+            } else {
+                None
+            };
             Ok((outcome_of(ret, logs), root))
         };
         std::thread::scope(|scope| {
@@ -305,5 +400,8 @@ fn outcome_of(ret: ApplyRet, logs: Vec<EvmLog>) -> Outcome {
 /// (secp256k1, 65-byte) signature and its framing.
 pub fn signed_length(message: &Message) -> usize {
     const SIGNATURE_OVERHEAD: usize = 1 + 2 + 1 + 65;
-    fvm_ipld_encoding::to_vec(message).map(|m| m.len()).unwrap_or(0) + SIGNATURE_OVERHEAD
+    fvm_ipld_encoding::to_vec(message)
+        .map(|m| m.len())
+        .unwrap_or(0)
+        + SIGNATURE_OVERHEAD
 }

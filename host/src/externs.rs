@@ -14,7 +14,11 @@ pub struct DevExterns;
 fn digest(domain: &[u8], epoch: ChainEpoch) -> [u8; 32] {
     let mut input = domain.to_vec();
     input.extend(epoch.to_be_bytes());
-    Code::Blake2b256.digest(&input).digest().try_into().expect("32-byte digest")
+    Code::Blake2b256
+        .digest(&input)
+        .digest()
+        .try_into()
+        .expect("32-byte digest")
 }
 
 impl Rand for DevExterns {
@@ -28,7 +32,12 @@ impl Rand for DevExterns {
 }
 
 impl Consensus for DevExterns {
-    fn verify_consensus_fault(&self, _h1: &[u8], _h2: &[u8], _extra: &[u8]) -> anyhow::Result<(Option<ConsensusFault>, i64)> {
+    fn verify_consensus_fault(
+        &self,
+        _h1: &[u8],
+        _h2: &[u8],
+        _extra: &[u8],
+    ) -> anyhow::Result<(Option<ConsensusFault>, i64)> {
         Ok((None, 0))
     }
 }
@@ -37,7 +46,10 @@ impl Chain for DevExterns {
     /// The CID of the tipset at `epoch`: a Blake2b-256 CID over the epoch (what the EVM's
     /// `BLOCKHASH` reads the digest of).
     fn get_tipset_cid(&self, epoch: ChainEpoch) -> anyhow::Result<Cid> {
-        Ok(Cid::new_v1(DAG_CBOR, Code::Blake2b256.digest(&epoch.to_be_bytes())))
+        Ok(Cid::new_v1(
+            DAG_CBOR,
+            Code::Blake2b256.digest(&epoch.to_be_bytes()),
+        ))
     }
 }
 

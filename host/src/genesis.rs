@@ -1,7 +1,10 @@
 //! The genesis state: the singleton actors a chain needs and the funded accounts.
 
 use actor_types::{
-    builtin::{Type, BURNT_FUNDS_ACTOR_ID, EAM_ACTOR_ID, INIT_ACTOR_ID, REWARD_ACTOR_ID, SYSTEM_ACTOR_ID, FIRST_NON_SINGLETON_ID},
+    builtin::{
+        Type, BURNT_FUNDS_ACTOR_ID, EAM_ACTOR_ID, FIRST_NON_SINGLETON_ID, INIT_ACTOR_ID,
+        REWARD_ACTOR_ID, SYSTEM_ACTOR_ID,
+    },
     init::ADDRESS_MAP_BIT_WIDTH,
     EthAddress,
 };
@@ -34,24 +37,51 @@ pub struct Genesis {
 pub fn build(store: &Store, bundle: &Bundle, genesis: &Genesis) -> Result<Cid> {
     let empty = store.put_cbor(&Vec::<()>::new(), Code::Blake2b256)?;
     let mut tree = StateTree::new(store.clone(), StateTreeVersion::V5)?;
-    let singleton = |code: Type, state: Cid| ActorState::new(bundle.code_of(code), state, TokenAmount::default(), 0, None);
+    let singleton = |code: Type, state: Cid| {
+        ActorState::new(bundle.code_of(code), state, TokenAmount::default(), 0, None)
+    };
 
-    let system_state = store.put_cbor(&actor_types::system::State { builtin_actors: bundle.manifest_data }, Code::Blake2b256)?;
+    let system_state = store.put_cbor(
+        &actor_types::system::State {
+            builtin_actors: bundle.manifest_data,
+        },
+        Code::Blake2b256,
+    )?;
     tree.set_actor(SYSTEM_ACTOR_ID, singleton(Type::System, system_state));
 
-    let address_map = Hamt::<_, ActorID, BytesKey>::new_with_bit_width(store.clone(), ADDRESS_MAP_BIT_WIDTH).flush()?;
-    let init_state = actor_types::init::State { address_map, next_id: FIRST_NON_SINGLETON_ID, network_name: genesis.network_name.clone() };
-    tree.set_actor(INIT_ACTOR_ID, singleton(Type::Init, store.put_cbor(&init_state, Code::Blake2b256)?));
+    let address_map =
+        Hamt::<_, ActorID, BytesKey>::new_with_bit_width(store.clone(), ADDRESS_MAP_BIT_WIDTH)
+            .flush()?;
+    let init_state = actor_types::init::State {
+        address_map,
+        next_id: FIRST_NON_SINGLETON_ID,
+        network_name: genesis.network_name.clone(),
+    };
+    tree.set_actor(
+        INIT_ACTOR_ID,
+        singleton(Type::Init, store.put_cbor(&init_state, Code::Blake2b256)?),
+    );
 
     tree.set_actor(REWARD_ACTOR_ID, singleton(Type::Reward, empty));
     tree.set_actor(EAM_ACTOR_ID, singleton(Type::Eam, empty));
-    let burnt = actor_types::account::State { address: Address::new_id(BURNT_FUNDS_ACTOR_ID) };
-    tree.set_actor(BURNT_FUNDS_ACTOR_ID, singleton(Type::Account, store.put_cbor(&burnt, Code::Blake2b256)?));
+    let burnt = actor_types::account::State {
+        address: Address::new_id(BURNT_FUNDS_ACTOR_ID),
+    };
+    tree.set_actor(
+        BURNT_FUNDS_ACTOR_ID,
+        singleton(Type::Account, store.put_cbor(&burnt, Code::Blake2b256)?),
+    );
 
     for account in &genesis.accounts {
         let f410 = account.address.to_f410();
         let id = tree.register_new_address(&f410)?;
-        let state = ActorState::new(bundle.code_of(Type::EthAccount), empty, account.balance.clone(), 0, Some(f410));
+        let state = ActorState::new(
+            bundle.code_of(Type::EthAccount),
+            empty,
+            account.balance.clone(),
+            0,
+            Some(f410),
+        );
         tree.set_actor(id, state);
     }
     Ok(tree.flush()?)

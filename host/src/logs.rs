@@ -17,7 +17,10 @@ pub struct EvmLog {
 
 /// The EVM logs among `events`, in order. Events that are not shaped like an EVM log (from
 /// other actors) are skipped.
-pub fn from_events<B: Blockstore>(events: &[StampedEvent], tree: &StateTree<B>) -> Result<Vec<EvmLog>> {
+pub fn from_events<B: Blockstore>(
+    events: &[StampedEvent],
+    tree: &StateTree<B>,
+) -> Result<Vec<EvmLog>> {
     let mut logs = Vec::new();
     for stamped in events {
         let Some(log) = parse(stamped) else { continue };
@@ -41,5 +44,9 @@ fn parse(stamped: &StampedEvent) -> Option<EvmLog> {
             _ => return None,
         }
     }
-    Some(EvmLog { address: EthAddress::NULL, topics, data })
+    Some(EvmLog {
+        address: EthAddress::NULL,
+        topics,
+        data,
+    })
 }

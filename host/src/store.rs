@@ -48,7 +48,10 @@ impl Blockstore for MemoryStore {
     }
 
     fn put_keyed(&self, k: &Cid, block: &[u8]) -> Result<()> {
-        self.0.write().expect("store lock").insert(*k, block.to_vec());
+        self.0
+            .write()
+            .expect("store lock")
+            .insert(*k, block.to_vec());
         Ok(())
     }
 

@@ -22,10 +22,68 @@ pub struct Solc {
 #[derive(Debug, Clone)]
 pub struct Contract {
     pub abi: Value,
-    /// Creation code (initcode without constructor arguments).
+    /// Creation code (initcode without constructor arguments), with zeros where library
+    /// addresses go until [`Contract::link`] fills them.
     pub bytecode: Vec<u8>,
-    /// Runtime code.
+    /// Runtime code (library placeholders zeroed likewise).
     pub deployed_bytecode: Vec<u8>,
+    /// Where each library's address goes in `bytecode`: `(file, library) -> byte offsets`.
+    pub link_references: BTreeMap<(String, String), Vec<usize>>,
+}
+
+impl Contract {
+    /// Whether the creation code still needs library addresses.
+    pub fn needs_linking(&self) -> bool {
+        !self.link_references.is_empty()
+    }
+
+    /// The creation code with each library's address filled in; `libraries` maps a library's
+    /// name (or `file:name`) to its address.
+    pub fn link(&self, libraries: &BTreeMap<String, [u8; 20]>) -> Result<Vec<u8>> {
+        let mut code = self.bytecode.clone();
+        for ((file, library), offsets) in &self.link_references {
+            let address = libraries
+                .get(&format!("{file}:{library}"))
+                .or_else(|| libraries.get(library))
+                .ok_or_else(|| anyhow!("no address for library {file}:{library}"))?;
+            for &offset in offsets {
+                code[offset..offset + 20].copy_from_slice(address);
+            }
+        }
+        Ok(code)
+    }
+}
+
+/// Decodes hex code in which `__$<34 hex>$__` marks a library address (zeroed here).
+fn decode_code(hex_code: &str) -> Result<Vec<u8>> {
+    let mut cleaned = String::with_capacity(hex_code.len());
+    let mut rest = hex_code;
+    while let Some(start) = rest.find("__") {
+        cleaned.push_str(&rest[..start]);
+        cleaned.push_str(&"0".repeat(40));
+        rest = rest
+            .get(start + 40..)
+            .ok_or_else(|| anyhow!("truncated library placeholder"))?;
+    }
+    cleaned.push_str(rest);
+    Ok(hex::decode(cleaned)?)
+}
+
+fn link_references(value: &Value) -> BTreeMap<(String, String), Vec<usize>> {
+    let mut references = BTreeMap::new();
+    for (file, libraries) in value.as_object().into_iter().flatten() {
+        for (library, places) in libraries.as_object().into_iter().flatten() {
+            let offsets = places
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p["start"].as_u64())
+                .map(|s| s as usize)
+                .collect();
+            references.insert((file.clone(), library.clone()), offsets);
+        }
+    }
+    references
 }
 
 /// Compiler settings that matter to us.
@@ -34,13 +92,15 @@ pub struct Settings {
     pub evm_version: String,
     pub optimize: bool,
     pub via_ir: bool,
-    /// `file -> library -> address` for linking.
-    pub libraries: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { evm_version: "cancun".into(), optimize: true, via_ir: false, libraries: BTreeMap::new() }
+        Self {
+            evm_version: "cancun".into(),
+            optimize: true,
+            via_ir: false,
+        }
     }
 }
 
@@ -62,9 +122,18 @@ impl Solc {
         let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
         let mut line = String::new();
         stdout.read_line(&mut line)?;
-        let hello: Value = serde_json::from_str(&line).with_context(|| format!("solc-js did not start: {line:?}"))?;
-        let version = hello["ready"].as_str().ok_or_else(|| anyhow!("solc-js did not report a version"))?.to_string();
-        Ok(Self { child, stdin, stdout, version })
+        let hello: Value = serde_json::from_str(&line)
+            .with_context(|| format!("solc-js did not start: {line:?}"))?;
+        let version = hello["ready"]
+            .as_str()
+            .ok_or_else(|| anyhow!("solc-js did not report a version"))?
+            .to_string();
+        Ok(Self {
+            child,
+            stdin,
+            stdout,
+            version,
+        })
     }
 
     /// The compiler's version string.
@@ -85,9 +154,15 @@ impl Solc {
 
     /// Compiles `sources` (name -> content) and returns every contract by name, or the
     /// compiler's errors.
-    pub fn compile(&mut self, sources: &[(&str, &str)], settings: &Settings) -> Result<BTreeMap<String, Contract>> {
-        let sources: serde_json::Map<String, Value> =
-            sources.iter().map(|(name, content)| (name.to_string(), json!({ "content": content }))).collect();
+    pub fn compile(
+        &mut self,
+        sources: &[(&str, &str)],
+        settings: &Settings,
+    ) -> Result<BTreeMap<String, Contract>> {
+        let sources: serde_json::Map<String, Value> = sources
+            .iter()
+            .map(|(name, content)| (name.to_string(), json!({ "content": content })))
+            .collect();
         let input = json!({
             "language": "Solidity",
             "sources": sources,
@@ -95,8 +170,7 @@ impl Solc {
                 "evmVersion": settings.evm_version,
                 "optimizer": { "enabled": settings.optimize, "runs": 200 },
                 "viaIR": settings.via_ir,
-                "libraries": settings.libraries,
-                "outputSelection": { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } }
+                "outputSelection": { "*": { "*": ["abi", "evm.bytecode.object", "evm.bytecode.linkReferences", "evm.deployedBytecode.object"] } }
             }
         });
         let output = self.compile_json(&input)?;
@@ -111,15 +185,26 @@ impl Solc {
             bail!("solc: {}", errors.join("\n"));
         }
         let mut contracts = BTreeMap::new();
-        for file in output["contracts"].as_object().into_iter().flat_map(|o| o.values()) {
+        for file in output["contracts"]
+            .as_object()
+            .into_iter()
+            .flat_map(|o| o.values())
+        {
             for (name, contract) in file.as_object().into_iter().flatten() {
                 let code = |key: &str| -> Result<Vec<u8>> {
                     let hex_code = contract["evm"][key]["object"].as_str().unwrap_or_default();
-                    hex::decode(hex_code).with_context(|| format!("{name}: unlinked or malformed {key}"))
+                    decode_code(hex_code).with_context(|| format!("{name}: malformed {key}"))
                 };
                 contracts.insert(
                     name.clone(),
-                    Contract { abi: contract["abi"].clone(), bytecode: code("bytecode")?, deployed_bytecode: code("deployedBytecode")? },
+                    Contract {
+                        abi: contract["abi"].clone(),
+                        bytecode: code("bytecode")?,
+                        deployed_bytecode: code("deployedBytecode")?,
+                        link_references: link_references(
+                            &contract["evm"]["bytecode"]["linkReferences"],
+                        ),
+                    },
                 );
             }
         }
@@ -131,5 +216,19 @@ impl Drop for Solc {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn library_placeholders_decode_as_zeros() {
+        let code = format!("6080{}6000", format!("__${}$__", "a".repeat(34)));
+        assert_eq!(
+            decode_code(&code).unwrap(),
+            [&[0x60, 0x80][..], &[0u8; 20], &[0x60, 0x00]].concat()
+        );
     }
 }

@@ -5,7 +5,10 @@
 //! unknown internal ones.
 
 use actor_runtime::{no_params, require_caller, restrict_internal_api, ActorError, MethodResult};
-use actor_types::{builtin::{FIRST_EXPORTED_METHOD_NUMBER, METHOD_CONSTRUCTOR, SYSTEM_ACTOR_ID}, EthAddress};
+use actor_types::{
+    builtin::{FIRST_EXPORTED_METHOD_NUMBER, METHOD_CONSTRUCTOR, SYSTEM_ACTOR_ID},
+    EthAddress,
+};
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 
 #[cfg(target_arch = "wasm32")]
@@ -32,7 +35,9 @@ fn constructor(params: Option<IpldBlock>) -> MethodResult {
         .and_then(|address| EthAddress::from_f410(&address))
         .is_some();
     if !has_eth_address {
-        return Err(ActorError::illegal_argument("an EthAccount needs an f410 address"));
+        return Err(ActorError::illegal_argument(
+            "an EthAccount needs an f410 address",
+        ));
     }
     Ok(None)
 }

@@ -1,10 +1,16 @@
 //! The init actor (ID 1): hands out actor IDs, keeps the address -> ID map that the FVM itself
 //! reads to resolve addresses, and is the only actor allowed to create others.
 
-use actor_runtime::{decode_params, load_state, require_caller, restrict_internal_api, return_cbor, save_state, ActorBlockstore, ActorError, ActorResult, MethodResult};
+use actor_runtime::{
+    decode_params, load_state, require_caller, restrict_internal_api, return_cbor, save_state,
+    ActorBlockstore, ActorError, ActorResult, MethodResult,
+};
 use actor_types::{
     builtin::{Type, EAM_ACTOR_ID, METHOD_CONSTRUCTOR, SYSTEM_ACTOR_ID},
-    init::{method, ConstructorParams, Exec4Params, ExecParams, ExecReturn, State, ADDRESS_MAP_BIT_WIDTH},
+    init::{
+        method, ConstructorParams, Exec4Params, ExecParams, ExecReturn, State,
+        ADDRESS_MAP_BIT_WIDTH,
+    },
 };
 use cid::Cid;
 use fvm_ipld_encoding::{ipld_block::IpldBlock, RawBytes};
@@ -49,15 +55,30 @@ fn constructor(params: Option<IpldBlock>) -> MethodResult {
 /// for any other type.
 fn exec(params: Option<IpldBlock>) -> MethodResult {
     let params: ExecParams = decode_params(params)?;
-    let allowed = matches!(code_type(&params.code_cid), Some(Type::Multisig | Type::PaymentChannel));
+    let allowed = matches!(
+        code_type(&params.code_cid),
+        Some(Type::Multisig | Type::PaymentChannel)
+    );
     if !allowed {
-        return Err(ActorError::forbidden(format!("Exec may not create actors of code {}", params.code_cid)));
+        return Err(ActorError::forbidden(format!(
+            "Exec may not create actors of code {}",
+            params.code_cid
+        )));
     }
     let robust = fvm_sdk::actor::next_actor_address();
     let mut state: State = load_state()?;
     let id = register(&mut state, None, &robust)?.0;
-    create_and_construct(&mut state, id, &params.code_cid, None, params.constructor_params)?;
-    return_cbor(&ExecReturn { id_address: Address::new_id(id), robust_address: robust })
+    create_and_construct(
+        &mut state,
+        id,
+        &params.code_cid,
+        None,
+        params.constructor_params,
+    )?;
+    return_cbor(&ExecReturn {
+        id_address: Address::new_id(id),
+        robust_address: robust,
+    })
 }
 
 /// `Exec4`: the EAM creates an actor with an f4 address in its namespace. An existing
@@ -71,14 +92,26 @@ fn exec4(params: Option<IpldBlock>) -> MethodResult {
     let mut state: State = load_state()?;
     let (id, existing) = register(&mut state, Some(&delegated), &robust)?;
     if existing {
-        let code = fvm_sdk::actor::get_actor_code_cid(&Address::new_id(id))
-            .ok_or_else(|| ActorError::forbidden(format!("f0{id} was deleted; its address cannot be reused")))?;
+        let code = fvm_sdk::actor::get_actor_code_cid(&Address::new_id(id)).ok_or_else(|| {
+            ActorError::forbidden(format!("f0{id} was deleted; its address cannot be reused"))
+        })?;
         if code_type(&code) != Some(Type::Placeholder) {
-            return Err(ActorError::forbidden(format!("{delegated} is taken by a non-placeholder actor")));
+            return Err(ActorError::forbidden(format!(
+                "{delegated} is taken by a non-placeholder actor"
+            )));
         }
     }
-    create_and_construct(&mut state, id, &params.code_cid, Some(delegated), params.constructor_params)?;
-    return_cbor(&ExecReturn { id_address: Address::new_id(id), robust_address: robust })
+    create_and_construct(
+        &mut state,
+        id,
+        &params.code_cid,
+        Some(delegated),
+        params.constructor_params,
+    )?;
+    return_cbor(&ExecReturn {
+        id_address: Address::new_id(id),
+        robust_address: robust,
+    })
 }
 
 fn code_type(code: &Cid) -> Option<Type> {
@@ -88,23 +121,37 @@ fn code_type(code: &Cid) -> Option<Type> {
 
 /// Maps `delegated` (if any, reusing its ID when present) and `robust` to an ID. Returns the ID
 /// and whether `delegated` was already mapped.
-fn register(state: &mut State, delegated: Option<&Address>, robust: &Address) -> ActorResult<(ActorID, bool)> {
+fn register(
+    state: &mut State,
+    delegated: Option<&Address>,
+    robust: &Address,
+) -> ActorResult<(ActorID, bool)> {
     let storage_error = |e| ActorError::illegal_state(format!("address map: {e}"));
-    let mut map = AddressMap::load_with_bit_width(&state.address_map, ActorBlockstore, ADDRESS_MAP_BIT_WIDTH)
-        .map_err(storage_error)?;
+    let mut map =
+        AddressMap::load_with_bit_width(&state.address_map, ActorBlockstore, ADDRESS_MAP_BIT_WIDTH)
+            .map_err(storage_error)?;
     let (id, existing) = match delegated {
-        Some(address) => match map.get(&BytesKey(address.to_bytes())).map_err(storage_error)? {
+        Some(address) => match map
+            .get(&BytesKey(address.to_bytes()))
+            .map_err(storage_error)?
+        {
             Some(&id) => (id, true),
             None => {
                 let id = take_id(state);
-                map.set(BytesKey(address.to_bytes()), id).map_err(storage_error)?;
+                map.set(BytesKey(address.to_bytes()), id)
+                    .map_err(storage_error)?;
                 (id, false)
             }
         },
         None => (take_id(state), false),
     };
-    if !map.set_if_absent(BytesKey(robust.to_bytes()), id).map_err(storage_error)? {
-        return Err(ActorError::forbidden(format!("robust address {robust} is already mapped")));
+    if !map
+        .set_if_absent(BytesKey(robust.to_bytes()), id)
+        .map_err(storage_error)?
+    {
+        return Err(ActorError::forbidden(format!(
+            "robust address {robust} is already mapped"
+        )));
     }
     state.address_map = map.flush().map_err(storage_error)?;
     Ok((id, existing))
@@ -137,8 +184,10 @@ fn create_and_construct(
     )
     .map_err(|e| ActorError::assertion_failed(format!("constructing f0{id}: {e:?}")))?;
     if !response.exit_code.is_success() {
-        return Err(ActorError::new(response.exit_code, format!("constructor of f0{id} failed"))
-            .with_data(response.return_data));
+        return Err(
+            ActorError::new(response.exit_code, format!("constructor of f0{id} failed"))
+                .with_data(response.return_data),
+        );
     }
     Ok(())
 }

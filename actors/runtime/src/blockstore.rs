@@ -12,13 +12,19 @@ pub struct ActorBlockstore;
 
 impl Blockstore for ActorBlockstore {
     fn get(&self, cid: &Cid) -> anyhow::Result<Option<Vec<u8>>> {
-        fvm_sdk::ipld::get(cid).map(Some).map_err(|e| anyhow!("reading block {cid}: {e:?}"))
+        fvm_sdk::ipld::get(cid)
+            .map(Some)
+            .map_err(|e| anyhow!("reading block {cid}: {e:?}"))
     }
 
     fn put_keyed(&self, cid: &Cid, data: &[u8]) -> anyhow::Result<()> {
-        let code = Code::try_from(cid.hash().code()).map_err(|e| anyhow!("unsupported hash in {cid}: {e:?}"))?;
+        let code = Code::try_from(cid.hash().code())
+            .map_err(|e| anyhow!("unsupported hash in {cid}: {e:?}"))?;
         let written = self.put(code, &Block::new(cid.codec(), data))?;
-        ensure!(written == *cid, "block written as {written}, expected {cid}");
+        ensure!(
+            written == *cid,
+            "block written as {written}, expected {cid}"
+        );
         Ok(())
     }
 

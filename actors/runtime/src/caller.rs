@@ -19,7 +19,9 @@ pub fn require_caller(id: ActorID) -> ActorResult<()> {
     if caller == id {
         Ok(())
     } else {
-        Err(ActorError::forbidden(format!("caller f0{caller} is not f0{id}")))
+        Err(ActorError::forbidden(format!(
+            "caller f0{caller} is not f0{id}"
+        )))
     }
 }
 

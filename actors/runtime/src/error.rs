@@ -52,7 +52,10 @@ impl ActorError {
     }
 
     pub fn unhandled_message(method: u64) -> Self {
-        Self::new(ExitCode::USR_UNHANDLED_MESSAGE, format!("unknown method {method}"))
+        Self::new(
+            ExitCode::USR_UNHANDLED_MESSAGE,
+            format!("unknown method {method}"),
+        )
     }
 
     pub fn read_only(message: impl Into<String>) -> Self {

@@ -25,7 +25,10 @@ pub type MethodResult = ActorResult<Option<IpldBlock>>;
 
 /// Runs `dispatch` for the current message and hands its result to the FVM: a return block on
 /// success, or an exit with the error's code, data and message.
-pub fn entry_point(params_id: u32, dispatch: impl FnOnce(u64, Option<IpldBlock>) -> MethodResult) -> u32 {
+pub fn entry_point(
+    params_id: u32,
+    dispatch: impl FnOnce(u64, Option<IpldBlock>) -> MethodResult,
+) -> u32 {
     fvm_sdk::initialize();
     let method = fvm_sdk::message::method_number();
     let params = match fvm_sdk::message::params_raw(params_id) {
@@ -53,7 +56,8 @@ fn put_return_block(block: &IpldBlock) -> BlockId {
 
 /// Loads this actor's state.
 pub fn load_state<T: DeserializeOwned>() -> ActorResult<T> {
-    let root = fvm_sdk::sself::root().map_err(|e| ActorError::illegal_state(format!("no state root: {e:?}")))?;
+    let root = fvm_sdk::sself::root()
+        .map_err(|e| ActorError::illegal_state(format!("no state root: {e:?}")))?;
     ActorBlockstore
         .get_cbor(&root)
         .map_err(|e| ActorError::illegal_state(format!("loading state: {e}")))?
@@ -66,7 +70,9 @@ pub fn save_state<T: Serialize>(state: &T) -> ActorResult<Cid> {
         .put_cbor(state, Code::Blake2b256)
         .map_err(|e| ActorError::illegal_state(format!("writing state: {e}")))?;
     fvm_sdk::sself::set_root(&cid).map_err(|e| match e {
-        fvm_sdk::error::StateUpdateError::ReadOnly => ActorError::read_only("cannot change state in a read-only call"),
+        fvm_sdk::error::StateUpdateError::ReadOnly => {
+            ActorError::read_only("cannot change state in a read-only call")
+        }
         other => ActorError::illegal_state(format!("setting state root: {other:?}")),
     })?;
     Ok(cid)

@@ -2,8 +2,14 @@
 //! reads when no manifest override is given. Genesis writes that state directly; the
 //! constructor exists for interface compatibility and records an empty manifest.
 
-use actor_runtime::{no_params, require_caller, restrict_internal_api, save_state, ActorBlockstore, ActorError, MethodResult};
-use actor_types::{builtin::{METHOD_CONSTRUCTOR, SYSTEM_ACTOR_ID}, system::State};
+use actor_runtime::{
+    no_params, require_caller, restrict_internal_api, save_state, ActorBlockstore, ActorError,
+    MethodResult,
+};
+use actor_types::{
+    builtin::{METHOD_CONSTRUCTOR, SYSTEM_ACTOR_ID},
+    system::State,
+};
 use fvm_ipld_encoding::{ipld_block::IpldBlock, CborStore};
 use multihash_codetable::Code;
 

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::builtin::EAM_ACTOR_ID;
 
 /// An Ethereum address, encoded as a 20-byte CBOR byte string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct EthAddress(#[serde(with = "strict_bytes")] pub [u8; 20]);
 
@@ -27,7 +29,9 @@ impl EthAddress {
     /// The actor ID, if this is a masked ID address.
     pub fn as_id(&self) -> Option<ActorID> {
         if self.0[0] == 0xff && self.0[1..12].iter().all(|&b| b == 0) {
-            Some(u64::from_be_bytes(self.0[12..].try_into().expect("8 bytes")))
+            Some(u64::from_be_bytes(
+                self.0[12..].try_into().expect("8 bytes"),
+            ))
         } else {
             None
         }

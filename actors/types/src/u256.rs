@@ -19,7 +19,10 @@ impl<'de> Deserialize<'de> for U256Bytes {
         let bytes: serde_bytes_helper::Bytes = Deserialize::deserialize(deserializer)?;
         let bytes = bytes.0;
         if bytes.len() > 32 {
-            return Err(D::Error::custom(format!("a 256-bit word has at most 32 bytes, got {}", bytes.len())));
+            return Err(D::Error::custom(format!(
+                "a 256-bit word has at most 32 bytes, got {}",
+                bytes.len()
+            )));
         }
         let mut word = [0u8; 32];
         word[32 - bytes.len()..].copy_from_slice(&bytes);
@@ -46,10 +49,16 @@ mod tests {
 
     #[test]
     fn zero_is_the_empty_string_and_leading_zeros_are_stripped() {
-        assert_eq!(fvm_ipld_encoding::to_vec(&U256Bytes([0; 32])).unwrap(), vec![0x40]);
+        assert_eq!(
+            fvm_ipld_encoding::to_vec(&U256Bytes([0; 32])).unwrap(),
+            vec![0x40]
+        );
         let mut one = [0u8; 32];
         one[31] = 1;
-        assert_eq!(fvm_ipld_encoding::to_vec(&U256Bytes(one)).unwrap(), vec![0x41, 0x01]);
+        assert_eq!(
+            fvm_ipld_encoding::to_vec(&U256Bytes(one)).unwrap(),
+            vec![0x41, 0x01]
+        );
         let back: U256Bytes = fvm_ipld_encoding::from_slice(&[0x41, 0x01]).unwrap();
         assert_eq!(back, U256Bytes(one));
     }

@@ -1,0 +1,11 @@
+//! The EVM actor and its bundle on the real FVM: Solidity compiled by solc-js, deployed through
+//! an EthAccount's `CreateExternal`, called with `InvokeContract`. One test binary, so the
+//! actors and contracts are compiled once.
+
+mod bad_input;
+mod calls;
+mod common;
+mod counter;
+mod environment;
+mod token;
+mod value;
