@@ -17,6 +17,8 @@ mod methods;
 mod state;
 mod storage;
 
+pub use methods::dispatch;
+
 #[cfg(target_arch = "wasm32")]
 #[no_mangle]
 pub extern "C" fn invoke(params: u32) -> u32 {

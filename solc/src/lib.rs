@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn library_placeholders_decode_as_zeros() {
-        let code = format!("6080{}6000", format!("__${}$__", "a".repeat(34)));
+        let code = format!("6080__${}$__6000", "a".repeat(34));
         assert_eq!(
             decode_code(&code).unwrap(),
             [&[0x60, 0x80][..], &[0u8; 20], &[0x60, 0x00]].concat()
