@@ -31,3 +31,44 @@ contract Factory {
         return keccak256(abi.encodePacked(type(Child).creationCode, abi.encode(v)));
     }
 }
+
+contract Phoenix {
+    uint256 public generation;
+
+    /// Asks its creator, mid-creation, how many times it hatched: the creator's state must be
+    /// visible to this re-entrant call.
+    constructor() {
+        generation = Nest(msg.sender).hatches();
+    }
+
+    function die() external {
+        selfdestruct(payable(msg.sender));
+    }
+}
+
+/// Creates a Phoenix at a fixed CREATE2 address, again after it died.
+contract Nest {
+    uint256 public hatches;
+
+    function hatch() external returns (address) {
+        hatches += 1;
+        return address(new Phoenix{salt: bytes32(0)}());
+    }
+}
+
+/// Answers Filecoin methods (numbers >= 1024 that are not the EVM actor's own).
+contract FilecoinMethods {
+    uint64 public lastMethod;
+
+    function handle_filecoin_method(uint64 method, uint64 codec, bytes calldata params)
+        external
+        returns (uint32 exitCode, uint64 returnCodec, bytes memory data)
+    {
+        lastMethod = method;
+        if (method == 4444) {
+            return (17, 0, "");
+        }
+        // Echo the params back as the return block.
+        return (0, codec, params);
+    }
+}

@@ -22,6 +22,10 @@ sol! {
     function lastReason() external view returns (string);
     function lastError() external view returns (bytes);
     function bubble(address callee, string reason) external view;
+    function hatch() external returns (address);
+    function generation() external view returns (uint256);
+    function die() external;
+    function lastMethod() external view returns (uint64);
     error Oops(uint256 code, address who);
 }
 
@@ -217,4 +221,78 @@ fn reverts_are_caught_and_bubbled_with_their_data() {
             .reason,
         "deep"
     );
+}
+
+#[test]
+fn a_dead_contract_is_resurrected_at_its_create2_address() {
+    let mut chain = chain();
+    let nest = deploy(&mut chain, ALICE, "Nest", &[]);
+    let first = Address::abi_decode(&call_ok(
+        &mut chain,
+        ALICE,
+        nest,
+        &hatchCall {}.abi_encode(),
+    ))
+    .unwrap();
+    let phoenix = host::EthAddress(first.into_array());
+    let generation = call_ok(&mut chain, ALICE, phoenix, &generationCall {}.abi_encode());
+    assert_eq!(U256::abi_decode(&generation).unwrap(), U256::from(1));
+    call_ok(&mut chain, ALICE, phoenix, &dieCall {}.abi_encode());
+    assert!(
+        call_ok(&mut chain, ALICE, phoenix, &generationCall {}.abi_encode()).is_empty(),
+        "dead after the message"
+    );
+
+    let second = Address::abi_decode(&call_ok(
+        &mut chain,
+        ALICE,
+        nest,
+        &hatchCall {}.abi_encode(),
+    ))
+    .unwrap();
+    assert_eq!(second, first, "same CREATE2 address");
+    let generation = call_ok(&mut chain, ALICE, phoenix, &generationCall {}.abi_encode());
+    assert_eq!(U256::abi_decode(&generation).unwrap(), U256::from(2));
+}
+
+#[test]
+fn filecoin_methods_reach_handle_filecoin_method() {
+    use fvm_ipld_encoding::RawBytes;
+    let mut chain = chain();
+    let contract = deploy(&mut chain, ALICE, "FilecoinMethods", &[]);
+    let params = RawBytes::serialize("hello").unwrap();
+    let message = chain
+        .message(
+            &ALICE.to_f410(),
+            contract.to_filecoin(),
+            3000,
+            params.clone(),
+            Default::default(),
+        )
+        .unwrap();
+    let outcome = chain.apply(message).unwrap();
+    assert!(
+        outcome.is_success(),
+        "{} {:?}",
+        outcome.exit_code,
+        outcome.failure
+    );
+    assert_eq!(
+        outcome.return_data, params,
+        "params echoed back as the return block"
+    );
+    let last = call_ok(&mut chain, ALICE, contract, &lastMethodCall {}.abi_encode());
+    assert_eq!(U256::abi_decode(&last).unwrap(), U256::from(3000));
+
+    // The contract's exit code becomes the message's.
+    let message = chain
+        .message(
+            &ALICE.to_f410(),
+            contract.to_filecoin(),
+            4444,
+            RawBytes::default(),
+            Default::default(),
+        )
+        .unwrap();
+    assert_eq!(chain.apply(message).unwrap().exit_code.value(), 17);
 }

@@ -7,5 +7,6 @@ mod calls;
 mod common;
 mod counter;
 mod environment;
+mod filecoin;
 mod token;
 mod value;

@@ -68,6 +68,21 @@ fn payable_receive_and_transfers() {
     assert_eq!(chain.balance(fresh).unwrap(), atto(300));
     assert_eq!(chain.balance(vault).unwrap(), atto(1200));
 
+    // Forwarding to an existing EthAccount (an EOA) just pays it.
+    let bob_before = chain.balance(BOB).unwrap();
+    call_ok(
+        &mut chain,
+        ALICE,
+        vault,
+        &forwardCall {
+            to: Address::from(BOB.0),
+            amount: U256::from(100),
+        }
+        .abi_encode(),
+    );
+    assert_eq!(chain.balance(BOB).unwrap(), bob_before + atto(100));
+    assert_eq!(chain.balance(vault).unwrap(), atto(1100));
+
     // Forwarding to a contract runs its receive().
     let other = deploy(&mut chain, BOB, "Vault", &[]);
     call_ok(
@@ -99,7 +114,7 @@ fn payable_receive_and_transfers() {
         )
         .unwrap();
     assert_eq!(outcome.exit_code.value(), 33);
-    assert_eq!(chain.balance(vault).unwrap(), atto(1000));
+    assert_eq!(chain.balance(vault).unwrap(), atto(900));
 }
 
 #[test]
