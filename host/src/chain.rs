@@ -32,9 +32,16 @@ type Kernel = DefaultFilecoinKernel<DefaultCallManager<DefaultMachine<Store, Dev
 
 /// Compiled actor code is cached in the engine pool: one per process, so each actor is compiled
 /// once however many chains and messages there are.
+static ENGINES: OnceLock<MultiEngine> = OnceLock::new();
+
 fn engines() -> &'static MultiEngine {
-    static ENGINES: OnceLock<MultiEngine> = OnceLock::new();
     ENGINES.get_or_init(|| MultiEngine::new(1))
+}
+
+/// Lets up to `n` messages execute at once in this process (on different chains). Takes effect
+/// only before the first message runs; returns whether it did.
+pub fn set_concurrency(n: u32) -> bool {
+    ENGINES.set(MultiEngine::new(n.max(1))).is_ok()
 }
 
 /// The FVM needs at least 64 MiB of native stack to execute.
@@ -52,6 +59,8 @@ pub struct ChainConfig {
     pub gas_limit: u64,
     /// Record the FVM's execution trace (gas charges, calls) in every outcome.
     pub tracing: bool,
+    /// The block hash (tipset CID digest) of each epoch, as `BLOCKHASH` reports it.
+    pub tipset_digest: fn(ChainEpoch) -> [u8; 32],
 }
 
 impl Default for ChainConfig {
@@ -62,6 +71,7 @@ impl Default for ChainConfig {
             base_fee: TokenAmount::from_atto(100),
             gas_limit: 10_000_000_000,
             tracing: false,
+            tipset_digest: crate::externs::block_hash,
         }
     }
 }
@@ -314,6 +324,15 @@ impl Chain {
         Ok(value.0)
     }
 
+    /// Whether every storage slot of the EVM contract at `contract` is zero.
+    pub fn storage_is_empty(&self, contract: EthAddress) -> Result<bool> {
+        use fvm_ipld_encoding::CborStore;
+        let actor = self.actor(&contract.to_filecoin())?.ok_or_else(|| anyhow!("no actor at {contract:?}"))?;
+        let state: evm::State = self.store.get_cbor(&actor.state)?.ok_or_else(|| anyhow!("contract state missing"))?;
+        let empty = fvm_ipld_hamt::Hamt::<_, ()>::new_with_bit_width(crate::store::MemoryStore::default(), 5).flush()?;
+        Ok(state.contract_state == empty)
+    }
+
     /// The actor at `address` in the current state.
     pub fn actor(&self, address: &Address) -> Result<Option<ActorState>> {
         let tree = StateTree::new_from_root(self.store.clone(), &self.state_root)?;
@@ -361,8 +380,9 @@ impl Chain {
             context.enable_tracing();
         }
         let store = self.store.clone();
+        let externs = DevExterns { tipset_digest: self.config.tipset_digest };
         let run = move || -> Result<(Outcome, Option<Cid>)> {
-            let machine = DefaultMachine::new(&context, store, DevExterns)?;
+            let machine = DefaultMachine::new(&context, store, externs)?;
             let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;
             let ret = executor.execute_message(message, kind, raw_length)?;
             let logs = crate::logs::from_events(&ret.events, executor.state_tree())?;

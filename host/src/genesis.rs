@@ -24,6 +24,8 @@ use crate::store::Store;
 pub struct GenesisAccount {
     pub address: EthAddress,
     pub balance: TokenAmount,
+    /// Its first message's nonce (0 for a fresh account).
+    pub nonce: u64,
 }
 
 /// What the chain starts with.

@@ -11,7 +11,7 @@ pub mod genesis;
 mod logs;
 mod store;
 
-pub use chain::{signed_length, Chain, ChainConfig, Deployment, Outcome};
+pub use chain::{set_concurrency, signed_length, Chain, ChainConfig, Deployment, Outcome};
 pub use genesis::{Genesis, GenesisAccount};
 pub use logs::EvmLog;
 pub use store::{MemoryStore, Store};

@@ -20,3 +20,120 @@ pub fn conformance_dir() -> std::path::PathBuf {
 pub fn suite_dir() -> std::path::PathBuf {
     conformance_dir().join("solidity-semantic-tests")
 }
+
+pub mod compile;
+pub mod events;
+pub mod report;
+pub mod run;
+pub mod skip;
+
+use report::{Report, Status, TestResult};
+use settings::Pipeline;
+use std::{
+    collections::VecDeque,
+    io::Write as _,
+    path::PathBuf,
+    sync::{Arc, Mutex},
+};
+
+/// What to run and how.
+#[derive(Debug, Clone)]
+pub struct ExecuteOptions {
+    pub root: PathBuf,
+    /// Only tests whose path contains this.
+    pub filter: Option<String>,
+    pub jobs: usize,
+    /// Compiler output cache.
+    pub cache: PathBuf,
+    /// Draw a progress bar on stderr.
+    pub progress: bool,
+}
+
+impl Default for ExecuteOptions {
+    fn default() -> Self {
+        Self {
+            root: suite_dir(),
+            filter: None,
+            jobs: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            cache: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/solc-cache"),
+            progress: true,
+        }
+    }
+}
+
+/// Runs the selected tests, both pipelines as each asks, on `jobs` workers (one solc-js each).
+pub fn execute(options: &ExecuteOptions) -> anyhow::Result<Report> {
+    host::set_concurrency(options.jobs as u32);
+    let mut results = Vec::new();
+    let mut queue = VecDeque::new();
+    for path in file::discover(&options.root)? {
+        let name = path.strip_prefix(&options.root).unwrap_or(&path).to_string_lossy().into_owned();
+        if options.filter.as_deref().is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        match file::read(&options.root, &path) {
+            Err(e) => {
+                for pipeline in [Pipeline::Legacy, Pipeline::Ir] {
+                    results.push(TestResult { path: name.clone(), pipeline, status: Status::Failed, reason: Some(format!("parse error: {e}")) });
+                }
+            }
+            Ok(test) => {
+                let test = Arc::new(test);
+                let skip = skip::reason(&test);
+                for pipeline in test.settings.pipelines() {
+                    match &skip {
+                        Some(reason) => results.push(TestResult { path: name.clone(), pipeline, status: Status::Skipped, reason: Some(reason.clone()) }),
+                        None => queue.push_back((test.clone(), pipeline)),
+                    }
+                }
+            }
+        }
+    }
+    let total = queue.len();
+    let queue = Mutex::new(queue);
+    let done = Mutex::new(Vec::new());
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let mut workers = Vec::new();
+        for _ in 0..options.jobs.max(1) {
+            workers.push(scope.spawn(|| -> anyhow::Result<()> {
+                let mut compiler = compile::Compiler::new(options.cache.clone())?;
+                loop {
+                    let Some((test, pipeline)) = queue.lock().expect("queue").pop_front() else { return Ok(()) };
+                    let result = run_one(&test, pipeline, &mut compiler);
+                    let mut done = done.lock().expect("results");
+                    done.push(result);
+                    if options.progress {
+                        draw_progress(done.len(), total);
+                    }
+                }
+            }));
+        }
+        for worker in workers {
+            worker.join().expect("worker panicked")?;
+        }
+        Ok(())
+    })?;
+    if options.progress {
+        eprintln!();
+    }
+    results.extend(done.into_inner().expect("results"));
+    Ok(Report::new(results))
+}
+
+fn run_one(test: &file::TestFile, pipeline: Pipeline, compiler: &mut compile::Compiler) -> TestResult {
+    let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run::run(test, pipeline, compiler)))
+        .unwrap_or_else(|_| run::Verdict::Error("the runner panicked".into()));
+    let (status, reason) = match verdict {
+        run::Verdict::Passed => (Status::Passed, None),
+        run::Verdict::Failed { call, expected, got } => (Status::Failed, Some(format!("`{call}`: expected {expected}, got {got}"))),
+        run::Verdict::Error(e) => (Status::Failed, Some(e)),
+    };
+    TestResult { path: test.name.clone(), pipeline, status, reason }
+}
+
+fn draw_progress(done: usize, total: usize) {
+    const WIDTH: usize = 40;
+    let filled = if total == 0 { WIDTH } else { done * WIDTH / total };
+    eprint!("\r[{}{}] {done}/{total}", "#".repeat(filled), ".".repeat(WIDTH - filled));
+    let _ = std::io::stderr().flush();
+}

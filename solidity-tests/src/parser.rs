@@ -62,6 +62,8 @@ pub struct Call {
     pub value: U256,
     /// Each argument's bytes.
     pub arguments: Vec<Vec<u8>>,
+    /// Each argument's bytes before alignment to 32 (built-ins read these).
+    pub raw_arguments: Vec<Vec<u8>>,
     /// The expected return (or revert) data.
     pub expected: Vec<u8>,
     /// `-> FAILURE...`: the call must fail.
@@ -209,9 +211,11 @@ impl Parser {
         }
         if self.accept(&Token::Colon) {
             let first = self.parameter()?.ok_or_else(|| ParseError::new("no argument after ':'"))?;
+            call.raw_arguments.push(first.raw);
             call.arguments.push(first.bytes);
             while self.accept(&Token::Comma) {
                 let next = self.parameter()?.ok_or_else(|| ParseError::new("empty argument"))?;
+                call.raw_arguments.push(next.raw);
                 call.arguments.push(next.bytes);
             }
         }
@@ -324,11 +328,11 @@ impl Parser {
         let parameter = match self.peek().clone() {
             Token::Boolean(b) => {
                 self.bump();
-                Parameter::bytes(align(&[b as u8], left)?)
+                Parameter::aligned(vec![b as u8], left)?
             }
             Token::HexNumber(digits) => {
                 self.bump();
-                Parameter::bytes(align(&from_hex(&digits)?, left)?)
+                Parameter::aligned(from_hex(&digits)?, left)?
             }
             Token::Hex => {
                 self.bump();
@@ -336,22 +340,24 @@ impl Parser {
                 if alignment.is_some() {
                     return Err(ParseError::new("hex strings cannot be aligned"));
                 }
-                Parameter::bytes(from_hex(&String::from_utf8_lossy(&digits))?)
+                let bytes = from_hex(&String::from_utf8_lossy(&digits))?;
+                Parameter { raw: bytes.clone(), bytes, is_failure: false }
             }
             Token::Str(bytes) => {
                 self.bump();
                 if alignment.is_some() {
                     return Err(ParseError::new("strings cannot be aligned"));
                 }
-                Parameter::bytes(align(&bytes, true)?)
+                Parameter::aligned(bytes, true)?
             }
             Token::Number(digits) => {
                 self.bump();
-                Parameter::bytes(number(&digits, negative, left)?)
+                let bytes = number(&digits, negative, left)?;
+                Parameter { raw: bytes.clone(), bytes, is_failure: false }
             }
             Token::Failure => {
                 self.bump();
-                Parameter { bytes: Vec::new(), is_failure: true }
+                Parameter { bytes: Vec::new(), raw: Vec::new(), is_failure: true }
             }
             _ => {
                 if alignment.is_some() || negative {
@@ -373,6 +379,7 @@ fn blank_call(kind: CallKind, signature: String) -> Call {
         signature,
         value: U256::ZERO,
         arguments: Vec::new(),
+        raw_arguments: Vec::new(),
         expected: Vec::new(),
         expect_failure: false,
         side_effects: Vec::new(),
@@ -388,12 +395,13 @@ enum Alignment {
 
 struct Parameter {
     bytes: Vec<u8>,
+    raw: Vec<u8>,
     is_failure: bool,
 }
 
 impl Parameter {
-    fn bytes(bytes: Vec<u8>) -> Self {
-        Self { bytes, is_failure: false }
+    fn aligned(raw: Vec<u8>, left: bool) -> Result<Self, ParseError> {
+        Ok(Self { bytes: align(&raw, left)?, raw, is_failure: false })
     }
 }
 

@@ -1,0 +1,29 @@
+//! Which tests are not run, and why. Every skip carries its reason into the report.
+
+use crate::{file::TestFile, settings::TARGET_EVM_VERSION};
+
+/// Environment values upstream sets that the FVM cannot reproduce: a test reading one would
+/// fail for reasons that say nothing about the EVM's correctness.
+const ENVIRONMENT: &[(&str, &str)] = &[
+    ("tx.origin", "tx.origin: upstream's origin (0x9292..92) differs from the sender; on the FVM the origin is the sending account"),
+    ("coinbase", "block.coinbase: the FVM has no block beneficiary (0 here, 0x7878..78 upstream)"),
+    ("gaslimit", "block.gaslimit: the FVM's block gas limit (10^10) is not Ethereum's 20M"),
+    ("gasprice", "tx.gasprice: FVM gas prices (base fee + premium) are not upstream's 3 gwei"),
+    ("prevrandao", "block.prevrandao: drawn from Filecoin's beacon, not upstream's constant"),
+    ("difficulty", "block.difficulty: drawn from Filecoin's beacon, not upstream's constant"),
+    ("blobhash", "blobhash: there are no blob transactions on Filecoin"),
+];
+
+/// Why `test` is not run, if it is not.
+pub fn reason(test: &TestFile) -> Option<String> {
+    if let Some(condition) = &test.settings.evm_version {
+        if !test.settings.evm_version_applies() {
+            return Some(format!("EVMVersion {condition} does not admit {TARGET_EVM_VERSION}, the version this runner targets"));
+        }
+    }
+    if test.settings.abi_encoder_v1_only {
+        return Some("ABIEncoderV1Only: upstream runs it only with --abiencoderv1".into());
+    }
+    let source: String = test.sources.iter().map(|(_, s)| s.as_str()).collect();
+    ENVIRONMENT.iter().find(|(needle, _)| source.contains(needle)).map(|(_, reason)| reason.to_string())
+}
