@@ -61,6 +61,9 @@ pub struct ChainConfig {
     pub tracing: bool,
     /// The block hash (tipset CID digest) of each epoch, as `BLOCKHASH` reports it.
     pub tipset_digest: fn(ChainEpoch) -> [u8; 32],
+    /// Whether senders pay for gas. Off, messages carry a fee cap of zero, so nothing is burnt
+    /// although `BASEFEE` still reports the base fee (as Ethereum test hosts behave).
+    pub charge_fees: bool,
 }
 
 impl Default for ChainConfig {
@@ -72,6 +75,7 @@ impl Default for ChainConfig {
             gas_limit: 10_000_000_000,
             tracing: false,
             tipset_digest: crate::externs::block_hash,
+            charge_fees: true,
         }
     }
 }
@@ -223,7 +227,11 @@ impl Chain {
             method_num: method,
             params,
             gas_limit: self.config.gas_limit,
-            gas_fee_cap: self.config.base_fee.clone(),
+            gas_fee_cap: if self.config.charge_fees {
+                self.config.base_fee.clone()
+            } else {
+                TokenAmount::default()
+            },
             gas_premium: TokenAmount::default(),
         })
     }
@@ -327,9 +335,18 @@ impl Chain {
     /// Whether every storage slot of the EVM contract at `contract` is zero.
     pub fn storage_is_empty(&self, contract: EthAddress) -> Result<bool> {
         use fvm_ipld_encoding::CborStore;
-        let actor = self.actor(&contract.to_filecoin())?.ok_or_else(|| anyhow!("no actor at {contract:?}"))?;
-        let state: evm::State = self.store.get_cbor(&actor.state)?.ok_or_else(|| anyhow!("contract state missing"))?;
-        let empty = fvm_ipld_hamt::Hamt::<_, ()>::new_with_bit_width(crate::store::MemoryStore::default(), 5).flush()?;
+        let actor = self
+            .actor(&contract.to_filecoin())?
+            .ok_or_else(|| anyhow!("no actor at {contract:?}"))?;
+        let state: evm::State = self
+            .store
+            .get_cbor(&actor.state)?
+            .ok_or_else(|| anyhow!("contract state missing"))?;
+        let empty = fvm_ipld_hamt::Hamt::<_, ()>::new_with_bit_width(
+            crate::store::MemoryStore::default(),
+            5,
+        )
+        .flush()?;
         Ok(state.contract_state == empty)
     }
 
@@ -380,7 +397,9 @@ impl Chain {
             context.enable_tracing();
         }
         let store = self.store.clone();
-        let externs = DevExterns { tipset_digest: self.config.tipset_digest };
+        let externs = DevExterns {
+            tipset_digest: self.config.tipset_digest,
+        };
         let run = move || -> Result<(Outcome, Option<Cid>)> {
             let machine = DefaultMachine::new(&context, store, externs)?;
             let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;

@@ -16,7 +16,9 @@ pub struct DevExterns {
 
 impl Default for DevExterns {
     fn default() -> Self {
-        Self { tipset_digest: block_hash }
+        Self {
+            tipset_digest: block_hash,
+        }
     }
 }
 
@@ -66,5 +68,9 @@ impl Externs for DevExterns {}
 
 /// The default block hash at `epoch`: Blake2b-256 of the epoch.
 pub fn block_hash(epoch: ChainEpoch) -> [u8; 32] {
-    Code::Blake2b256.digest(&epoch.to_be_bytes()).digest().try_into().expect("32-byte digest")
+    Code::Blake2b256
+        .digest(&epoch.to_be_bytes())
+        .digest()
+        .try_into()
+        .expect("32-byte digest")
 }

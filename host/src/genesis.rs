@@ -81,7 +81,7 @@ pub fn build(store: &Store, bundle: &Bundle, genesis: &Genesis) -> Result<Cid> {
             bundle.code_of(Type::EthAccount),
             empty,
             account.balance.clone(),
-            0,
+            account.nonce,
             Some(f410),
         );
         tree.set_actor(id, state);

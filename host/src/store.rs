@@ -22,6 +22,37 @@ impl Store {
     pub fn memory() -> Self {
         Store::new(MemoryStore::default())
     }
+
+    /// An in-memory store on top of `base`: reads fall through to `base`, writes stay here.
+    /// Many throwaway chains can share one genesis this way.
+    pub fn overlay(base: Store) -> Self {
+        Store::new(Overlay {
+            top: MemoryStore::default(),
+            base,
+        })
+    }
+}
+
+struct Overlay {
+    top: MemoryStore,
+    base: Store,
+}
+
+impl Blockstore for Overlay {
+    fn get(&self, k: &Cid) -> Result<Option<Vec<u8>>> {
+        match self.top.get(k)? {
+            Some(block) => Ok(Some(block)),
+            None => self.base.get(k),
+        }
+    }
+
+    fn put_keyed(&self, k: &Cid, block: &[u8]) -> Result<()> {
+        self.top.put_keyed(k, block)
+    }
+
+    fn has(&self, k: &Cid) -> Result<bool> {
+        Ok(self.top.has(k)? || self.base.has(k)?)
+    }
 }
 
 impl Blockstore for Store {

@@ -29,7 +29,9 @@ pub struct Compiled {
 
 impl Compiled {
     pub fn contract(&self, file: Option<&str>, name: &str) -> Option<&CompiledContract> {
-        self.contracts.iter().find(|c| c.name == name && file.is_none_or(|f| c.file == f))
+        self.contracts
+            .iter()
+            .find(|c| c.name == name && file.is_none_or(|f| c.file == f))
     }
 
     pub fn main_contract(&self, main_source: &str) -> Option<&CompiledContract> {
@@ -49,15 +51,28 @@ pub struct Compiler {
 impl Compiler {
     /// A compiler caching into `cache_dir`; node starts on the first cache miss.
     pub fn new(cache_dir: PathBuf) -> Result<Self> {
-        std::fs::create_dir_all(&cache_dir).with_context(|| format!("creating {}", cache_dir.display()))?;
-        Ok(Self { solc: None, cache_dir, compiled: 0, cached: 0 })
+        std::fs::create_dir_all(&cache_dir)
+            .with_context(|| format!("creating {}", cache_dir.display()))?;
+        Ok(Self {
+            solc: None,
+            cache_dir,
+            compiled: 0,
+            cached: 0,
+        })
     }
 
     /// Compiles `test` for `pipeline`, linking `libraries` (`(file, name) -> address`).
-    pub fn compile(&mut self, test: &TestFile, pipeline: Pipeline, libraries: &BTreeMap<(String, String), [u8; 20]>) -> Result<Compiled> {
+    pub fn compile(
+        &mut self,
+        test: &TestFile,
+        pipeline: Pipeline,
+        libraries: &BTreeMap<(String, String), [u8; 20]>,
+    ) -> Result<Compiled> {
         let input = standard_json(test, pipeline, libraries);
         let text = input.to_string();
-        let key = hex::encode(keccak256(format!("{}\n{text}", solc_version_pin()).as_bytes()));
+        let key = hex::encode(keccak256(
+            format!("{}\n{text}", solc_version_pin()).as_bytes(),
+        ));
         let path = self.cache_dir.join(format!("{key}.json"));
         if let Ok(cached) = std::fs::read(&path) {
             if let Ok(compiled) = serde_json::from_slice(&cached) {
@@ -82,14 +97,28 @@ impl Compiler {
 /// The compiler version pinned in package.json, part of every cache key.
 fn solc_version_pin() -> &'static str {
     const PACKAGE: &str = include_str!("../../package.json");
-    PACKAGE.lines().find(|l| l.contains("\"solc\"")).unwrap_or(PACKAGE)
+    PACKAGE
+        .lines()
+        .find(|l| l.contains("\"solc\""))
+        .unwrap_or(PACKAGE)
 }
 
-fn standard_json(test: &TestFile, pipeline: Pipeline, libraries: &BTreeMap<(String, String), [u8; 20]>) -> Value {
-    let sources: serde_json::Map<String, Value> = test.sources.iter().map(|(name, content)| (name.clone(), json!({ "content": content }))).collect();
+fn standard_json(
+    test: &TestFile,
+    pipeline: Pipeline,
+    libraries: &BTreeMap<(String, String), [u8; 20]>,
+) -> Value {
+    let sources: serde_json::Map<String, Value> = test
+        .sources
+        .iter()
+        .map(|(name, content)| (name.clone(), json!({ "content": content })))
+        .collect();
     let mut linked: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for ((file, name), address) in libraries {
-        linked.entry(file.clone()).or_default().insert(name.clone(), format!("0x{}", hex::encode(address)));
+        linked
+            .entry(file.clone())
+            .or_default()
+            .insert(name.clone(), format!("0x{}", hex::encode(address)));
     }
     let mut settings = json!({
         "evmVersion": crate::settings::TARGET_EVM_VERSION,
@@ -120,7 +149,10 @@ fn reduce(output: &Value, main_source: &str) -> Compiled {
                 file: file.clone(),
                 name: name.clone(),
                 abi: contract["abi"].clone(),
-                bytecode: contract["evm"]["bytecode"]["object"].as_str().unwrap_or_default().to_string(),
+                bytecode: contract["evm"]["bytecode"]["object"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
             });
         }
     }
@@ -132,5 +164,9 @@ fn reduce(output: &Value, main_source: &str) -> Compiled {
         .filter_map(|node| node["name"].as_str())
         .last()
         .map(str::to_string);
-    Compiled { contracts, main, errors: (!errors.is_empty()).then(|| errors.join("\n")) }
+    Compiled {
+        contracts,
+        main,
+        errors: (!errors.is_empty()).then(|| errors.join("\n")),
+    }
 }

@@ -25,8 +25,15 @@ pub fn event_table(compiled: &Compiled) -> HashMap<[u8; 32], EventSignature> {
             }
             let inputs = item["inputs"].as_array().cloned().unwrap_or_default();
             let types: Vec<String> = inputs.iter().map(canonical_type).collect();
-            let signature = format!("{}({})", item["name"].as_str().unwrap_or_default(), types.join(","));
-            let (indexed, data): (Vec<_>, Vec<_>) = inputs.iter().zip(types).partition(|(input, _)| input["indexed"] == true);
+            let signature = format!(
+                "{}({})",
+                item["name"].as_str().unwrap_or_default(),
+                types.join(",")
+            );
+            let (indexed, data): (Vec<_>, Vec<_>) = inputs
+                .iter()
+                .zip(types)
+                .partition(|(input, _)| input["indexed"] == true);
             let topic = keccak256(signature.as_bytes()).0;
             table.entry(topic).or_insert(EventSignature {
                 signature,
@@ -43,7 +50,12 @@ fn canonical_type(parameter: &Value) -> String {
     let kind = parameter["type"].as_str().unwrap_or_default();
     match kind.strip_prefix("tuple") {
         Some(suffix) => {
-            let components: Vec<String> = parameter["components"].as_array().into_iter().flatten().map(canonical_type).collect();
+            let components: Vec<String> = parameter["components"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(canonical_type)
+                .collect();
             format!("({}){suffix}", components.join(","))
         }
         None => kind.to_string(),
@@ -51,9 +63,16 @@ fn canonical_type(parameter: &Value) -> String {
 }
 
 /// `emit Sig[ from 0x..]: #topic, ..., word, ...`.
-pub fn format(log: &EvmLog, events: &HashMap<[u8; 32], EventSignature>, main: EthAddress) -> String {
+pub fn format(
+    log: &EvmLog,
+    events: &HashMap<[u8; 32], EventSignature>,
+    main: EthAddress,
+) -> String {
     let known = log.topics.first().and_then(|t| events.get(t));
-    let mut out = format!("emit {}", known.map_or("<anonymous>", |e| e.signature.as_str()));
+    let mut out = format!(
+        "emit {}",
+        known.map_or("<anonymous>", |e| e.signature.as_str())
+    );
     if log.address != main {
         out.push_str(&format!(" from 0x{}", hex::encode(log.address.0)));
     }
@@ -124,7 +143,10 @@ mod tests {
         assert_eq!(word(&[0; 32], None), "0x00");
         assert_eq!(word(&padded(&[0x12, 0x34], false), None), "0x1234");
         assert_eq!(word(&padded(b"abc", true), None), "\"abc\"");
-        assert_eq!(word(&padded(&[1], false), Some(&"bool".to_string())), "true");
+        assert_eq!(
+            word(&padded(&[1], false), Some(&"bool".to_string())),
+            "true"
+        );
         let mut abc_z = padded(b"ABC", true);
         abc_z[31] = b'Z';
         assert_eq!(word(&abc_z, None), format!("\"ABC{}Z\"", "\\0".repeat(28)));

@@ -48,8 +48,13 @@ pub fn discover(root: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Reads and parses one test file.
 pub fn read(root: &Path, path: &Path) -> Result<TestFile, ParseError> {
-    let name = path.strip_prefix(root).unwrap_or(path).to_string_lossy().into_owned();
-    let text = std::fs::read_to_string(path).map_err(|e| ParseError::new(format!("reading: {e}")))?;
+    let name = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ParseError::new(format!("reading: {e}")))?;
     parse(&name, &text, path.parent().unwrap_or(root))
 }
 
@@ -70,19 +75,36 @@ pub fn parse(name: &str, text: &str, dir: &Path) -> Result<TestFile, ParseError>
         if line.starts_with("// ====") {
             in_settings = true;
         } else if in_settings {
-            let setting = line.strip_prefix("// ").ok_or_else(|| ParseError::new(format!("bad settings line {line:?}")))?;
-            let (key, value) = setting.split_once(':').ok_or_else(|| ParseError::new(format!("bad setting {setting:?}")))?;
+            let setting = line
+                .strip_prefix("// ")
+                .ok_or_else(|| ParseError::new(format!("bad settings line {line:?}")))?;
+            let (key, value) = setting
+                .split_once(':')
+                .ok_or_else(|| ParseError::new(format!("bad setting {setting:?}")))?;
             settings.set(key.trim(), value.trim())?;
-        } else if let Some(header) = line.strip_prefix("==== Source:").and_then(|l| l.strip_suffix("====")) {
+        } else if let Some(header) = line
+            .strip_prefix("==== Source:")
+            .and_then(|l| l.strip_suffix("===="))
+        {
             if !(current_name.is_empty() && current.is_empty()) {
-                sources.push((std::mem::take(&mut current_name), std::mem::take(&mut current)));
+                sources.push((
+                    std::mem::take(&mut current_name),
+                    std::mem::take(&mut current),
+                ));
             }
             current_name = header.trim().to_string();
             current.clear();
-        } else if let Some(spec) = line.strip_prefix("==== ExternalSource:").and_then(|l| l.strip_suffix("====")) {
+        } else if let Some(spec) = line
+            .strip_prefix("==== ExternalSource:")
+            .and_then(|l| l.strip_suffix("===="))
+        {
             let spec = spec.trim();
-            let (source_name, path) = spec.split_once('=').map(|(n, p)| (n.trim(), p.trim())).unwrap_or((spec, spec));
-            let content = std::fs::read_to_string(dir.join(path)).map_err(|e| ParseError::new(format!("external source {path}: {e}")))?;
+            let (source_name, path) = spec
+                .split_once('=')
+                .map(|(n, p)| (n.trim(), p.trim()))
+                .unwrap_or((spec, spec));
+            let content = std::fs::read_to_string(dir.join(path))
+                .map_err(|e| ParseError::new(format!("external source {path}: {e}")))?;
             sources.push((source_name.to_string(), content));
         } else {
             current.push_str(line);
@@ -93,14 +115,29 @@ pub fn parse(name: &str, text: &str, dir: &Path) -> Result<TestFile, ParseError>
     let main_source = current_name.clone();
     sources.push((current_name, current));
     if sources.iter().filter(|(n, _)| *n == main_source).count() > 1 {
-        return Err(ParseError::new(format!("source {main_source:?} defined twice")));
+        return Err(ParseError::new(format!(
+            "source {main_source:?} defined twice"
+        )));
     }
-    let sources = sources.into_iter().map(|(n, content)| (n, with_preamble(&content))).collect();
+    let sources = sources
+        .into_iter()
+        .map(|(n, content)| (n, with_preamble(&content)))
+        .collect();
     let calls = parse_calls(&expectations)?;
-    Ok(TestFile { name: name.to_string(), sources, main_source, settings, calls })
+    Ok(TestFile {
+        name: name.to_string(),
+        sources,
+        main_source,
+        settings,
+        calls,
+    })
 }
 
 fn with_preamble(source: &str) -> String {
-    let license = if source.contains("SPDX-License-Identifier:") { "" } else { LICENSE };
+    let license = if source.contains("SPDX-License-Identifier:") {
+        ""
+    } else {
+        LICENSE
+    };
     format!("{PREAMBLE}{license}{source}")
 }

@@ -1,4 +1,4 @@
-//! `solidity-tests [--json FILE] [--report FILE] [--filter TEXT] [-j N] [--dir DIR] [--cache DIR]`
+//! `solidity-tests [--json FILE] [--report FILE] [--filter TEXT] [--per-folder N] [-j N] [--dir DIR] [--cache DIR]`
 //!
 //! Runs the semantic test suite on the FVM and prints the Markdown report.
 
@@ -17,12 +17,15 @@ fn main() -> Result<()> {
             "--json" => json = Some(PathBuf::from(value()?)),
             "--report" => report_file = Some(PathBuf::from(value()?)),
             "--filter" => options.filter = Some(value()?),
+            "--per-folder" => {
+                options.per_folder = Some(value()?.parse().context("--per-folder takes a number")?)
+            }
             "-j" | "--jobs" => options.jobs = value()?.parse().context("-j takes a number")?,
             "--dir" => options.root = PathBuf::from(value()?),
             "--cache" => options.cache = PathBuf::from(value()?),
             "--no-progress" => options.progress = false,
             "-h" | "--help" => {
-                println!("usage: solidity-tests [--json FILE] [--report FILE] [--filter TEXT] [-j N] [--dir DIR] [--cache DIR] [--no-progress]");
+                println!("usage: solidity-tests [--json FILE] [--report FILE] [--filter TEXT] [--per-folder N] [-j N] [--dir DIR] [--cache DIR] [--no-progress]");
                 return Ok(());
             }
             other => bail!("unknown argument {other:?} (see --help)"),
@@ -35,10 +38,14 @@ fn main() -> Result<()> {
         std::fs::write(&path, &markdown).with_context(|| format!("writing {}", path.display()))?;
     }
     if let Some(path) = json {
-        std::fs::write(&path, serde_json::to_vec_pretty(&report)?).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, serde_json::to_vec_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     for (name, counts) in &report.pipelines {
-        println!("{name}: {} passed, {} failed, {} skipped", counts.passed, counts.failed, counts.skipped);
+        println!(
+            "{name}: {} passed, {} failed, {} skipped",
+            counts.passed, counts.failed, counts.skipped
+        );
     }
     Ok(())
 }

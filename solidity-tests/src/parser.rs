@@ -124,14 +124,19 @@ impl Parser {
         if self.accept(token) {
             Ok(())
         } else {
-            Err(ParseError::new(format!("expected {token:?}, found {:?}", self.peek())))
+            Err(ParseError::new(format!(
+                "expected {token:?}, found {:?}",
+                self.peek()
+            )))
         }
     }
 
     fn identifier(&mut self) -> Result<String, ParseError> {
         match self.bump() {
             Token::Identifier(name) => Ok(name),
-            other => Err(ParseError::new(format!("expected an identifier, found {other:?}"))),
+            other => Err(ParseError::new(format!(
+                "expected an identifier, found {other:?}"
+            ))),
         }
     }
 
@@ -154,7 +159,11 @@ impl Parser {
                 continue;
             }
             let start = self.at;
-            let mut call = if self.accept(&Token::Library) { self.library()? } else { self.call()? };
+            let mut call = if self.accept(&Token::Library) {
+                self.library()?
+            } else {
+                self.call()?
+            };
             call.text = render(&self.tokens[start..self.at]);
             self.accept(&Token::Newline);
             while let Token::Tilde(effect) = self.peek().clone() {
@@ -182,7 +191,9 @@ impl Parser {
         self.expect(&Token::Colon)?;
         match self.bump() {
             Token::Number(_) => Ok(()),
-            other => Err(ParseError::new(format!("expected a gas amount, found {other:?}"))),
+            other => Err(ParseError::new(format!(
+                "expected a gas amount, found {other:?}"
+            ))),
         }
     }
 
@@ -192,7 +203,10 @@ impl Parser {
             Token::Str(file) => {
                 self.bump();
                 self.expect(&Token::Colon)?;
-                (Some(String::from_utf8_lossy(&file).into_owned()), self.identifier()?)
+                (
+                    Some(String::from_utf8_lossy(&file).into_owned()),
+                    self.identifier()?,
+                )
             }
             Token::Colon => {
                 self.bump();
@@ -200,7 +214,13 @@ impl Parser {
             }
             _ => (None, self.identifier()?),
         };
-        Ok(blank_call(CallKind::Library { file, name: name.clone() }, name))
+        Ok(blank_call(
+            CallKind::Library {
+                file,
+                name: name.clone(),
+            },
+            name,
+        ))
     }
 
     fn call(&mut self) -> Result<Call, ParseError> {
@@ -210,11 +230,15 @@ impl Parser {
             call.value = self.value()?;
         }
         if self.accept(&Token::Colon) {
-            let first = self.parameter()?.ok_or_else(|| ParseError::new("no argument after ':'"))?;
+            let first = self
+                .parameter()?
+                .ok_or_else(|| ParseError::new("no argument after ':'"))?;
             call.raw_arguments.push(first.raw);
             call.arguments.push(first.bytes);
             while self.accept(&Token::Comma) {
-                let next = self.parameter()?.ok_or_else(|| ParseError::new("empty argument"))?;
+                let next = self
+                    .parameter()?
+                    .ok_or_else(|| ParseError::new("empty argument"))?;
                 call.raw_arguments.push(next.raw);
                 call.arguments.push(next.bytes);
             }
@@ -227,7 +251,9 @@ impl Parser {
                 call.expect_failure = first.is_failure;
                 call.expected.extend(first.bytes);
                 while self.accept(&Token::Comma) {
-                    let next = self.parameter()?.ok_or_else(|| ParseError::new("empty result"))?;
+                    let next = self
+                        .parameter()?
+                        .ok_or_else(|| ParseError::new("empty result"))?;
                     call.expected.extend(next.bytes);
                 }
             }
@@ -250,11 +276,14 @@ impl Parser {
         let Token::Number(amount) = self.bump() else {
             return Err(ParseError::new("expected a value amount"));
         };
-        let amount = U256::from_str_radix(&amount, 10).map_err(|_| ParseError::new(format!("bad value {amount}")))?;
+        let amount = U256::from_str_radix(&amount, 10)
+            .map_err(|_| ParseError::new(format!("bad value {amount}")))?;
         match self.bump() {
             Token::Ether => Ok(amount * U256::from(10).pow(U256::from(18))),
             Token::Wei => Ok(amount),
-            other => Err(ParseError::new(format!("expected ether or wei, found {other:?}"))),
+            other => Err(ParseError::new(format!(
+                "expected ether or wei, found {other:?}"
+            ))),
         }
     }
 
@@ -281,11 +310,16 @@ impl Parser {
         }
         self.expect(&Token::RParen)?;
         let kind = match &name {
-            None if !types.is_empty() => return Err(ParseError::new("a low-level call takes no types")),
+            None if !types.is_empty() => {
+                return Err(ParseError::new("a low-level call takes no types"))
+            }
             None => CallKind::LowLevel,
             Some(_) => CallKind::Regular,
         };
-        Ok((format!("{}({})", name.unwrap_or_default(), types.join(",")), kind))
+        Ok((
+            format!("{}({})", name.unwrap_or_default(), types.join(",")),
+            kind,
+        ))
     }
 
     fn type_name(&mut self) -> Result<String, ParseError> {
@@ -336,12 +370,18 @@ impl Parser {
             }
             Token::Hex => {
                 self.bump();
-                let Token::Str(digits) = self.bump() else { return Err(ParseError::new("hex needs a string")) };
+                let Token::Str(digits) = self.bump() else {
+                    return Err(ParseError::new("hex needs a string"));
+                };
                 if alignment.is_some() {
                     return Err(ParseError::new("hex strings cannot be aligned"));
                 }
                 let bytes = from_hex(&String::from_utf8_lossy(&digits))?;
-                Parameter { raw: bytes.clone(), bytes, is_failure: false }
+                Parameter {
+                    raw: bytes.clone(),
+                    bytes,
+                    is_failure: false,
+                }
             }
             Token::Str(bytes) => {
                 self.bump();
@@ -353,11 +393,19 @@ impl Parser {
             Token::Number(digits) => {
                 self.bump();
                 let bytes = number(&digits, negative, left)?;
-                Parameter { raw: bytes.clone(), bytes, is_failure: false }
+                Parameter {
+                    raw: bytes.clone(),
+                    bytes,
+                    is_failure: false,
+                }
             }
             Token::Failure => {
                 self.bump();
-                Parameter { bytes: Vec::new(), raw: Vec::new(), is_failure: true }
+                Parameter {
+                    bytes: Vec::new(),
+                    raw: Vec::new(),
+                    is_failure: true,
+                }
             }
             _ => {
                 if alignment.is_some() || negative {
@@ -401,13 +449,21 @@ struct Parameter {
 
 impl Parameter {
     fn aligned(raw: Vec<u8>, left: bool) -> Result<Self, ParseError> {
-        Ok(Self { bytes: align(&raw, left)?, raw, is_failure: false })
+        Ok(Self {
+            bytes: align(&raw, left)?,
+            raw,
+            is_failure: false,
+        })
     }
 }
 
 /// Hex digits to bytes; an odd count makes the first nibble a byte of its own.
 fn from_hex(digits: &str) -> Result<Vec<u8>, ParseError> {
-    let padded = if digits.len() % 2 == 1 { format!("0{digits}") } else { digits.to_string() };
+    let padded = if digits.len() % 2 == 1 {
+        format!("0{digits}")
+    } else {
+        digits.to_string()
+    };
     hex::decode(&padded).map_err(|e| ParseError::new(format!("bad hex {digits}: {e}")))
 }
 
@@ -429,7 +485,8 @@ fn align(bytes: &[u8], left: bool) -> Result<Vec<u8>, ParseError> {
 fn number(digits: &str, negative: bool, left: bool) -> Result<Vec<u8>, ParseError> {
     let fixed_point = digits.contains('.');
     let plain: String = digits.chars().filter(|&c| c != '.').collect();
-    let mut value = U256::from_str_radix(&plain, 10).map_err(|_| ParseError::new(format!("bad number {digits}")))?;
+    let mut value = U256::from_str_radix(&plain, 10)
+        .map_err(|_| ParseError::new(format!("bad number {digits}")))?;
     if negative {
         value = U256::ZERO.wrapping_sub(value);
     }
@@ -505,14 +562,23 @@ mod tests {
         assert_eq!(args[3], vec![1, 2]);
         assert_eq!(args[4], [vec![0; 30], vec![1, 2]].concat());
         assert!(calls[0].expect_failure);
-        assert_eq!(calls[0].expected, [vec![0x4e, 0x48, 0x7b, 0x71], word(0x11)].concat());
+        assert_eq!(
+            calls[0].expected,
+            [vec![0x4e, 0x48, 0x7b, 0x71], word(0x11)].concat()
+        );
     }
 
     #[test]
     fn builtins_libraries_constructors_and_gas_lines() {
         let text = "// library: \"a.sol\":L\n// constructor(), 1 ether: 3 ->\n// gas legacy: 123\n// gas legacy code: 45\n// balance -> 1\n// balance(): 1\n// (): hex\"42\"";
         let calls = parse_calls(text).unwrap();
-        assert_eq!(calls[0].kind, CallKind::Library { file: Some("a.sol".into()), name: "L".into() });
+        assert_eq!(
+            calls[0].kind,
+            CallKind::Library {
+                file: Some("a.sol".into()),
+                name: "L".into()
+            }
+        );
         assert_eq!(calls[1].kind, CallKind::Constructor);
         assert_eq!(calls[1].value, U256::from(10).pow(U256::from(18)));
         assert_eq!(calls[2].kind, CallKind::Builtin(Builtin::Balance));
@@ -524,12 +590,22 @@ mod tests {
     #[test]
     fn no_arrow_means_success_with_no_output() {
         let calls = parse_calls("// set(uint256): 4\n// get() ->").unwrap();
-        assert!(calls.iter().all(|c| !c.expect_failure && c.expected.is_empty()));
+        assert!(calls
+            .iter()
+            .all(|c| !c.expect_failure && c.expected.is_empty()));
     }
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        for text in ["// f(", "// f() -> \"unterminated", "// library:", "// f(): left(", "x", "// f(): 0x" , "// ~"] {
+        for text in [
+            "// f(",
+            "// f() -> \"unterminated",
+            "// library:",
+            "// f(): left(",
+            "x",
+            "// f(): 0x",
+            "// ~",
+        ] {
             let _ = parse_calls(text);
         }
         assert!(parse_calls("// f() -> {").is_err());

@@ -42,7 +42,11 @@ impl Counts {
     /// Passed as a share of those run.
     pub fn pass_rate(&self) -> f64 {
         let run = self.passed + self.failed;
-        if run == 0 { 0.0 } else { 100.0 * self.passed as f64 / run as f64 }
+        if run == 0 {
+            0.0
+        } else {
+            100.0 * self.passed as f64 / run as f64
+        }
     }
 }
 
@@ -61,7 +65,10 @@ impl Report {
             pipelines.insert(pipeline.name(), Counts::default());
         }
         for test in &tests {
-            pipelines.get_mut(test.pipeline.name()).expect("both pipelines").add(test.status);
+            pipelines
+                .get_mut(test.pipeline.name())
+                .expect("both pipelines")
+                .add(test.status);
         }
         Self { pipelines, tests }
     }
@@ -70,18 +77,38 @@ impl Report {
     pub fn render(&self) -> String {
         let mut out = String::from("## Solidity semantic tests on the FVM\n\n| pipeline | passed | failed | skipped | pass rate (of run) |\n|---|---:|---:|---:|---:|\n");
         for (name, counts) in &self.pipelines {
-            let _ = writeln!(out, "| {name} | {} | {} | {} | {:.1}% |", counts.passed, counts.failed, counts.skipped, counts.pass_rate());
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {} | {} | {:.1}% |",
+                counts.passed,
+                counts.failed,
+                counts.skipped,
+                counts.pass_rate()
+            );
         }
         out.push_str("\n`gas` expectation lines are parsed and ignored, as upstream does by default (without `--enforce-gas-cost`): they price Ethereum's gas schedule, and on the FVM execution is paid in FVM gas.\n");
 
         let mut folders: BTreeMap<(String, &str), Counts> = BTreeMap::new();
         for test in &self.tests {
-            let folder = test.path.split('/').next().filter(|_| test.path.contains('/')).unwrap_or(".").to_string();
-            folders.entry((folder, test.pipeline.name())).or_default().add(test.status);
+            let folder = test
+                .path
+                .split('/')
+                .next()
+                .filter(|_| test.path.contains('/'))
+                .unwrap_or(".")
+                .to_string();
+            folders
+                .entry((folder, test.pipeline.name()))
+                .or_default()
+                .add(test.status);
         }
         out.push_str("\n### By folder\n\n| folder | pipeline | passed | failed | skipped |\n|---|---|---:|---:|---:|\n");
         for ((folder, pipeline), counts) in &folders {
-            let _ = writeln!(out, "| {folder} | {pipeline} | {} | {} | {} |", counts.passed, counts.failed, counts.skipped);
+            let _ = writeln!(
+                out,
+                "| {folder} | {pipeline} | {} | {} | {} |",
+                counts.passed, counts.failed, counts.skipped
+            );
         }
         for (title, status) in [("Skipped", Status::Skipped), ("Failed", Status::Failed)] {
             let listed: Vec<_> = self.tests.iter().filter(|t| t.status == status).collect();
@@ -90,7 +117,13 @@ impl Report {
             }
             let _ = writeln!(out, "\n### {title} ({})\n", listed.len());
             for test in listed {
-                let _ = writeln!(out, "- `{}` ({}): {}", test.path, test.pipeline.name(), test.reason.as_deref().unwrap_or(""));
+                let _ = writeln!(
+                    out,
+                    "- `{}` ({}): {}",
+                    test.path,
+                    test.pipeline.name(),
+                    test.reason.as_deref().unwrap_or("")
+                );
             }
         }
         out

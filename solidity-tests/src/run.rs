@@ -7,7 +7,7 @@
 //!   `0xc06afe..`, as upstream;
 //! * every transaction in a new block, number +1 and timestamp +15: the same;
 //! * chain id 1, base fee 7, `blockhash(n) = 0x3737..37 + n`: the same;
-//! * fees: upstream charges none; the FVM burns base fee x gas used from the sender;
+//! * no fees: messages carry a fee cap of zero, so balances change only by value sent;
 //! * `tx.origin` (upstream `0x9292..92`, here the sender), coinbase, gas price, block gas limit,
 //!   prevrandao, blob hashes, and EVM gas values differ: tests reading them are skipped (see
 //!   [`crate::skip`]).
@@ -29,16 +29,25 @@ use std::collections::BTreeMap;
 pub enum Verdict {
     Passed,
     /// The first call that did not match.
-    Failed { call: String, expected: String, got: String },
+    Failed {
+        call: String,
+        expected: String,
+        got: String,
+    },
     /// The runner could not run it (compile error, deployment impossible...).
     Error(String),
 }
 
 /// Account `i` of the upstream runner.
 pub fn account(i: u64) -> EthAddress {
-    let base = U256::from_be_slice(&hex::decode("1212121212121212121212121212120000000012").expect("hex"));
+    let base =
+        U256::from_be_slice(&hex::decode("1212121212121212121212121212120000000012").expect("hex"));
     let address = base + U256::from(i) * U256::from(0x1000);
-    EthAddress(address.to_be_bytes::<32>()[12..].try_into().expect("20 bytes"))
+    EthAddress(
+        address.to_be_bytes::<32>()[12..]
+            .try_into()
+            .expect("20 bytes"),
+    )
 }
 
 /// `blockhash(n)` as upstream reports it: `0x3737..37 + n`.
@@ -47,11 +56,47 @@ fn tipset_digest(epoch: i64) -> [u8; 32] {
     (base + U256::from(epoch.max(0) as u64)).to_be_bytes()
 }
 
+fn config() -> ChainConfig {
+    ChainConfig {
+        chain_id: 1,
+        base_fee: TokenAmount::from_atto(7),
+        tipset_digest,
+        charge_fees: false,
+        ..ChainConfig::default()
+    }
+}
+
+/// A fresh chain per test: an overlay on one genesis shared by the whole process.
 fn new_chain() -> Result<Chain> {
-    let balance = TokenAmount::from_atto(1u128 << 100);
-    let accounts = (0..10).map(|i| GenesisAccount { address: account(i), balance: balance.clone(), nonce: 1 }).collect();
-    let config = ChainConfig { chain_id: 1, base_fee: TokenAmount::from_atto(7), tipset_digest, ..ChainConfig::default() };
-    Chain::genesis(Store::memory(), &Genesis { network_name: "soltest".into(), accounts }, config)
+    static GENESIS: std::sync::OnceLock<(Store, cid::Cid)> = std::sync::OnceLock::new();
+    let (base, root) = match GENESIS.get() {
+        Some(genesis) => genesis,
+        None => {
+            // Accounts 0..9 hold 2^100 wei, as upstream; later ones exist but hold nothing
+            // (upstream lets any account send; on the FVM a sender must be an actor).
+            let accounts = (0..20)
+                .map(|i| {
+                    let balance = TokenAmount::from_atto(if i < 10 { 1u128 << 100 } else { 0 });
+                    GenesisAccount {
+                        address: account(i),
+                        balance,
+                        nonce: 1,
+                    }
+                })
+                .collect();
+            let store = Store::memory();
+            let chain = Chain::genesis(
+                store.clone(),
+                &Genesis {
+                    network_name: "soltest".into(),
+                    accounts,
+                },
+                config(),
+            )?;
+            GENESIS.get_or_init(|| (store, chain.state_root()))
+        }
+    };
+    Chain::open(Store::overlay(base.clone()), *root, config())
 }
 
 /// One test's execution state.
@@ -126,19 +171,40 @@ impl Run<'_> {
     fn compile(&self, compiler: &mut Compiler) -> Result<Compiled> {
         let compiled = compiler.compile(self.test, self.pipeline, &self.libraries)?;
         if let Some(errors) = &compiled.errors {
-            return Err(anyhow!("compilation failed: {}", errors.lines().next().unwrap_or_default()));
+            return Err(anyhow!(
+                "compilation failed: {}",
+                errors.lines().next().unwrap_or_default()
+            ));
         }
         Ok(compiled)
     }
 
-    fn deploy_library(&mut self, file: Option<&str>, name: &str, compiler: &mut Compiler) -> Result<()> {
+    fn deploy_library(
+        &mut self,
+        file: Option<&str>,
+        name: &str,
+        compiler: &mut Compiler,
+    ) -> Result<()> {
         let compiled = self.compile(compiler)?;
-        let library = compiled.contract(file, name).ok_or_else(|| anyhow!("no library {name}"))?;
-        let code = hex::decode(&library.bytecode).map_err(|_| anyhow!("library {name} has unlinked references"))?;
+        let library = compiled
+            .contract(file, name)
+            .ok_or_else(|| anyhow!("no library {name}"))?;
+        let code = hex::decode(&library.bytecode)
+            .map_err(|_| anyhow!("library {name} has unlinked references"))?;
         self.next_block();
-        let deployment = self.chain.deploy(self.sender, &code, TokenAmount::default())?;
-        let created = deployment.contract.ok_or_else(|| anyhow!("deploying library {name} failed: {}", deployment.outcome.exit_code))?;
-        self.libraries.insert((file.unwrap_or_default().to_string(), name.to_string()), created.eth_address.0);
+        let deployment = self
+            .chain
+            .deploy(self.sender, &code, TokenAmount::default())?;
+        let created = deployment.contract.ok_or_else(|| {
+            anyhow!(
+                "deploying library {name} failed: {}",
+                deployment.outcome.exit_code
+            )
+        })?;
+        self.libraries.insert(
+            (file.unwrap_or_default().to_string(), name.to_string()),
+            created.eth_address.0,
+        );
         Ok(())
     }
 
@@ -150,13 +216,20 @@ impl Run<'_> {
         self.deploy_main(None, compiler)
     }
 
-    fn deploy_main(&mut self, constructor: Option<&Call>, compiler: &mut Compiler) -> Result<Option<Verdict>> {
+    fn deploy_main(
+        &mut self,
+        constructor: Option<&Call>,
+        compiler: &mut Compiler,
+    ) -> Result<Option<Verdict>> {
         if self.contract.is_some() {
             return Err(anyhow!("constructor() after the contract was deployed"));
         }
         let compiled = self.compile(compiler)?;
-        let main = compiled.main_contract(&self.test.main_source).ok_or_else(|| anyhow!("no contract in the main source"))?;
-        let mut initcode = hex::decode(&main.bytecode).map_err(|_| anyhow!("the contract has unlinked library references"))?;
+        let main = compiled
+            .main_contract(&self.test.main_source)
+            .ok_or_else(|| anyhow!("no contract in the main source"))?;
+        let mut initcode = hex::decode(&main.bytecode)
+            .map_err(|_| anyhow!("the contract has unlinked library references"))?;
         let (value, expect_failure) = match constructor {
             Some(call) => {
                 initcode.extend(call.arguments.concat());
@@ -172,11 +245,21 @@ impl Run<'_> {
         self.last_logs = deployment.outcome.logs.clone();
         let succeeded = deployment.outcome.is_success();
         let Some(call) = constructor else {
-            return Ok((!succeeded).then(|| Verdict::Error(format!("deployment failed: exit {} {}", deployment.outcome.exit_code, deployment.outcome.failure.unwrap_or_default()))));
+            return Ok((!succeeded).then(|| {
+                Verdict::Error(format!(
+                    "deployment failed: exit {} {}",
+                    deployment.outcome.exit_code,
+                    deployment.outcome.failure.unwrap_or_default()
+                ))
+            }));
         };
         let effects = self.log_lines(&deployment.outcome.logs);
         if succeeded == expect_failure || effects != call.side_effects {
-            return Ok(Some(mismatch(call, describe(expect_failure, &[], &call.side_effects), describe(!succeeded, &[], &effects))));
+            return Ok(Some(mismatch(
+                call,
+                describe(expect_failure, &[], &call.side_effects),
+                describe(!succeeded, &[], &effects),
+            )));
         }
         Ok(None)
     }
@@ -184,14 +267,28 @@ impl Run<'_> {
     fn transact(&mut self, call: &Call) -> Result<Option<Verdict>> {
         let contract = self.contract.expect("deployed");
         self.next_block();
-        let outcome = self.chain.call(self.sender, contract, &call.calldata(), to_token(call.value))?;
+        let outcome = self.chain.call(
+            self.sender,
+            contract,
+            &call.calldata(),
+            to_token(call.value),
+        )?;
         let failed = !outcome.is_success();
         let output = outcome.output();
-        let output = if failed && outcome.exit_code.value() != 33 { Vec::new() } else { output };
+        let output = if failed && outcome.exit_code.value() != 33 {
+            Vec::new()
+        } else {
+            output
+        };
         let effects = self.log_lines(&outcome.logs);
         self.last_logs = outcome.logs;
-        if failed != call.expect_failure || output != call.expected || effects != call.side_effects {
-            return Ok(Some(mismatch(call, describe(call.expect_failure, &call.expected, &call.side_effects), describe(failed, &output, &effects))));
+        if failed != call.expect_failure || output != call.expected || effects != call.side_effects
+        {
+            return Ok(Some(mismatch(
+                call,
+                describe(call.expect_failure, &call.expected, &call.side_effects),
+                describe(failed, &output, &effects),
+            )));
         }
         Ok(None)
     }
@@ -200,18 +297,32 @@ impl Run<'_> {
         let contract = self.contract.unwrap_or_default();
         let word = |n: U256| n.to_be_bytes::<32>().to_vec();
         let (output, extra_effects) = match builtin {
-            Builtin::StorageEmpty => (word(U256::from(self.chain.storage_is_empty(contract).unwrap_or(false) as u8)), vec![]),
+            Builtin::StorageEmpty => (
+                word(U256::from(
+                    self.chain.storage_is_empty(contract).unwrap_or(false) as u8,
+                )),
+                vec![],
+            ),
             Builtin::Balance => {
                 let address = match call.raw_arguments.first() {
-                    Some(raw) if raw.len() == 20 => EthAddress(raw.as_slice().try_into().expect("20 bytes")),
+                    Some(raw) if raw.len() == 20 => {
+                        EthAddress(raw.as_slice().try_into().expect("20 bytes"))
+                    }
                     Some(_) => EthAddress::NULL,
                     None => contract,
                 };
                 let balance = self.chain.balance(address).unwrap_or_default();
-                (word(U256::from_str_radix(&balance.atto().to_string(), 10).unwrap_or_default()), vec![])
+                (
+                    word(U256::from_str_radix(&balance.atto().to_string(), 10).unwrap_or_default()),
+                    vec![],
+                )
             }
             Builtin::Account => {
-                let index = call.arguments.first().map(|a| U256::from_be_slice(a)).unwrap_or_default();
+                let index = call
+                    .arguments
+                    .first()
+                    .map(|a| U256::from_be_slice(a))
+                    .unwrap_or_default();
                 self.sender = account(index.to::<u64>());
                 let mut out = vec![0u8; 12];
                 out.extend(self.sender.0);
@@ -219,23 +330,35 @@ impl Run<'_> {
             }
             Builtin::BuiltinTest => (word(U256::from(0x1234)), vec![]),
             Builtin::SideEffectsTest => {
-                let output = if call.raw_arguments.is_empty() { vec![0; 32] } else { call.raw_arguments.concat() };
+                let output = if call.raw_arguments.is_empty() {
+                    vec![0; 32]
+                } else {
+                    call.raw_arguments.concat()
+                };
                 (output, call.raw_arguments.iter().map(hex::encode).collect())
             }
         };
         let mut effects = extra_effects;
         effects.extend(self.log_lines(&self.last_logs.clone()));
         if call.expect_failure || output != call.expected || effects != call.side_effects {
-            return Some(mismatch(call, describe(call.expect_failure, &call.expected, &call.side_effects), describe(false, &output, &effects)));
+            return Some(mismatch(
+                call,
+                describe(call.expect_failure, &call.expected, &call.side_effects),
+                describe(false, &output, &effects),
+            ));
         }
         None
     }
 
     fn log_lines(&self, logs: &[host::EvmLog]) -> Vec<String> {
-        let Some(compiled) = &self.compiled else { return Vec::new() };
+        let Some(compiled) = &self.compiled else {
+            return Vec::new();
+        };
         let table = events::event_table(compiled);
         let main = self.contract.unwrap_or_default();
-        logs.iter().map(|log| events::format(log, &table, main)).collect()
+        logs.iter()
+            .map(|log| events::format(log, &table, main))
+            .collect()
     }
 }
 
@@ -245,12 +368,20 @@ fn to_token(value: U256) -> TokenAmount {
 }
 
 fn mismatch(call: &Call, expected: String, got: String) -> Verdict {
-    Verdict::Failed { call: call.text.clone(), expected, got }
+    Verdict::Failed {
+        call: call.text.clone(),
+        expected,
+        got,
+    }
 }
 
 /// How a result reads in a report: `FAILURE`, data as hex, and side effects.
 fn describe(failure: bool, data: &[u8], effects: &[String]) -> String {
-    let mut out = if failure { "FAILURE".to_string() } else { String::new() };
+    let mut out = if failure {
+        "FAILURE".to_string()
+    } else {
+        String::new()
+    };
     if !data.is_empty() {
         if failure {
             out.push_str(", ");
@@ -264,5 +395,28 @@ fn describe(failure: bool, data: &[u8], effects: &[String]) -> String {
         "(empty)".into()
     } else {
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_match_upstream_and_start_at_nonce_one() {
+        assert_eq!(
+            hex::encode(account(0).0),
+            "1212121212121212121212121212120000000012"
+        );
+        assert_eq!(
+            hex::encode(account(1).0),
+            "1212121212121212121212121212120000001012"
+        );
+        let chain = new_chain().unwrap();
+        assert_eq!(chain.nonce(account(0)).unwrap(), 1);
+        assert_eq!(
+            chain.balance(account(9)).unwrap(),
+            TokenAmount::from_atto(1u128 << 100)
+        );
     }
 }

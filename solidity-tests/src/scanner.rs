@@ -75,12 +75,19 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
             '~' => {
                 // Everything after the character following '~', up to the next '/'.
                 let start = (i + 2).min(src.len());
-                let end = src[start..].iter().position(|&c| c == '/').map_or(src.len(), |p| start + p);
+                let end = src[start..]
+                    .iter()
+                    .position(|&c| c == '/')
+                    .map_or(src.len(), |p| start + p);
                 tokens.push(Token::Tilde(src[start..end].iter().collect()));
                 i = end;
             }
             '#' => {
-                let end = src[i + 1..].iter().position(|&c| c == '#').map(|p| i + 1 + p).ok_or_else(|| ParseError::new("unterminated comment"))?;
+                let end = src[i + 1..]
+                    .iter()
+                    .position(|&c| c == '#')
+                    .map(|p| i + 1 + p)
+                    .ok_or_else(|| ParseError::new("unterminated comment"))?;
                 tokens.push(Token::Comment(src[i + 1..end].iter().collect()));
                 i = end + 1;
             }
@@ -90,18 +97,27 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
                 i = next;
             }
             c if c == '_' || c == '$' || c.is_ascii_alphabetic() => {
-                let end = src[i..].iter().position(|&c| !(c == '_' || c == '$' || c.is_ascii_alphanumeric())).map_or(src.len(), |p| i + p);
+                let end = src[i..]
+                    .iter()
+                    .position(|&c| !(c == '_' || c == '$' || c.is_ascii_alphanumeric()))
+                    .map_or(src.len(), |p| i + p);
                 let word: String = src[i..end].iter().collect();
                 tokens.push(keyword(&word).unwrap_or(Token::Identifier(word)));
                 i = end;
             }
             '0' if at(i + 1) == 'x' => {
-                let end = src[i + 2..].iter().position(|c| !c.is_ascii_hexdigit()).map_or(src.len(), |p| i + 2 + p);
+                let end = src[i + 2..]
+                    .iter()
+                    .position(|c| !c.is_ascii_hexdigit())
+                    .map_or(src.len(), |p| i + 2 + p);
                 tokens.push(Token::HexNumber(src[i + 2..end].iter().collect()));
                 i = end;
             }
             c if c.is_ascii_digit() => {
-                let end = src[i..].iter().position(|&c| !(c.is_ascii_digit() || c == '.')).map_or(src.len(), |p| i + p);
+                let end = src[i..]
+                    .iter()
+                    .position(|&c| !(c.is_ascii_digit() || c == '.'))
+                    .map_or(src.len(), |p| i + p);
                 tokens.push(Token::Number(src[i..end].iter().collect()));
                 i = end;
             }
@@ -133,11 +149,15 @@ fn keyword(word: &str) -> Option<Token> {
 fn string_literal(src: &[char], mut i: usize) -> Result<(Vec<u8>, usize), ParseError> {
     let mut bytes = Vec::new();
     loop {
-        let c = *src.get(i).ok_or_else(|| ParseError::new("unterminated string"))?;
+        let c = *src
+            .get(i)
+            .ok_or_else(|| ParseError::new("unterminated string"))?;
         match c {
             '"' => return Ok((bytes, i + 1)),
             '\\' => {
-                let escape = *src.get(i + 1).ok_or_else(|| ParseError::new("unterminated escape"))?;
+                let escape = *src
+                    .get(i + 1)
+                    .ok_or_else(|| ParseError::new("unterminated escape"))?;
                 i += 2;
                 match escape {
                     '\\' => bytes.push(b'\\'),
@@ -147,7 +167,8 @@ fn string_literal(src: &[char], mut i: usize) -> Result<(Vec<u8>, usize), ParseE
                     '0' => bytes.push(0),
                     'x' => {
                         let digit = |c: Option<&char>| c.and_then(|c| c.to_digit(16));
-                        let mut value = digit(src.get(i)).ok_or_else(|| ParseError::new("bad \\x escape"))?;
+                        let mut value =
+                            digit(src.get(i)).ok_or_else(|| ParseError::new("bad \\x escape"))?;
                         i += 1;
                         if src.get(i) != Some(&'"') {
                             if let Some(low) = digit(src.get(i)) {

@@ -32,8 +32,19 @@ impl Pipeline {
 
 /// EVM versions in order, as the settings name them.
 pub const EVM_VERSIONS: [&str; 13] = [
-    "homestead", "tangerineWhistle", "spuriousDragon", "byzantium", "constantinople", "petersburg", "istanbul", "berlin",
-    "london", "paris", "shanghai", "cancun", "prague",
+    "homestead",
+    "tangerineWhistle",
+    "spuriousDragon",
+    "byzantium",
+    "constantinople",
+    "petersburg",
+    "istanbul",
+    "berlin",
+    "london",
+    "paris",
+    "shanghai",
+    "cancun",
+    "prague",
 ];
 
 /// The EVM version the runner targets.
@@ -54,7 +65,13 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { pipelines: Pipelines::Both, evm_version: None, revert_strings: None, abi_encoder_v1_only: false, allow_non_existing_functions: false }
+        Self {
+            pipelines: Pipelines::Both,
+            evm_version: None,
+            revert_strings: None,
+            abi_encoder_v1_only: false,
+            allow_non_existing_functions: false,
+        }
     }
 }
 
@@ -64,7 +81,9 @@ impl Settings {
         let boolean = || match value {
             "true" => Ok(true),
             "false" => Ok(false),
-            _ => Err(ParseError::new(format!("{key} must be true or false, not {value:?}"))),
+            _ => Err(ParseError::new(format!(
+                "{key} must be true or false, not {value:?}"
+            ))),
         };
         match key {
             "compileViaYul" => {
@@ -99,7 +118,9 @@ impl Settings {
 
     /// Whether the EVM version condition admits the target version.
     pub fn evm_version_applies(&self) -> bool {
-        self.evm_version.as_deref().is_none_or(|condition| evm_version_matches(condition, TARGET_EVM_VERSION).unwrap_or(false))
+        self.evm_version.as_deref().is_none_or(|condition| {
+            evm_version_matches(condition, TARGET_EVM_VERSION).unwrap_or(false)
+        })
     }
 }
 
@@ -108,9 +129,16 @@ pub fn evm_version_matches(condition: &str, version: &str) -> Result<bool, Parse
     if condition == "any" {
         return Ok(true);
     }
-    let split = condition.find(|c: char| c.is_ascii_alphabetic()).ok_or_else(|| ParseError::new(format!("EVMVersion {condition:?}")))?;
+    let split = condition
+        .find(|c: char| c.is_ascii_alphabetic())
+        .ok_or_else(|| ParseError::new(format!("EVMVersion {condition:?}")))?;
     let (comparator, name) = condition.split_at(split);
-    let rank = |name: &str| EVM_VERSIONS.iter().position(|v| *v == name).ok_or_else(|| ParseError::new(format!("unknown EVM version {name}")));
+    let rank = |name: &str| {
+        EVM_VERSIONS
+            .iter()
+            .position(|v| *v == name)
+            .ok_or_else(|| ParseError::new(format!("unknown EVM version {name}")))
+    };
     let (wanted, actual) = (rank(name)?, rank(version)?);
     Ok(match comparator {
         ">" => actual > wanted,
@@ -119,7 +147,11 @@ pub fn evm_version_matches(condition: &str, version: &str) -> Result<bool, Parse
         "<=" => actual <= wanted,
         "=" => actual == wanted,
         "!" => actual != wanted,
-        _ => return Err(ParseError::new(format!("EVMVersion comparator {comparator:?}"))),
+        _ => {
+            return Err(ParseError::new(format!(
+                "EVMVersion comparator {comparator:?}"
+            )))
+        }
     })
 }
 

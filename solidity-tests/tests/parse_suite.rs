@@ -15,6 +15,11 @@ fn all_1545_tests_parse() {
             Err(e) => errors.push(format!("{}: {e}", path.display())),
         }
     }
-    assert!(errors.is_empty(), "{} files failed to parse:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} files failed to parse:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
     assert!(calls > 5000, "only {calls} calls");
 }
