@@ -54,13 +54,11 @@ impl Consensus for DevExterns {
 }
 
 impl Chain for DevExterns {
-    /// The CID of the tipset at `epoch`: a Blake2b-256 CID over the epoch (what the EVM's
-    /// `BLOCKHASH` reads the digest of).
+    /// The CID of the tipset at `epoch`, with [`DevExterns::tipset_digest`] as its digest (what
+    /// the EVM's `BLOCKHASH` returns).
     fn get_tipset_cid(&self, epoch: ChainEpoch) -> anyhow::Result<Cid> {
-        Ok(Cid::new_v1(
-            DAG_CBOR,
-            Code::Blake2b256.digest(&epoch.to_be_bytes()),
-        ))
+        let digest = (self.tipset_digest)(epoch);
+        Ok(Cid::new_v1(DAG_CBOR, Code::Blake2b256.wrap(&digest)?))
     }
 }
 

@@ -160,9 +160,9 @@ fn reduce(output: &Value, main_source: &str) -> Compiled {
         .as_array()
         .into_iter()
         .flatten()
+        .rev()
         .filter(|node| node["nodeType"] == "ContractDefinition")
-        .filter_map(|node| node["name"].as_str())
-        .last()
+        .find_map(|node| node["name"].as_str())
         .map(str::to_string);
     Compiled {
         contracts,

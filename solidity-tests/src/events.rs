@@ -11,7 +11,9 @@ use std::collections::HashMap;
 #[derive(Debug, Clone)]
 pub struct EventSignature {
     pub signature: String,
+    /// `"bool"` for parameters printed as booleans, empty otherwise; indexed ones...
     pub indexed: Vec<String>,
+    /// ...and data ones.
     pub data: Vec<String>,
 }
 
@@ -25,6 +27,18 @@ pub fn event_table(compiled: &Compiled) -> HashMap<[u8; 32], EventSignature> {
             }
             let inputs = item["inputs"].as_array().cloned().unwrap_or_default();
             let types: Vec<String> = inputs.iter().map(canonical_type).collect();
+            // Upstream prints a word as a boolean only for a parameter declared `bool`
+            // (a user-defined value type over bool prints as hex).
+            let formats: Vec<String> = inputs
+                .iter()
+                .map(|input| {
+                    if input["internalType"] == "bool" {
+                        "bool".into()
+                    } else {
+                        String::new()
+                    }
+                })
+                .collect();
             let signature = format!(
                 "{}({})",
                 item["name"].as_str().unwrap_or_default(),
@@ -32,7 +46,7 @@ pub fn event_table(compiled: &Compiled) -> HashMap<[u8; 32], EventSignature> {
             );
             let (indexed, data): (Vec<_>, Vec<_>) = inputs
                 .iter()
-                .zip(types)
+                .zip(formats)
                 .partition(|(input, _)| input["indexed"] == true);
             let topic = keccak256(signature.as_bytes()).0;
             table.entry(topic).or_insert(EventSignature {

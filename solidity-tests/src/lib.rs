@@ -189,11 +189,7 @@ fn run_one(
 
 fn draw_progress(done: usize, total: usize) {
     const WIDTH: usize = 40;
-    let filled = if total == 0 {
-        WIDTH
-    } else {
-        done * WIDTH / total
-    };
+    let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
     eprint!(
         "\r[{}{}] {done}/{total}",
         "#".repeat(filled),

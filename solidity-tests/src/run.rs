@@ -330,12 +330,12 @@ impl Run<'_> {
             }
             Builtin::BuiltinTest => (word(U256::from(0x1234)), vec![]),
             Builtin::SideEffectsTest => {
-                let output = if call.raw_arguments.is_empty() {
+                let output = if call.arguments.is_empty() {
                     vec![0; 32]
                 } else {
-                    call.raw_arguments.concat()
+                    call.arguments.concat()
                 };
-                (output, call.raw_arguments.iter().map(hex::encode).collect())
+                (output, call.arguments.iter().map(hex::encode).collect())
             }
         };
         let mut effects = extra_effects;

@@ -28,10 +28,12 @@ pub fn chain_on(store: Store) -> Chain {
             GenesisAccount {
                 address: ALICE,
                 balance: fil(1000),
+                nonce: 0,
             },
             GenesisAccount {
                 address: BOB,
                 balance: fil(1000),
+                nonce: 0,
             },
         ],
     };
