@@ -177,8 +177,15 @@ fn run_one(
                 Some(format!("`{call}`: expected {expected}, got {got}{known}")),
             )
         }
-        run::Verdict::Error(e) => (Status::Failed, Some(e)),
+        run::Verdict::Error(e) => {
+            let known = skip::known_failure(&test.name)
+                .map(|why| format!(" (known difference: {why})"))
+                .unwrap_or_default();
+            (Status::Failed, Some(format!("{e}{known}")))
+        }
     };
+    // One line per test in the report.
+    let reason = reason.map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "));
     TestResult {
         path: test.name.clone(),
         pipeline,
