@@ -138,14 +138,7 @@ impl Chain {
     pub fn genesis(store: Store, genesis: &Genesis, config: ChainConfig) -> Result<Self> {
         let bundle = bundle::install(&store)?;
         let state_root = crate::genesis::build(&store, &bundle, genesis)?;
-        Ok(Self {
-            store,
-            bundle,
-            state_root,
-            config,
-            epoch: 0,
-            timestamp: 0,
-        })
+        Self::open(store, state_root, config)
     }
 
     /// A chain continuing from a committed state root in `store`.
@@ -310,18 +303,14 @@ impl Chain {
         let params = RawBytes::serialize(GetStorageAtParams {
             storage_key: U256Bytes(key),
         })?;
-        let message = Message {
-            version: 0,
-            from: SYSTEM_ACTOR_ADDR,
-            to: contract.to_filecoin(),
-            sequence: 0,
-            value: TokenAmount::default(),
-            method_num: evm::method::GET_STORAGE_AT,
+        // Only the system actor may ask, in an implicit message (no gas is paid).
+        let message = self.message(
+            &SYSTEM_ACTOR_ADDR,
+            contract.to_filecoin(),
+            evm::method::GET_STORAGE_AT,
             params,
-            gas_limit: self.config.gas_limit,
-            gas_fee_cap: TokenAmount::default(),
-            gas_premium: TokenAmount::default(),
-        };
+            TokenAmount::default(),
+        )?;
         let outcome = self.simulate(message)?;
         anyhow::ensure!(
             outcome.is_success(),

@@ -174,13 +174,7 @@ impl Solc {
             }
         });
         let output = self.compile_json(&input)?;
-        let errors: Vec<&str> = output["errors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|e| e["severity"] == "error")
-            .filter_map(|e| e["formattedMessage"].as_str())
-            .collect();
+        let errors = error_messages(&output);
         if !errors.is_empty() {
             bail!("solc: {}", errors.join("\n"));
         }
@@ -210,6 +204,17 @@ impl Solc {
         }
         Ok(contracts)
     }
+}
+
+/// The messages of the errors (not warnings) in a standard-JSON output.
+pub fn error_messages(output: &Value) -> Vec<&str> {
+    output["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["severity"] == "error")
+        .filter_map(|e| e["formattedMessage"].as_str())
+        .collect()
 }
 
 impl Drop for Solc {

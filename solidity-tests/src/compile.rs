@@ -135,13 +135,7 @@ fn standard_json(
 
 /// Keeps what the runner needs from solc's output.
 fn reduce(output: &Value, main_source: &str) -> Compiled {
-    let errors: Vec<&str> = output["errors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|e| e["severity"] == "error")
-        .filter_map(|e| e["formattedMessage"].as_str())
-        .collect();
+    let errors = solc::error_messages(output);
     let mut contracts = Vec::new();
     for (file, in_file) in output["contracts"].as_object().into_iter().flatten() {
         for (name, contract) in in_file.as_object().into_iter().flatten() {

@@ -57,7 +57,8 @@ pub struct Settings {
     pub evm_version: Option<String>,
     /// `revertStrings`: passed to the compiler.
     pub revert_strings: Option<String>,
-    /// `ABIEncoderV1Only: true`: upstream runs these only with `--abiencoderv1`.
+    /// `ABIEncoderV1Only: true`: upstream runs these only with `--abiencoderv1`; they declare
+    /// `pragma abicoder v1` and the legacy pipeline themselves, so this runner runs them.
     pub abi_encoder_v1_only: bool,
     /// `allowNonExistingFunctions: true`: calls to functions the contract lacks are allowed.
     pub allow_non_existing_functions: bool,

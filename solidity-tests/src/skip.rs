@@ -23,9 +23,6 @@ pub fn reason(test: &TestFile) -> Option<String> {
             return Some(format!("EVMVersion {condition} does not admit {TARGET_EVM_VERSION}, the version this runner targets"));
         }
     }
-    if test.settings.abi_encoder_v1_only {
-        return Some("ABIEncoderV1Only: upstream runs it only with --abiencoderv1".into());
-    }
     let source: String = test.sources.iter().map(|(_, s)| s.as_str()).collect();
     ENVIRONMENT
         .iter()
