@@ -88,10 +88,16 @@ fn value_to_precompile(
         return Ok(CallOutcome::failure(0));
     }
     host.state.reload_if_changed()?;
-    Ok(match precompile.run(&request.input, u64::MAX, host) {
-        Ok(out) => success(out.output),
-        Err(_) => CallOutcome::failure(0),
-    })
+    Ok(
+        match precompile.run(
+            &request.input,
+            interpreter::PLATFORM_PRECOMPILE_BUDGET,
+            host,
+        ) {
+            Ok(out) => success(out.output),
+            Err(_) => CallOutcome::failure(0),
+        },
+    )
 }
 
 fn gas_for(request: &CallRequest) -> u64 {

@@ -97,7 +97,7 @@ impl AccessTracker {
         }
     }
 
-    /// Whether `address` is cold; it is warm from now on unless the caller skips the load.
+    /// Whether `address` has not been touched yet ([`Self::touch_address`] warms it).
     fn is_cold_address(&self, address: &Address) -> bool {
         self.enabled && !self.addresses.contains(address)
     }

@@ -27,6 +27,7 @@ pub use alloy_primitives::{Address, Bytes, Log, LogData, B256, U256};
 pub use config::{Config, GasMode, SpecId};
 pub use execute::{execute, ExecutionResult, ExitStatus, Halt};
 pub use host::{Host, StorageWrite};
+pub use instructions::PLATFORM_PRECOMPILE_BUDGET;
 pub use message::{
     CallKind, CallOutcome, CallRequest, CreateOutcome, CreateRequest, CreateScheme, FrameStatus,
     Message,

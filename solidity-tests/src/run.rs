@@ -22,7 +22,7 @@ use crate::{
 use alloy_primitives::U256;
 use anyhow::{anyhow, Result};
 use host::{Chain, ChainConfig, EthAddress, Genesis, GenesisAccount, Store, TokenAmount};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How a test ended under one pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +107,8 @@ struct Run<'a> {
     sender: EthAddress,
     block: i64,
     libraries: BTreeMap<(String, String), [u8; 20]>,
-    compiled: Option<Compiled>,
+    /// Events of the compiled contracts, by topic 0 (known once the main contract is compiled).
+    events: HashMap<[u8; 32], events::EventSignature>,
     contract: Option<EthAddress>,
     /// Logs of the last transaction (built-ins report them again, as upstream does).
     last_logs: Vec<host::EvmLog>,
@@ -129,7 +130,7 @@ fn run_inner(test: &TestFile, pipeline: Pipeline, compiler: &mut Compiler) -> Re
         sender: account(0),
         block: 0,
         libraries: BTreeMap::new(),
-        compiled: None,
+        events: HashMap::new(),
         contract: None,
         last_logs: Vec::new(),
     };
@@ -241,7 +242,7 @@ impl Run<'_> {
         let deployment = self.chain.deploy(self.sender, &initcode, to_token(value))?;
         let created = deployment.contract.clone();
         self.contract = Some(created.as_ref().map(|c| c.eth_address).unwrap_or_default());
-        self.compiled = Some(compiled);
+        self.events = events::event_table(&compiled);
         self.last_logs = deployment.outcome.logs.clone();
         let succeeded = deployment.outcome.is_success();
         let Some(call) = constructor else {
@@ -339,7 +340,7 @@ impl Run<'_> {
             }
         };
         let mut effects = extra_effects;
-        effects.extend(self.log_lines(&self.last_logs.clone()));
+        effects.extend(self.log_lines(&self.last_logs));
         if call.expect_failure || output != call.expected || effects != call.side_effects {
             return Some(mismatch(
                 call,
@@ -351,13 +352,9 @@ impl Run<'_> {
     }
 
     fn log_lines(&self, logs: &[host::EvmLog]) -> Vec<String> {
-        let Some(compiled) = &self.compiled else {
-            return Vec::new();
-        };
-        let table = events::event_table(compiled);
         let main = self.contract.unwrap_or_default();
         logs.iter()
-            .map(|log| events::format(log, &table, main))
+            .map(|log| events::format(log, &self.events, main))
             .collect()
     }
 }

@@ -37,7 +37,7 @@ use revm_interpreter::{
 /// Precompile budget under platform metering, in Ethereum gas: what a 30M-gas Ethereum block
 /// could pay for. The platform meters the actual work; this only bounds how large a job one
 /// input may demand (modexp and pairing prices grow with input size).
-const PLATFORM_PRECOMPILE_BUDGET: u64 = 30_000_000;
+pub const PLATFORM_PRECOMPILE_BUDGET: u64 = 30_000_000;
 
 fn call_kind(op: u8) -> CallKind {
     match op {

@@ -10,6 +10,8 @@
 mod account;
 mod calls;
 
+pub use calls::PLATFORM_PRECOMPILE_BUDGET;
+
 use crate::{adapter::HostAdapter, config::GasMode, host::Host};
 use revm_interpreter::{
     bytecode::opcode,
