@@ -121,7 +121,7 @@ fn standard_json(
             .insert(name.clone(), format!("0x{}", hex::encode(address)));
     }
     let mut settings = json!({
-        "evmVersion": crate::settings::TARGET_EVM_VERSION,
+        "evmVersion": test.settings.compile_evm_version(),
         "optimizer": { "enabled": false },
         "viaIR": pipeline == Pipeline::Ir,
         "libraries": linked,

@@ -96,6 +96,7 @@ impl Report {
             );
         }
         out.push_str("\n`gas` expectation lines are parsed and ignored, as upstream does by default (without `--enforce-gas-cost`): they price Ethereum's gas schedule, and on the FVM execution is paid in FVM gas.\n");
+        out.push_str("\nTests written for EVMs older than Cancun (`EVMVersion: <cancun` and the like) are compiled for the newest version they admit and run on the actor unchanged, as old bytecode runs on Ethereum after a fork.\n");
 
         let mut folders: BTreeMap<(String, &str), Counts> = BTreeMap::new();
         for test in &self.tests {

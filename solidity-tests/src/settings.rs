@@ -117,11 +117,20 @@ impl Settings {
         }
     }
 
-    /// Whether the EVM version condition admits the target version.
-    pub fn evm_version_applies(&self) -> bool {
-        self.evm_version.as_deref().is_none_or(|condition| {
-            evm_version_matches(condition, TARGET_EVM_VERSION).unwrap_or(false)
-        })
+    /// The EVM version to compile for: the target, or, for a test written for older EVMs
+    /// (`EVMVersion: <cancun`), the newest version it admits. The actor runs older bytecode
+    /// unchanged, as Ethereum does after a fork. `None` if the test admits nothing up to the
+    /// target.
+    pub fn compile_evm_version(&self) -> Option<&'static str> {
+        let Some(condition) = self.evm_version.as_deref() else {
+            return Some(TARGET_EVM_VERSION);
+        };
+        let target = EVM_VERSIONS.iter().position(|v| *v == TARGET_EVM_VERSION)?;
+        EVM_VERSIONS[..=target]
+            .iter()
+            .rev()
+            .find(|version| evm_version_matches(condition, version).unwrap_or(false))
+            .copied()
     }
 }
 
@@ -168,5 +177,22 @@ mod tests {
         assert!(!evm_version_matches("=shanghai", "cancun").unwrap());
         assert!(evm_version_matches("!shanghai", "cancun").unwrap());
         assert!(evm_version_matches("~cancun", "cancun").is_err());
+    }
+
+    #[test]
+    fn compiles_for_the_newest_admitted_version() {
+        let with = |condition: &str| Settings {
+            evm_version: Some(condition.to_string()),
+            ..Settings::default()
+        };
+        assert_eq!(Settings::default().compile_evm_version(), Some("cancun"));
+        assert_eq!(with(">=paris").compile_evm_version(), Some("cancun"));
+        assert_eq!(with("<cancun").compile_evm_version(), Some("shanghai"));
+        assert_eq!(
+            with("<byzantium").compile_evm_version(),
+            Some("spuriousDragon")
+        );
+        assert_eq!(with("=homestead").compile_evm_version(), Some("homestead"));
+        assert_eq!(with(">cancun").compile_evm_version(), None);
     }
 }
