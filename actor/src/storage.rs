@@ -26,7 +26,7 @@ use std::hash::Hasher;
 
 /// HAMT parameters of contract storage.
 pub const STORAGE_CONFIG: Config = Config {
-    bit_width: 5,
+    bit_width: actor_types::evm::STORAGE_BIT_WIDTH,
     min_data_depth: 0,
     max_array_width: 3,
 };

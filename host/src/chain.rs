@@ -26,7 +26,12 @@ use fvm_shared::{
 };
 use std::sync::OnceLock;
 
-use crate::{externs::DevExterns, genesis::Genesis, logs::EvmLog, store::Store};
+use crate::{
+    externs::{DevExterns, TipsetDigests},
+    genesis::Genesis,
+    logs::EvmLog,
+    store::Store,
+};
 
 type Kernel = DefaultFilecoinKernel<DefaultCallManager<DefaultMachine<Store, DevExterns>>>;
 
@@ -60,7 +65,7 @@ pub struct ChainConfig {
     /// Record the FVM's execution trace (gas charges, calls) in every outcome.
     pub tracing: bool,
     /// The block hash (tipset CID digest) of each epoch, as `BLOCKHASH` reports it.
-    pub tipset_digest: fn(ChainEpoch) -> [u8; 32],
+    pub tipset_digests: TipsetDigests,
     /// Whether senders pay for gas. Off, messages carry a fee cap of zero, so nothing is burnt
     /// although `BASEFEE` still reports the base fee (as Ethereum test hosts behave).
     pub charge_fees: bool,
@@ -74,7 +79,7 @@ impl Default for ChainConfig {
             base_fee: TokenAmount::from_atto(100),
             gas_limit: 10_000_000_000,
             tracing: false,
-            tipset_digest: crate::externs::block_hash,
+            tipset_digests: TipsetDigests::default(),
             charge_fees: true,
         }
     }
@@ -162,6 +167,23 @@ impl Chain {
         self.state_root
     }
 
+    /// Makes `root` (a state in this chain's store) the current state.
+    pub fn set_state_root(&mut self, root: Cid) {
+        self.state_root = root;
+    }
+
+    /// This chain as it was (or would be) at state `root`, to read or simulate there.
+    pub fn at(&self, root: Cid) -> Chain {
+        Chain {
+            store: self.store.clone(),
+            bundle: self.bundle.clone(),
+            state_root: root,
+            config: self.config.clone(),
+            epoch: self.epoch,
+            timestamp: self.timestamp,
+        }
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -194,6 +216,23 @@ impl Chain {
         let (outcome, root) = self.execute(message, ApplyKind::Explicit, raw_length, true)?;
         self.state_root = root.expect("committed");
         Ok(outcome)
+    }
+
+    /// Runs an explicit message (nonce checked, gas paid) and throws its state away: what it
+    /// would cost and return if applied now.
+    pub fn dry_run(&self, message: Message) -> Result<Outcome> {
+        let raw_length = signed_length(&message);
+        Ok(self
+            .execute(message, ApplyKind::Explicit, raw_length, false)?
+            .0)
+    }
+
+    /// The gas a message pays before anything runs: its inclusion on chain, by its size.
+    pub fn inclusion_gas(&self, message: &Message) -> u64 {
+        fvm::gas::price_list_by_network_version(self.config.network_version)
+            .on_chain_message(signed_length(message))
+            .total()
+            .round_up()
     }
 
     /// Runs a message implicitly (no nonce, no gas payment) and throws its state away.
@@ -333,10 +372,27 @@ impl Chain {
             .ok_or_else(|| anyhow!("contract state missing"))?;
         let empty = fvm_ipld_hamt::Hamt::<_, ()>::new_with_bit_width(
             crate::store::MemoryStore::default(),
-            5,
+            evm::STORAGE_BIT_WIDTH,
         )
         .flush()?;
         Ok(state.contract_state == empty)
+    }
+
+    /// The runtime code of the EVM contract at `address` (empty for anything else).
+    pub fn code(&self, address: EthAddress) -> Result<Vec<u8>> {
+        use fvm_ipld_encoding::CborStore;
+        let Some(actor) = self.actor(&address.to_filecoin())? else {
+            return Ok(Vec::new());
+        };
+        if actor.code != self.bundle.code_of(actor_types::builtin::Type::Evm) {
+            return Ok(Vec::new());
+        }
+        let state: evm::State = self
+            .store
+            .get_cbor(&actor.state)?
+            .ok_or_else(|| anyhow!("contract state of {address:?} missing"))?;
+        fvm_ipld_blockstore::Blockstore::get(&self.store, &state.bytecode)?
+            .ok_or_else(|| anyhow!("code of {address:?} missing"))
     }
 
     /// The actor at `address` in the current state.
@@ -387,7 +443,7 @@ impl Chain {
         }
         let store = self.store.clone();
         let externs = DevExterns {
-            tipset_digest: self.config.tipset_digest,
+            tipset_digests: self.config.tipset_digests.clone(),
         };
         let run = move || -> Result<(Outcome, Option<Cid>)> {
             let machine = DefaultMachine::new(&context, store, externs)?;

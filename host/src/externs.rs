@@ -6,19 +6,39 @@ use fvm::externs::{Chain, Consensus, Externs, Rand};
 use fvm_ipld_encoding::DAG_CBOR;
 use fvm_shared::{clock::ChainEpoch, consensus::ConsensusFault};
 use multihash_codetable::{Code, MultihashDigest};
+use std::sync::Arc;
 
 /// Deterministic stand-ins for the drand beacon, chain randomness and tipset CIDs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct DevExterns {
     /// The digest of the tipset CID at an epoch (what `BLOCKHASH` returns).
-    pub tipset_digest: fn(ChainEpoch) -> [u8; 32],
+    pub tipset_digests: TipsetDigests,
 }
 
-impl Default for DevExterns {
+/// The digest of the tipset CID at each epoch: a function, so that a node can answer from the
+/// blocks it has sealed while a test host answers from a formula.
+#[derive(Clone)]
+pub struct TipsetDigests(Arc<dyn Fn(ChainEpoch) -> [u8; 32] + Send + Sync>);
+
+impl TipsetDigests {
+    pub fn new(digest: impl Fn(ChainEpoch) -> [u8; 32] + Send + Sync + 'static) -> Self {
+        Self(Arc::new(digest))
+    }
+
+    pub fn at(&self, epoch: ChainEpoch) -> [u8; 32] {
+        (self.0)(epoch)
+    }
+}
+
+impl Default for TipsetDigests {
     fn default() -> Self {
-        Self {
-            tipset_digest: block_hash,
-        }
+        Self::new(block_hash)
+    }
+}
+
+impl std::fmt::Debug for TipsetDigests {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TipsetDigests")
     }
 }
 
@@ -54,10 +74,10 @@ impl Consensus for DevExterns {
 }
 
 impl Chain for DevExterns {
-    /// The CID of the tipset at `epoch`, with [`DevExterns::tipset_digest`] as its digest (what
+    /// The CID of the tipset at `epoch`, with [`DevExterns::tipset_digests`] as its digest (what
     /// the EVM's `BLOCKHASH` returns).
     fn get_tipset_cid(&self, epoch: ChainEpoch) -> anyhow::Result<Cid> {
-        let digest = (self.tipset_digest)(epoch);
+        let digest = self.tipset_digests.at(epoch);
         Ok(Cid::new_v1(DAG_CBOR, Code::Blake2b256.wrap(&digest)?))
     }
 }

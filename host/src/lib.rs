@@ -6,6 +6,7 @@
 //! and the Solidity test runner are built on it.
 
 mod chain;
+mod edit;
 pub mod externs;
 pub mod genesis;
 mod logs;
@@ -15,6 +16,8 @@ pub use chain::{set_concurrency, signed_length, Chain, ChainConfig, Deployment, 
 pub use genesis::{Genesis, GenesisAccount};
 pub use logs::EvmLog;
 pub use store::{MemoryStore, Store};
+
+pub use fvm_shared::message::Message;
 
 pub use actor_types::{eam::CreateReturn, EthAddress};
 pub use fvm_shared::{econ::TokenAmount, error::ExitCode};

@@ -60,7 +60,7 @@ fn config() -> ChainConfig {
     ChainConfig {
         chain_id: 1,
         base_fee: TokenAmount::from_atto(7),
-        tipset_digest,
+        tipset_digests: host::externs::TipsetDigests::new(tipset_digest),
         charge_fees: false,
         ..ChainConfig::default()
     }

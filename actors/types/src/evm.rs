@@ -135,5 +135,8 @@ impl BytecodeHash {
     ]);
 }
 
+/// Bit width of the contract storage HAMT (`State::contract_state`).
+pub const STORAGE_BIT_WIDTH: u32 = 5;
+
 /// Selector of `handle_filecoin_method(uint64,uint64,bytes)`.
 pub const HANDLE_FILECOIN_METHOD_SELECTOR: [u8; 4] = [0x86, 0x8e, 0x10, 0xc4];

@@ -1,0 +1,146 @@
+//! `fvm-devnet`: a local chain that runs Solidity contracts in our EVM actor on the real FVM
+//! and serves Ethereum JSON-RPC, like anvil. Options are anvil's where they overlap.
+
+mod accounts;
+mod db;
+mod node;
+mod records;
+mod revert;
+mod rpc;
+mod tx;
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use alloy_primitives::U256;
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use crate::{
+    db::Db,
+    node::{Node, NodeSettings},
+};
+
+/// A local Filecoin chain for Solidity development: our EVM actor on the real FVM, served as
+/// Ethereum JSON-RPC on HTTP and WebSocket.
+#[derive(Debug, Parser)]
+#[command(name = "fvm-devnet", version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(short, long, default_value_t = 8545)]
+    port: u16,
+    /// Chain id of a new chain (default 31415926, Lotus's devnet); an existing data directory
+    /// keeps its own.
+    #[arg(long)]
+    chain_id: Option<u64>,
+    /// Mine a block every N seconds instead of one per transaction.
+    #[arg(short, long, value_name = "SECONDS")]
+    block_time: Option<u64>,
+    /// Where the chain is stored.
+    #[arg(long, default_value = ".fvm-devnet")]
+    data_dir: PathBuf,
+    /// Keep the chain in memory only; nothing is written to disk.
+    #[arg(long, conflicts_with = "data_dir")]
+    in_memory: bool,
+    /// Number of dev accounts to create and fund at genesis.
+    #[arg(short, long, default_value_t = 10)]
+    accounts: u32,
+    /// Balance of each dev account at genesis, in FIL.
+    #[arg(long, default_value_t = 10_000)]
+    balance: u64,
+    /// Largest request body in bytes.
+    #[arg(long, default_value_t = 16 << 20)]
+    max_request_bytes: u32,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let accounts = accounts::dev_accounts(args.accounts)?;
+    let db = if args.in_memory {
+        Db::memory()?
+    } else {
+        std::fs::create_dir_all(&args.data_dir)
+            .with_context(|| format!("creating {}", args.data_dir.display()))?;
+        Db::open(&args.data_dir.join("chain.redb"))?
+    };
+    let settings = NodeSettings {
+        chain_id: args.chain_id,
+        accounts: accounts.clone(),
+        balance: U256::from(args.balance) * U256::from(10).pow(U256::from(18)),
+        automine: args.block_time.is_none(),
+    };
+    let node = tokio::task::spawn_blocking(move || Node::open(db, settings)).await??;
+    let (chain_id, head) = (node.chain_id(), node.head().number);
+
+    let limits = rpc::Limits {
+        max_request_bytes: args.max_request_bytes,
+        ..rpc::Limits::default()
+    };
+    let (address, handle, context) =
+        rpc::serve(node, SocketAddr::new(args.host, args.port), limits).await?;
+
+    print_banner(&accounts, &args, chain_id, head, address);
+    if let Some(seconds) = args.block_time {
+        let context = context.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(Duration::from_secs(seconds.max(1)));
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                let context = context.clone();
+                let mined = tokio::task::spawn_blocking(move || context.mine_queued()).await;
+                if let Ok(Err(e)) = mined {
+                    tracing::error!("mining failed: {e:#}");
+                }
+            }
+        });
+    }
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        _ = handle.clone().stopped() => {},
+    }
+    handle.stop().ok();
+    Ok(())
+}
+
+fn print_banner(
+    accounts: &[accounts::DevAccount],
+    args: &Args,
+    chain_id: u64,
+    head: u64,
+    address: SocketAddr,
+) {
+    println!(
+        "fvm-devnet {}: our EVM actor on the FVM (ref-fvm 4.8)\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    println!("Available Accounts\n==================");
+    for (i, account) in accounts.iter().enumerate() {
+        println!("({i}) {} ({} FIL)", account.address(), args.balance);
+    }
+    println!("\nPrivate Keys\n==================");
+    for (i, account) in accounts.iter().enumerate() {
+        println!("({i}) {}", account.private_key());
+    }
+    println!("\nWallet\n==================");
+    println!("Mnemonic:          {}", accounts::DEV_MNEMONIC);
+    println!("Derivation path:   m/44'/60'/0'/0/\n");
+    println!("Chain ID\n==================\n{chain_id}\n");
+    println!("Base Fee\n==================\n{} attoFIL\n", node::BASE_FEE);
+    println!("Gas Limit\n==================\n{}\n", node::BLOCK_GAS_LIMIT);
+    let store = if args.in_memory {
+        "in memory".to_string()
+    } else {
+        args.data_dir.join("chain.redb").display().to_string()
+    };
+    println!("Chain: {store}, head block {head}");
+    println!("Listening on {address}");
+}

@@ -1,0 +1,99 @@
+//! The developer helpers test frameworks rely on, as anvil (and Hardhat, under `hardhat_`)
+//! names them.
+
+use alloy_primitives::{Address, Bytes, U256, U64};
+use anyhow::Result;
+use jsonrpsee::{types::Params, RpcModule};
+
+use super::{
+    errors::{internal, invalid_params, RpcResult},
+    eth::{method, one},
+    Context,
+};
+
+pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
+    method(module, "evm_mine", evm_mine)?;
+    method(module, "anvil_mine", anvil_mine)?;
+    method(module, "evm_snapshot", |_, ctx| {
+        Ok(U64::from(ctx.node().snapshot()))
+    })?;
+    method(module, "evm_revert", |params, ctx| {
+        let id: U64 = one(params)?;
+        ctx.node().revert(id.to()).map_err(internal)
+    })?;
+    method(module, "evm_increaseTime", |params, ctx| {
+        let seconds: U256 = one(params)?;
+        let seconds = i64::try_from(seconds).map_err(|_| invalid_params("too many seconds"))?;
+        Ok(U64::from(ctx.node().increase_time(seconds).max(0)))
+    })?;
+    method(module, "evm_setNextBlockTimestamp", |params, ctx| {
+        let timestamp: U64 = one(params)?;
+        ctx.node().set_next_timestamp(timestamp.to())?;
+        Ok(())
+    })?;
+    method(module, "evm_setAutomine", |params, ctx| {
+        let on: bool = one(params)?;
+        ctx.node().set_automine(on);
+        Ok(())
+    })?;
+    method(module, "anvil_setBalance", |params, ctx| {
+        let mut seq = params.sequence();
+        let (address, balance): (Address, U256) = (seq.next()?, seq.next()?);
+        ctx.node().set_balance(address, balance).map_err(internal)
+    })?;
+    method(module, "anvil_setCode", |params, ctx| {
+        let mut seq = params.sequence();
+        let (address, code): (Address, Bytes) = (seq.next()?, seq.next()?);
+        ctx.node().set_code(address, &code).map_err(internal)
+    })?;
+    method(module, "anvil_impersonateAccount", |params, ctx| {
+        let address: Address = one(params)?;
+        ctx.node().impersonate(address, true);
+        Ok(())
+    })?;
+    method(module, "anvil_stopImpersonatingAccount", |params, ctx| {
+        let address: Address = one(params)?;
+        ctx.node().impersonate(address, false);
+        Ok(())
+    })?;
+    for (hardhat, anvil) in [
+        ("hardhat_mine", "anvil_mine"),
+        ("hardhat_setBalance", "anvil_setBalance"),
+        ("hardhat_setCode", "anvil_setCode"),
+        ("hardhat_impersonateAccount", "anvil_impersonateAccount"),
+        (
+            "hardhat_stopImpersonatingAccount",
+            "anvil_stopImpersonatingAccount",
+        ),
+    ] {
+        module.register_alias(hardhat, anvil)?;
+    }
+    Ok(())
+}
+
+/// `evm_mine`, optionally at a timestamp: mines the queued transactions into one block.
+fn evm_mine(params: Params<'_>, ctx: &Context) -> RpcResult<String> {
+    let mut seq = params.sequence();
+    let timestamp: Option<U64> = seq.optional_next()?;
+    ctx.node()
+        .mine_queued(timestamp.map(|t| t.to()))
+        .map_err(internal)?;
+    Ok("0x0".into())
+}
+
+/// `anvil_mine(count, interval)`: `count` blocks (default 1), `interval` seconds apart.
+fn anvil_mine(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
+    let mut seq = params.sequence();
+    let count: Option<U64> = seq.optional_next()?;
+    let interval: Option<U64> = seq.optional_next()?;
+    let count = count.map(|c| c.to::<u64>()).unwrap_or(1);
+    if count > 10_000 {
+        return Err(invalid_params("at most 10000 blocks at once"));
+    }
+    let mut node = ctx.node();
+    for _ in 0..count {
+        let timestamp = interval.map(|i| node.head().header.timestamp + i.to::<u64>().max(1));
+        node.mine_queued(timestamp).map_err(internal)?;
+    }
+    Ok(())
+}

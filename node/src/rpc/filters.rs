@@ -1,0 +1,125 @@
+//! Polled filters: `eth_newFilter`, `eth_newBlockFilter`, `eth_getFilterChanges`, ...
+
+use std::collections::HashMap;
+
+use alloy_primitives::{B256, U128};
+use alloy_rpc_types_eth::Filter;
+use anyhow::Result;
+use jsonrpsee::RpcModule;
+use serde::Serialize;
+
+use super::{
+    errors::{invalid_params, RpcResult},
+    eth::{filter_range, logs_in, method, one},
+    Context,
+};
+use crate::node::{BlockRef, Node};
+
+/// The installed filters, by id.
+#[derive(Default)]
+pub struct Filters {
+    next_id: u128,
+    installed: HashMap<U128, Installed>,
+}
+
+struct Installed {
+    kind: Kind,
+    /// The last block whose changes the client has seen.
+    seen: u64,
+}
+
+enum Kind {
+    Logs(Box<Filter>),
+    Blocks,
+    /// Transactions are mined as they arrive (or queued unseen), so there is never a pending
+    /// one to report; the filter exists because tools install it.
+    PendingTransactions,
+}
+
+/// What `eth_getFilterChanges` returns: logs or hashes.
+#[derive(Serialize, Clone)]
+#[serde(untagged)]
+enum Changes {
+    Logs(Vec<alloy_rpc_types_eth::Log>),
+    Hashes(Vec<B256>),
+}
+
+impl Filters {
+    fn install(&mut self, kind: Kind, head: u64) -> U128 {
+        self.next_id += 1;
+        let id = U128::from(self.next_id);
+        self.installed.insert(id, Installed { kind, seen: head });
+        id
+    }
+}
+
+pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
+    method(module, "eth_newFilter", |params, ctx| {
+        let filter: Filter = one(params)?;
+        let head = ctx.node().head().number;
+        // Changes start at the filter's first block (if given), else after the head.
+        let seen = filter
+            .get_from_block()
+            .map(|from| from.saturating_sub(1))
+            .unwrap_or(head);
+        let mut filters = ctx.filters();
+        let id = filters.install(Kind::Logs(Box::new(filter)), head);
+        filters.installed.get_mut(&id).expect("just installed").seen = seen;
+        Ok(id)
+    })?;
+    method(module, "eth_newBlockFilter", |_, ctx| {
+        let head = ctx.node().head().number;
+        Ok(ctx.filters().install(Kind::Blocks, head))
+    })?;
+    method(module, "eth_newPendingTransactionFilter", |_, ctx| {
+        let head = ctx.node().head().number;
+        Ok(ctx.filters().install(Kind::PendingTransactions, head))
+    })?;
+    method(module, "eth_uninstallFilter", |params, ctx| {
+        let id: U128 = one(params)?;
+        Ok(ctx.filters().installed.remove(&id).is_some())
+    })?;
+    method(module, "eth_getFilterChanges", |params, ctx| {
+        let id: U128 = one(params)?;
+        let node = ctx.node();
+        let mut filters = ctx.filters();
+        let installed = filters
+            .installed
+            .get_mut(&id)
+            .ok_or_else(|| invalid_params("filter not found"))?;
+        let head = node.head().number;
+        let from = installed.seen + 1;
+        let changes = match &installed.kind {
+            Kind::Logs(filter) => {
+                let logs = if from <= head {
+                    logs_in(&node, filter, from, head)?
+                } else {
+                    Vec::new()
+                };
+                Changes::Logs(logs)
+            }
+            Kind::Blocks => Changes::Hashes(block_hashes(&node, from, head)?),
+            Kind::PendingTransactions => Changes::Hashes(Vec::new()),
+        };
+        installed.seen = head.max(installed.seen);
+        Ok(changes)
+    })?;
+    method(module, "eth_getFilterLogs", |params, ctx| {
+        let id: U128 = one(params)?;
+        let filter = match ctx.filters().installed.get(&id).map(|f| &f.kind) {
+            Some(Kind::Logs(filter)) => filter.clone(),
+            _ => return Err(invalid_params("filter not found")),
+        };
+        let node = ctx.node();
+        let (from, to) = filter_range(&node, &filter, ctx.limits.max_log_blocks)?;
+        logs_in(&node, &filter, from, to)
+    })?;
+    Ok(())
+}
+
+fn block_hashes(node: &Node, from: u64, to: u64) -> RpcResult<Vec<B256>> {
+    (from..=to)
+        .filter_map(|n| node.block(BlockRef::Number(n)).transpose())
+        .map(|block| block.map(|b| b.hash).map_err(super::errors::internal))
+        .collect()
+}

@@ -1,0 +1,111 @@
+//! The JSON-RPC server: HTTP and WebSocket on one port, batches, CORS, size limits.
+
+mod anvil;
+mod errors;
+mod eth;
+mod filters;
+mod params;
+mod subscriptions;
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex, MutexGuard},
+};
+
+use anyhow::{Context as _, Result};
+use jsonrpsee::{
+    server::{BatchRequestConfig, ServerBuilder, ServerConfig, ServerHandle},
+    RpcModule,
+};
+use tower_http::cors::{Any, CorsLayer};
+
+use crate::node::Node;
+pub use filters::Filters;
+
+/// Limits on what one request may ask.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest request body, in bytes.
+    pub max_request_bytes: u32,
+    /// Most calls in one batch.
+    pub max_batch: u32,
+    /// Most blocks one `eth_getLogs` may scan.
+    pub max_log_blocks: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_request_bytes: 16 << 20,
+            max_batch: 1_000,
+            max_log_blocks: 10_000,
+        }
+    }
+}
+
+/// What every method handler shares.
+pub struct Context {
+    node: Mutex<Node>,
+    filters: Mutex<Filters>,
+    limits: Limits,
+}
+
+impl Context {
+    /// The node, for one method's work. A handler that panicked poisons nothing for the
+    /// next: the chain's state only changes when a block is sealed.
+    fn node(&self) -> MutexGuard<'_, Node> {
+        self.node
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn filters(&self) -> MutexGuard<'_, Filters> {
+        self.filters
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Starts serving `node` on `address`; returns the bound address and the server's handle.
+pub async fn serve(
+    node: Node,
+    address: SocketAddr,
+    limits: Limits,
+) -> Result<(SocketAddr, ServerHandle, Arc<Context>)> {
+    let context = Arc::new(Context {
+        node: Mutex::new(node),
+        filters: Mutex::new(Filters::default()),
+        limits,
+    });
+    let mut module = RpcModule::from_arc(Arc::clone(&context));
+    eth::register(&mut module)?;
+    filters::register(&mut module)?;
+    subscriptions::register(&mut module)?;
+    anvil::register(&mut module)?;
+
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_headers(Any)
+        .allow_methods([http::Method::POST, http::Method::GET, http::Method::OPTIONS]);
+    let config = ServerConfig::builder()
+        .max_request_body_size(limits.max_request_bytes)
+        .max_response_body_size(u32::MAX)
+        .set_batch_request_config(BatchRequestConfig::Limit(limits.max_batch))
+        .set_id_provider(subscriptions::HexIds)
+        .build();
+    let server = ServerBuilder::default()
+        .set_config(config)
+        .set_http_middleware(tower::ServiceBuilder::new().layer(cors))
+        .build(address)
+        .await
+        .with_context(|| format!("listening on {address}"))?;
+    let bound = server.local_addr()?;
+    Ok((bound, server.start(module), context))
+}
+
+impl Context {
+    /// Mines a block with the queued transactions (the interval miner's tick).
+    pub fn mine_queued(&self) -> Result<()> {
+        self.node().mine_queued(None).map(|_| ())
+    }
+}
