@@ -1,0 +1,46 @@
+//! The real Ethereum clients, installed by `scripts/setup`, against the real node: each
+//! deploys a contract with a constructor argument and an event, reads, writes, waits for the
+//! receipt, reads the event and sees a revert reason (see `clients/README.md`).
+
+mod common;
+
+use std::{path::Path, process::Command};
+
+use common::DevNode;
+
+fn run_client(node: &DevNode, name: &str, program: &str, script: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace");
+    // A program given as a path (the virtualenv's python) is relative to the workspace.
+    let program = if program.contains('/') {
+        root.join(program)
+    } else {
+        program.into()
+    };
+    let status = Command::new(program)
+        .arg(root.join(script))
+        .current_dir(root)
+        .env("RPC_URL", &node.url)
+        .status()
+        .unwrap_or_else(|e| panic!("starting {name}: {e} (run ./scripts/setup)"));
+    assert!(
+        status.success(),
+        "{name} failed against fvm-devnet ({status})"
+    );
+}
+
+#[test]
+fn ethers_viem_web3py_cast_and_forge_work_against_the_node() {
+    let node = DevNode::start(&["--in-memory"]);
+    run_client(&node, "ethers v6", "node", "clients/ethers.mjs");
+    run_client(&node, "viem", "node", "clients/viem.mjs");
+    run_client(
+        &node,
+        "web3.py",
+        ".venv/bin/python",
+        "clients/web3py_test.py",
+    );
+    run_client(&node, "cast", "bash", "clients/cast.sh");
+    run_client(&node, "forge", "bash", "clients/forge.sh");
+}
