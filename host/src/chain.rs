@@ -172,6 +172,11 @@ impl Chain {
         self.state_root = root;
     }
 
+    /// Records the FVM's execution trace of every message from now on (or stops).
+    pub fn set_tracing(&mut self, on: bool) {
+        self.config.tracing = on;
+    }
+
     /// This chain as it was (or would be) at state `root`, to read or simulate there.
     pub fn at(&self, root: Cid) -> Chain {
         Chain {
@@ -402,6 +407,15 @@ impl Chain {
             return Ok(None);
         };
         Ok(tree.get_actor(id)?)
+    }
+
+    /// The actor behind `address` with its ID.
+    pub fn actor_with_id(&self, address: &Address) -> Result<Option<(ActorID, ActorState)>> {
+        let tree = StateTree::new_from_root(self.store.clone(), &self.state_root)?;
+        let Some(id) = tree.lookup_id(address)? else {
+            return Ok(None);
+        };
+        Ok(tree.get_actor(id)?.map(|actor| (id, actor)))
     }
 
     /// The actor ID behind `address`.

@@ -7,6 +7,7 @@ mod node;
 mod records;
 mod revert;
 mod rpc;
+mod trace;
 mod tx;
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};

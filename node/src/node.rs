@@ -14,6 +14,7 @@ use alloy_consensus::{
     EMPTY_OMMER_ROOT_HASH,
 };
 use alloy_primitives::{Address, Bytes, Log, TxKind, B256, U256};
+use alloy_rpc_types_trace::geth::CallFrame;
 use anyhow::{anyhow, Context, Result};
 use cid::Cid;
 use host::{
@@ -26,6 +27,7 @@ use crate::{
     accounts::DevAccount,
     db::{ChainStore, Db},
     records::{bloom, BlockRecord, ReceiptRecord, TxRecord},
+    trace,
     tx::{self, SignedTx, TxError},
 };
 
@@ -361,6 +363,43 @@ impl Node {
         Ok(chain)
     }
 
+    /// The call frames of a mined transaction (`debug_traceTransaction` with `callTracer`),
+    /// found by running its block again from the state it started from, with tracing on.
+    pub fn trace(&self, hash: B256) -> Result<Option<CallFrame>> {
+        let Some(record) = self.db.transaction(&hash.0)? else {
+            return Ok(None);
+        };
+        let block = self
+            .db
+            .block(record.block_number)?
+            .context("the transaction's block is missing")?;
+        let mut chain = self.chain.at(parse_cid(&block.parent_state_root)?);
+        chain.set_block(block.number as i64, block.header.timestamp);
+        for earlier in &block.transactions[..record.index as usize] {
+            let earlier = self
+                .db
+                .transaction(&earlier.0)?
+                .context("a transaction of the block is missing")?;
+            chain.apply(SignedTx::new(earlier.envelope()?, earlier.from).message())?;
+        }
+        chain.set_tracing(true);
+        let outcome = chain.apply(SignedTx::new(record.envelope()?, record.from).message())?;
+        let resolve = |address: &fvm_shared::address::Address| -> Address {
+            match chain.actor_with_id(address) {
+                Ok(Some((id, actor))) => trace::eth_of(id, actor.delegated_address),
+                _ => EthAddress::from_f410(address)
+                    .map(|eth| Address::from(eth.0))
+                    .unwrap_or_default(),
+            }
+        };
+        let frame = trace::call_frame(&outcome.trace, resolve).map(|mut frame| {
+            frame.gas_used = U256::from(record.receipt.gas_used);
+            frame.from = record.from;
+            frame
+        });
+        Ok(frame)
+    }
+
     // ---- transactions ----
 
     /// Takes a signed transaction: checks it, then mines it (automine) or queues it.
@@ -479,7 +518,7 @@ impl Node {
             .max(self.head.header.timestamp + 1);
         let parent_root = self.chain.state_root();
         self.chain.set_block(number as i64, timestamp);
-        let built = self.build(number, timestamp, &txs);
+        let built = self.build(number, timestamp, parent_root, &txs);
         let sealed = built.and_then(|(block, records)| {
             self.seal(block.clone(), records.clone())?;
             Ok(Arc::new(Mined {
@@ -506,6 +545,7 @@ impl Node {
         &mut self,
         number: u64,
         timestamp: u64,
+        parent_root: Cid,
         txs: &[SignedTx],
     ) -> Result<(BlockRecord, Vec<TxRecord>)> {
         let mut receipts = Vec::with_capacity(txs.len());
@@ -594,6 +634,7 @@ impl Node {
             hash,
             header,
             state_root: state_root.to_string(),
+            parent_state_root: parent_root.to_string(),
             transactions: txs.iter().map(|tx| tx.hash).collect(),
         };
         Ok((block, records))
@@ -756,6 +797,7 @@ fn genesis_block(chain: &Chain, timestamp: u64) -> BlockRecord {
         hash: header.hash_slow(),
         header,
         state_root: root.to_string(),
+        parent_state_root: root.to_string(),
         transactions: Vec::new(),
     }
 }

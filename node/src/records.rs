@@ -17,6 +17,8 @@ pub struct BlockRecord {
     pub header: Header,
     /// The FVM state root after the block (a CID).
     pub state_root: String,
+    /// The state root the block started from (a CID): its parent's, or a later direct edit.
+    pub parent_state_root: String,
     pub transactions: Vec<B256>,
 }
 

@@ -1,6 +1,7 @@
 //! The JSON-RPC server: HTTP and WebSocket on one port, batches, CORS, size limits.
 
 mod anvil;
+mod debug;
 mod errors;
 mod eth;
 mod filters;
@@ -82,6 +83,7 @@ pub async fn serve(
     filters::register(&mut module)?;
     subscriptions::register(&mut module)?;
     anvil::register(&mut module)?;
+    debug::register(&mut module)?;
 
     let cors = CorsLayer::new()
         .allow_origin(Any)
