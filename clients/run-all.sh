@@ -9,13 +9,14 @@ export RPC_URL="${RPC_URL:-http://127.0.0.1:8545}"
 PY="$ROOT/.venv/bin/python"
 [ -x "$PY" ] || { echo "error: $PY not found; run ./scripts/setup" >&2; exit 1; }
 
-tests=(ethers viem web3py cast forge)
+tests=(ethers viem web3py cast forge subscriptions)
 declare -A cmd=(
   [ethers]="node $HERE/ethers.mjs"
   [viem]="node $HERE/viem.mjs"
   [web3py]="$PY $HERE/web3py_test.py"
   [cast]="bash $HERE/cast.sh"
   [forge]="bash $HERE/forge.sh"
+  [subscriptions]="node $HERE/subscriptions.mjs"
 )
 passed=()
 for t in "${tests[@]}"; do

@@ -12,7 +12,8 @@ use interpreter::{Bytes, U256};
 use multihash_codetable::Code;
 use std::collections::BTreeMap;
 
-use crate::storage::{Storage, Word};
+use crate::storage::Storage;
+use actor_types::storage::Word;
 
 /// The state of this contract during one invocation.
 pub struct ContractState {

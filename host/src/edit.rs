@@ -1,11 +1,13 @@
 //! Direct edits of the state, outside any message: what a dev chain's helpers
-//! (`anvil_setBalance`, `anvil_setCode`) need. Nothing here is reachable on a real network.
+//! (`anvil_setBalance`, `anvil_setCode`, `anvil_setStorageAt`) need. Nothing here is reachable on a real network.
 
 use actor_types::{
     builtin::Type,
     evm::{self, BytecodeHash},
+    storage::{StorageMap, Word, STORAGE_CONFIG},
     EthAddress,
 };
+use alloy_primitives::U256;
 use anyhow::{Context, Result};
 use fvm::state_tree::{ActorState, StateTree};
 use fvm_ipld_blockstore::{Block, Blockstore};
@@ -63,6 +65,34 @@ impl Chain {
             actor.code = evm_code;
             actor.state = state;
         })
+    }
+
+    /// Sets storage slot `key` of the contract at `address` to `value` (zero clears it).
+    pub fn set_storage(
+        &mut self,
+        address: EthAddress,
+        key: [u8; 32],
+        value: [u8; 32],
+    ) -> Result<()> {
+        let store = self.store().clone();
+        let actor = self
+            .actor(&address.to_filecoin())?
+            .filter(|actor| actor.code == self.bundle().code_of(Type::Evm))
+            .with_context(|| format!("no contract at {address:?}: give it code first"))?;
+        let mut state: evm::State = store
+            .get_cbor(&actor.state)?
+            .context("contract state missing")?;
+        let mut map =
+            StorageMap::load_with_config(&state.contract_state, store.clone(), STORAGE_CONFIG)?;
+        let (key, value) = (U256::from_be_bytes(key), U256::from_be_bytes(value));
+        if value.is_zero() {
+            map.delete(&Word(key))?;
+        } else {
+            map.set(Word(key), Word(value))?;
+        }
+        state.contract_state = map.flush()?;
+        let state = store.put_cbor(&state, Code::Blake2b256)?;
+        self.edit_actor(address, Type::Evm, |actor| actor.state = state)
     }
 
     /// Applies `edit` to the actor at `address` (created as a `kind` first if there is none)

@@ -726,6 +726,11 @@ impl Node {
         self.persist_state()
     }
 
+    pub fn set_storage(&mut self, address: Address, slot: B256, value: B256) -> Result<()> {
+        self.chain.set_storage(eth(address), slot.0, value.0)?;
+        self.persist_state()
+    }
+
     /// Persists the state after a direct edit (no block is mined for it, as in anvil).
     fn persist_state(&mut self) -> Result<()> {
         let pending = self.store.take_pending();

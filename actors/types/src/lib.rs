@@ -10,6 +10,7 @@ pub mod eam;
 pub mod eth_address;
 pub mod evm;
 pub mod init;
+pub mod storage;
 pub mod system;
 mod u256;
 

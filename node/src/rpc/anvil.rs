@@ -1,7 +1,7 @@
 //! The developer helpers test frameworks rely on, as anvil (and Hardhat, under `hardhat_`)
 //! names them.
 
-use alloy_primitives::{Address, Bytes, U256, U64};
+use alloy_primitives::{Address, Bytes, B256, U256, U64};
 use anyhow::Result;
 use jsonrpsee::{types::Params, RpcModule};
 
@@ -46,6 +46,16 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let (address, code): (Address, Bytes) = (seq.next()?, seq.next()?);
         ctx.node().set_code(address, &code).map_err(internal)
     })?;
+    method(module, "anvil_setStorageAt", |params, ctx| {
+        let mut seq = params.sequence();
+        let address: Address = seq.next()?;
+        let slot: U256 = seq.next()?;
+        let value: B256 = seq.next()?;
+        ctx.node()
+            .set_storage(address, B256::from(slot), value)
+            .map_err(|e| invalid_params(format!("{e:#}")))?;
+        Ok(true)
+    })?;
     method(module, "anvil_impersonateAccount", |params, ctx| {
         let address: Address = one(params)?;
         ctx.node().impersonate(address, true);
@@ -60,6 +70,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         ("hardhat_mine", "anvil_mine"),
         ("hardhat_setBalance", "anvil_setBalance"),
         ("hardhat_setCode", "anvil_setCode"),
+        ("hardhat_setStorageAt", "anvil_setStorageAt"),
         ("hardhat_impersonateAccount", "anvil_impersonateAccount"),
         (
             "hardhat_stopImpersonatingAccount",

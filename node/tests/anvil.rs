@@ -1,0 +1,149 @@
+//! The developer helpers test frameworks use: snapshots, time, mining, state edits,
+//! impersonation, and `eth_sendTransaction` from dev accounts.
+
+mod common;
+
+use alloy_primitives::{Address, Bytes, U256};
+use common::{dev_key, quantity, DevNode};
+use serde_json::{json, Value};
+
+/// Runtime code that returns storage slot 0.
+const RETURN_SLOT_0: &str = "0x60005460005260206000f3";
+
+fn word(n: u64) -> Value {
+    json!(Bytes::from(U256::from(n).to_be_bytes::<32>().to_vec()))
+}
+
+fn receipt_of(node: &DevNode, hash: &Value) -> Value {
+    node.result("eth_getTransactionReceipt", json!([hash]))
+}
+
+#[test]
+fn snapshots_revert_blocks_and_state() {
+    let node = DevNode::start(&["--in-memory"]);
+    let from = dev_key(0).address();
+    let to = Address::repeat_byte(0x11);
+    let snapshot = node.result("evm_snapshot", json!([]));
+    let hash = node.result(
+        "eth_sendTransaction",
+        json!([{"from": from, "to": to, "value": "0x64"}]),
+    );
+    assert_eq!(receipt_of(&node, &hash)["status"], "0x1");
+    assert_eq!(node.balance(to), U256::from(100));
+    assert_eq!(node.block_number(), 1);
+
+    assert_eq!(node.result("evm_revert", json!([snapshot])), json!(true));
+    assert_eq!(node.block_number(), 0);
+    assert_eq!(node.balance(to), U256::ZERO);
+    assert_eq!(node.nonce(from), 0);
+    assert!(receipt_of(&node, &hash).is_null());
+    assert_eq!(
+        node.result("evm_revert", json!([snapshot])),
+        json!(false),
+        "a snapshot is used once"
+    );
+
+    // The chain goes on from the snapshot.
+    let hash = node.result(
+        "eth_sendTransaction",
+        json!([{"from": from, "to": to, "value": "0x1"}]),
+    );
+    assert_eq!(quantity(&receipt_of(&node, &hash)["blockNumber"]), 1);
+}
+
+#[test]
+fn state_edits_show_in_reads_and_calls() {
+    let node = DevNode::start(&["--in-memory"]);
+    let fresh = Address::repeat_byte(0x22);
+    node.result("anvil_setBalance", json!([fresh, "0xde0b6b3a7640000"]));
+    assert_eq!(node.balance(fresh), U256::from(10).pow(U256::from(18)));
+
+    let contract = Address::repeat_byte(0x33);
+    node.result("anvil_setCode", json!([contract, RETURN_SLOT_0]));
+    assert_eq!(
+        node.result("eth_getCode", json!([contract, "latest"])),
+        json!(RETURN_SLOT_0)
+    );
+    assert_eq!(
+        node.result("eth_call", json!([{"to": contract}, "latest"])),
+        word(0)
+    );
+    node.result("anvil_setStorageAt", json!([contract, "0x0", word(7)]));
+    assert_eq!(
+        node.result("eth_getStorageAt", json!([contract, "0x0", "latest"])),
+        word(7)
+    );
+    assert_eq!(
+        node.result("eth_call", json!([{"to": contract}, "latest"])),
+        word(7)
+    );
+    let error = node.error("anvil_setStorageAt", json!([fresh, "0x0", word(1)]));
+    assert_eq!(error["code"], -32602, "storage of a non-contract: {error}");
+
+    // Impersonation: the funded fresh address sends without a key.
+    node.result("anvil_impersonateAccount", json!([fresh]));
+    let hash = node.result(
+        "eth_sendTransaction",
+        json!([{"from": fresh, "to": contract}]),
+    );
+    let receipt = receipt_of(&node, &hash);
+    assert_eq!(receipt["status"], "0x1");
+    assert_eq!(receipt["from"], json!(fresh));
+    node.result("anvil_stopImpersonatingAccount", json!([fresh]));
+    node.error(
+        "eth_sendTransaction",
+        json!([{"from": fresh, "to": contract}]),
+    );
+}
+
+#[test]
+fn time_and_mining_follow_the_helpers() {
+    let node = DevNode::start(&["--in-memory"]);
+    let head = node.result("eth_getBlockByNumber", json!(["latest", false]));
+    let start = quantity(&head["timestamp"]);
+
+    node.result("evm_setNextBlockTimestamp", json!([start + 1000]));
+    node.result("evm_mine", json!([]));
+    let block = node.result("eth_getBlockByNumber", json!(["latest", false]));
+    assert_eq!(quantity(&block["timestamp"]), start + 1000);
+    assert_eq!(block["parentHash"], head["hash"]);
+
+    node.result("evm_increaseTime", json!([86_400]));
+    node.result("evm_mine", json!([]));
+    let block = node.result("eth_getBlockByNumber", json!(["latest", false]));
+    assert!(quantity(&block["timestamp"]) >= start + 86_400);
+
+    node.result("anvil_mine", json!(["0x3"]));
+    assert_eq!(node.block_number(), 5);
+
+    // With automine off, a transaction waits for the next mined block.
+    node.result("evm_setAutomine", json!([false]));
+    let from = dev_key(0).address();
+    let hash = node.result(
+        "eth_sendTransaction",
+        json!([{"from": from, "to": from, "value": "0x1"}]),
+    );
+    assert!(receipt_of(&node, &hash).is_null());
+    assert_eq!(
+        quantity(&node.result("eth_getTransactionCount", json!([from, "pending"]))),
+        1
+    );
+    node.result("evm_mine", json!([]));
+    assert_eq!(quantity(&receipt_of(&node, &hash)["blockNumber"]), 6);
+}
+
+#[test]
+fn interval_mining_includes_queued_transactions() {
+    let node = DevNode::start(&["--in-memory", "--block-time", "1"]);
+    let from = dev_key(0).address();
+    let hash = node.result(
+        "eth_sendTransaction",
+        json!([{"from": from, "to": from, "value": "0x1"}]),
+    );
+    let started = std::time::Instant::now();
+    while receipt_of(&node, &hash).is_null() {
+        assert!(started.elapsed().as_secs() < 30, "never mined");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(receipt_of(&node, &hash)["status"], "0x1");
+}
