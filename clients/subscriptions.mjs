@@ -45,6 +45,9 @@ await run('subscriptions', async () => {
     checkEq(greetingPolled, 'second', 'greeting from the polled filter');
     return `newHeads, logs subscription and polled filter ok (block ${receipt.blockNumber})`;
   } finally {
+    // `once` listeners uninstall their filter or subscription after firing: let those
+    // requests finish before the providers go away.
+    await new Promise((r) => setTimeout(r, 500));
     await ws.destroy();
     http.destroy();
   }

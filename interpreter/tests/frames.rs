@@ -20,10 +20,13 @@ struct RecordingHost {
     created: Address,
     /// `SLOAD` of this key fails with an embedder error.
     broken_key: Option<U256>,
+    /// What the host was asked to hash with Keccak-256.
+    hashed: std::cell::RefCell<Vec<Vec<u8>>>,
 }
 
 impl Crypto for RecordingHost {
     fn keccak256(&self, data: &[u8]) -> B256 {
+        self.hashed.borrow_mut().push(data.to_vec());
         NativeCrypto.keccak256(data)
     }
     fn sha256(&self, data: &[u8]) -> [u8; 32] {
@@ -169,6 +172,19 @@ fn gas_reports_the_platform_gas_available() {
     let result = run(&mut host, &message(), "5a5f5260205ff3").unwrap();
     assert_eq!(result.status, ExitStatus::Success);
     assert_eq!(result.output.to_vec(), word(123_456));
+}
+
+#[test]
+fn keccak256_is_hashed_by_the_host() {
+    let mut host = RecordingHost::default();
+    // PUSH1 42 PUSH0 MSTORE PUSH1 32 PUSH0 KECCAK256 PUSH0 MSTORE PUSH1 32 PUSH0 RETURN
+    let result = run(&mut host, &message(), "602a5f5260205f205f5260205ff3").unwrap();
+    assert_eq!(result.status, ExitStatus::Success);
+    assert_eq!(host.hashed.borrow().as_slice(), &[word(42)]);
+    assert_eq!(
+        result.output.to_vec(),
+        NativeCrypto.keccak256(&word(42)).to_vec()
+    );
 }
 
 #[test]

@@ -6,9 +6,11 @@
 //! * [`account`]: under platform metering, `GAS` asks the host, and `BALANCE`, `SELFBALANCE`,
 //!   `EXTCODESIZE`, `EXTCODEHASH` and `EXTCODECOPY` each make exactly the one host query they
 //!   need (revm's versions load a whole account to price the access).
+//! * [`hash`]: under platform metering, `KECCAK256` hashes with the host's crypto.
 
 mod account;
 mod calls;
+mod hash;
 
 pub use calls::PLATFORM_PRECOMPILE_BUDGET;
 
@@ -47,6 +49,7 @@ pub(crate) fn table<'h, H: Host>(
         set(opcode::EXTCODESIZE, account::extcodesize::<H>);
         set(opcode::EXTCODEHASH, account::extcodehash::<H>);
         set(opcode::EXTCODECOPY, account::extcodecopy::<H>);
+        set(opcode::KECCAK256, hash::keccak256::<H>);
     }
     table
 }

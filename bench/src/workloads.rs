@@ -1,0 +1,320 @@
+//! The gas table: every row of `../shared/bench/README.md`, measured through our actor on the
+//! real FVM, beside the production FEVM's number.
+
+use std::collections::BTreeMap;
+
+use actor_types::EthAddress;
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{sol, SolCall, SolValue};
+use anyhow::{Context, Result};
+
+use crate::{
+    lab::{Lab, Measured},
+    reference::Reference,
+};
+
+sol! {
+    function inc() external;
+    function transfer(address to, uint256 amount) external returns (bool);
+    function hashLoop(uint256 n) external returns (bytes32);
+    function arithLoop(uint256 n) external returns (uint256);
+    function writeN(uint256 start, uint256 n) external;
+    function incN(uint256 start, uint256 n) external;
+    function readN(uint256 start, uint256 n) external returns (uint256);
+    function callMany(address callee, uint256 n) external returns (uint256);
+    function bumpMany(address callee, uint256 n) external returns (uint256);
+}
+
+/// Creation code of the workload contracts, by name.
+pub type Contracts = BTreeMap<String, solc::Contract>;
+
+/// One measured row.
+pub struct Row {
+    pub name: String,
+    pub measured: Measured,
+    pub fevm_gas: Option<u64>,
+}
+
+/// Prepares a row's state; returns the contract to call and the calldata.
+type Prepare = Box<dyn Fn(&mut Lab, &Contracts) -> Result<(EthAddress, Vec<u8>)>>;
+
+/// How to reach one row's state and message.
+struct Workload {
+    name: String,
+    /// The README's label and which of its sizes.
+    reference: (&'static str, usize),
+    prepare: Prepare,
+}
+
+fn workload(
+    name: impl Into<String>,
+    reference: (&'static str, usize),
+    prepare: impl Fn(&mut Lab, &Contracts) -> Result<(EthAddress, Vec<u8>)> + 'static,
+) -> Workload {
+    Workload {
+        name: name.into(),
+        reference,
+        prepare: Box::new(prepare),
+    }
+}
+
+fn deploy(lab: &mut Lab, contracts: &Contracts, name: &str, args: &[u8]) -> Result<EthAddress> {
+    let contract = contracts.get(name).with_context(|| format!("no {name}"))?;
+    lab.deploy(&[contract.bytecode.as_slice(), args].concat())
+}
+
+fn holder(i: u64) -> Address {
+    Address::from_word(U256::from(0x10_0000 + i).into())
+}
+
+fn to_address(address: EthAddress) -> Address {
+    Address::from(address.0)
+}
+
+/// A MiniERC20 with `holders` holders (the deployer and `holders - 1` others).
+fn token(lab: &mut Lab, contracts: &Contracts, holders: u64) -> Result<EthAddress> {
+    let token = deploy(
+        lab,
+        contracts,
+        "MiniERC20",
+        &U256::from(1u64 << 60).abi_encode(),
+    )?;
+    for i in 1..holders {
+        let call = transferCall {
+            to: holder(i),
+            amount: U256::from(1000),
+        };
+        lab.send(token, &call.abi_encode())?;
+    }
+    Ok(token)
+}
+
+/// A Store whose mapping holds `slots` slots (0..slots).
+fn store(lab: &mut Lab, contracts: &Contracts, slots: u64) -> Result<EthAddress> {
+    let store = deploy(lab, contracts, "Store", &[])?;
+    for start in (0..slots).step_by(100) {
+        let n = (slots - start).min(100);
+        let call = writeNCall {
+            start: U256::from(start),
+            n: U256::from(n),
+        };
+        lab.send(store, &call.abi_encode())?;
+    }
+    Ok(store)
+}
+
+const NEAR_EMPTY: &str = "near-empty call: `Compute.hashLoop(0)`";
+const INC_1: &str = "`Counter.inc()`, slot 1 -> 2";
+const INC_0: &str = "`Counter.inc()`, slot 0 -> 1";
+const NEW_HOLDER: &str = "`MiniERC20.transfer` to a new holder, token has 1 holder";
+const OLD_HOLDER: &str = "`MiniERC20.transfer` to an existing holder, token has 2 holders";
+const MANY_HOLDERS: &str = "`MiniERC20.transfer` to a new holder, token has 100 / 1000 holders";
+const HASH_LOOP: &str = "`Compute.hashLoop(1000)`: 1000 chained keccak256 of 32 bytes";
+const ARITH_LOOP: &str = "`Compute.arithLoop(1000)`: no syscalls";
+const WRITE_EMPTY: &str = "`Store.writeN(k, 100)`: 100 fresh slots, mapping empty";
+const WRITE_FULL: &str = "same, mapping holds 100 / 1000 / 10,000";
+const READ: &str = "`Store.readN(k, 100)`: 100 existing slots, mapping holds 100";
+const READ_FULL: &str = "same, mapping holds 200 / 1100 / 10,100";
+const INC_N: &str = "`Store.incN(k, 100)`: read-modify-write, mapping holds 100";
+const CALL_MANY: &str = "`Caller.callMany(callee, 50)`: 50 calls, callee touches no storage";
+const BUMP_MANY: &str = "`Caller.bumpMany(callee, 50)`: 50 calls, callee writes a slot";
+
+fn workloads() -> Vec<Workload> {
+    let mut all = vec![
+        workload(
+            "near-empty call: Compute.hashLoop(0)",
+            (NEAR_EMPTY, 0),
+            |lab, c| {
+                let compute = deploy(lab, c, "Compute", &[])?;
+                Ok((compute, hashLoopCall { n: U256::ZERO }.abi_encode()))
+            },
+        ),
+        workload("Counter.inc(), slot 1 -> 2", (INC_1, 0), |lab, c| {
+            let counter = deploy(lab, c, "Counter", &[])?;
+            lab.send(counter, &incCall {}.abi_encode())?;
+            Ok((counter, incCall {}.abi_encode()))
+        }),
+        workload("Counter.inc(), slot 0 -> 1", (INC_0, 0), |lab, c| {
+            Ok((deploy(lab, c, "Counter", &[])?, incCall {}.abi_encode()))
+        }),
+        workload(
+            "MiniERC20.transfer, new holder, 1 holder",
+            (NEW_HOLDER, 0),
+            |lab, c| {
+                let token = token(lab, c, 1)?;
+                Ok((
+                    token,
+                    transferCall {
+                        to: holder(1),
+                        amount: U256::from(5),
+                    }
+                    .abi_encode(),
+                ))
+            },
+        ),
+        workload(
+            "MiniERC20.transfer, existing holder, 2 holders",
+            (OLD_HOLDER, 0),
+            |lab, c| {
+                let token = token(lab, c, 2)?;
+                Ok((
+                    token,
+                    transferCall {
+                        to: holder(1),
+                        amount: U256::from(5),
+                    }
+                    .abi_encode(),
+                ))
+            },
+        ),
+    ];
+    for (index, holders) in [100u64, 1000].into_iter().enumerate() {
+        all.push(workload(
+            format!("MiniERC20.transfer, new holder, {holders} holders"),
+            (MANY_HOLDERS, index),
+            move |lab, c| {
+                let token = token(lab, c, holders)?;
+                let to = holder(holders);
+                Ok((
+                    token,
+                    transferCall {
+                        to,
+                        amount: U256::from(5),
+                    }
+                    .abi_encode(),
+                ))
+            },
+        ));
+    }
+    all.push(workload(
+        "Compute.hashLoop(1000)",
+        (HASH_LOOP, 0),
+        |lab, c| {
+            let compute = deploy(lab, c, "Compute", &[])?;
+            Ok((
+                compute,
+                hashLoopCall {
+                    n: U256::from(1000),
+                }
+                .abi_encode(),
+            ))
+        },
+    ));
+    all.push(workload(
+        "Compute.arithLoop(1000)",
+        (ARITH_LOOP, 0),
+        |lab, c| {
+            let compute = deploy(lab, c, "Compute", &[])?;
+            Ok((
+                compute,
+                arithLoopCall {
+                    n: U256::from(1000),
+                }
+                .abi_encode(),
+            ))
+        },
+    ));
+    let write = |slots: u64| writeNCall {
+        start: U256::from(slots),
+        n: U256::from(100),
+    };
+    all.push(workload(
+        "Store.writeN(k, 100), mapping empty",
+        (WRITE_EMPTY, 0),
+        move |lab, c| Ok((store(lab, c, 0)?, write(0).abi_encode())),
+    ));
+    for (index, slots) in [100u64, 1000, 10_000].into_iter().enumerate() {
+        all.push(workload(
+            format!("Store.writeN(k, 100), mapping holds {slots}"),
+            (WRITE_FULL, index),
+            move |lab, c| Ok((store(lab, c, slots)?, write(slots).abi_encode())),
+        ));
+    }
+    let read = readNCall {
+        start: U256::ZERO,
+        n: U256::from(100),
+    };
+    all.push(workload(
+        "Store.readN(k, 100), mapping holds 100",
+        (READ, 0),
+        {
+            let read = read.clone();
+            move |lab, c| Ok((store(lab, c, 100)?, read.abi_encode()))
+        },
+    ));
+    for (index, slots) in [200u64, 1100, 10_100].into_iter().enumerate() {
+        let read = read.clone();
+        all.push(workload(
+            format!("Store.readN(k, 100), mapping holds {slots}"),
+            (READ_FULL, index),
+            move |lab, c| Ok((store(lab, c, slots)?, read.abi_encode())),
+        ));
+    }
+    all.push(workload(
+        "Store.incN(k, 100), mapping holds 100",
+        (INC_N, 0),
+        |lab, c| {
+            let call = incNCall {
+                start: U256::ZERO,
+                n: U256::from(100),
+            };
+            Ok((store(lab, c, 100)?, call.abi_encode()))
+        },
+    ));
+    all.push(workload(
+        "Caller.callMany(callee, 50)",
+        (CALL_MANY, 0),
+        |lab, c| {
+            let callee = to_address(deploy(lab, c, "Callee", &[])?);
+            let caller = deploy(lab, c, "Caller", &[])?;
+            Ok((
+                caller,
+                callManyCall {
+                    callee,
+                    n: U256::from(50),
+                }
+                .abi_encode(),
+            ))
+        },
+    ));
+    all.push(workload(
+        "Caller.bumpMany(callee, 50)",
+        (BUMP_MANY, 0),
+        |lab, c| {
+            let callee = to_address(deploy(lab, c, "Callee", &[])?);
+            let caller = deploy(lab, c, "Caller", &[])?;
+            Ok((
+                caller,
+                bumpManyCall {
+                    callee,
+                    n: U256::from(50),
+                }
+                .abi_encode(),
+            ))
+        },
+    ));
+    all
+}
+
+/// Measures every row, each on a fresh chain, `runs` timed runs each.
+pub fn measure(contracts: &Contracts, reference: &Reference, runs: usize) -> Result<Vec<Row>> {
+    workloads()
+        .into_iter()
+        .map(|workload| {
+            let mut lab = Lab::new()?;
+            let (to, calldata) = (workload.prepare)(&mut lab, contracts)
+                .with_context(|| format!("preparing {}", workload.name))?;
+            let message = lab.message(to, &calldata)?;
+            let measured = lab
+                .measure(&message, runs)
+                .with_context(|| format!("measuring {}", workload.name))?;
+            eprintln!("  {}: {} gas", workload.name, measured.gas);
+            let (label, index) = workload.reference;
+            Ok(Row {
+                name: workload.name,
+                measured,
+                fevm_gas: reference.gas(label, index),
+            })
+        })
+        .collect()
+}
