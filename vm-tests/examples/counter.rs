@@ -1,5 +1,5 @@
-//! A first look at the interpreter: deploy a tiny counter in the in-memory world and call it.
-//! (`./scripts/node` runs this until the dev node exists.)
+//! A first look at the interpreter: deploy a tiny counter in the in-memory world and call it
+//! (`cargo run -p vm-tests --example counter`).
 
 use alloy_primitives::{Address, Bytes, U256};
 use interpreter::{Config, GasMode, Message, SpecId};
