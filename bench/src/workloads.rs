@@ -71,6 +71,17 @@ fn to_address(address: EthAddress) -> Address {
     Address::from(address.0)
 }
 
+/// A Caller and a Callee; the calldata for the Caller names the Callee.
+fn caller_and_callee(
+    lab: &mut Lab,
+    contracts: &Contracts,
+    calldata: impl Fn(Address) -> Vec<u8>,
+) -> Result<(EthAddress, Vec<u8>)> {
+    let callee = to_address(deploy(lab, contracts, "Callee", &[])?);
+    let caller = deploy(lab, contracts, "Caller", &[])?;
+    Ok((caller, calldata(callee)))
+}
+
 /// A MiniERC20 with `holders` holders (the deployer and `holders - 1` others).
 fn token(lab: &mut Lab, contracts: &Contracts, holders: u64) -> Result<EthAddress> {
     let token = deploy(
@@ -265,32 +276,26 @@ fn workloads() -> Vec<Workload> {
         "Caller.callMany(callee, 50)",
         (CALL_MANY, 0),
         |lab, c| {
-            let callee = to_address(deploy(lab, c, "Callee", &[])?);
-            let caller = deploy(lab, c, "Caller", &[])?;
-            Ok((
-                caller,
+            caller_and_callee(lab, c, |callee| {
                 callManyCall {
                     callee,
                     n: U256::from(50),
                 }
-                .abi_encode(),
-            ))
+                .abi_encode()
+            })
         },
     ));
     all.push(workload(
         "Caller.bumpMany(callee, 50)",
         (BUMP_MANY, 0),
         |lab, c| {
-            let callee = to_address(deploy(lab, c, "Callee", &[])?);
-            let caller = deploy(lab, c, "Caller", &[])?;
-            Ok((
-                caller,
+            caller_and_callee(lab, c, |callee| {
                 bumpManyCall {
                     callee,
                     n: U256::from(50),
                 }
-                .abi_encode(),
-            ))
+                .abi_encode()
+            })
         },
     ));
     all
