@@ -100,6 +100,22 @@ fn token(lab: &mut Lab, contracts: &Contracts, holders: u64) -> Result<EthAddres
     Ok(token)
 }
 
+/// A token with `holders` holders and a transfer of 5 to holder number `to` (new if
+/// `to >= holders`).
+fn transfer_in_token(
+    lab: &mut Lab,
+    contracts: &Contracts,
+    holders: u64,
+    to: u64,
+) -> Result<(EthAddress, Vec<u8>)> {
+    let token = token(lab, contracts, holders)?;
+    let call = transferCall {
+        to: holder(to),
+        amount: U256::from(5),
+    };
+    Ok((token, call.abi_encode()))
+}
+
 /// A Store whose mapping holds `slots` slots (0..slots).
 fn store(lab: &mut Lab, contracts: &Contracts, slots: u64) -> Result<EthAddress> {
     let store = deploy(lab, contracts, "Store", &[])?;
@@ -151,50 +167,19 @@ fn workloads() -> Vec<Workload> {
         workload(
             "MiniERC20.transfer, new holder, 1 holder",
             (NEW_HOLDER, 0),
-            |lab, c| {
-                let token = token(lab, c, 1)?;
-                Ok((
-                    token,
-                    transferCall {
-                        to: holder(1),
-                        amount: U256::from(5),
-                    }
-                    .abi_encode(),
-                ))
-            },
+            |lab, c| transfer_in_token(lab, c, 1, 1),
         ),
         workload(
             "MiniERC20.transfer, existing holder, 2 holders",
             (OLD_HOLDER, 0),
-            |lab, c| {
-                let token = token(lab, c, 2)?;
-                Ok((
-                    token,
-                    transferCall {
-                        to: holder(1),
-                        amount: U256::from(5),
-                    }
-                    .abi_encode(),
-                ))
-            },
+            |lab, c| transfer_in_token(lab, c, 2, 1),
         ),
     ];
     for (index, holders) in [100u64, 1000].into_iter().enumerate() {
         all.push(workload(
             format!("MiniERC20.transfer, new holder, {holders} holders"),
             (MANY_HOLDERS, index),
-            move |lab, c| {
-                let token = token(lab, c, holders)?;
-                let to = holder(holders);
-                Ok((
-                    token,
-                    transferCall {
-                        to,
-                        amount: U256::from(5),
-                    }
-                    .abi_encode(),
-                ))
-            },
+            move |lab, c| transfer_in_token(lab, c, holders, holders),
         ));
     }
     all.push(workload(

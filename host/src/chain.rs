@@ -172,6 +172,15 @@ impl Chain {
         self.state_root = root;
     }
 
+    /// This chain at state `root` with writes kept in memory on top of the store: for
+    /// simulations and replays whose state is thrown away, so none of it reaches the store.
+    pub fn scratch(&self, root: Cid) -> Chain {
+        Chain {
+            store: Store::overlay(self.store.clone()),
+            ..self.at(root)
+        }
+    }
+
     /// Records the FVM's execution trace of every message from now on (or stops).
     pub fn set_tracing(&mut self, on: bool) {
         self.config.tracing = on;

@@ -6,10 +6,11 @@
 //! transaction. A node killed at any moment therefore reopens at its last sealed block with
 //! nothing half-written: redb commits are atomic and durable once `commit` returns.
 
+use alloy_primitives::B256;
 use anyhow::{Context, Result};
 use cid::Cid;
 use fvm_ipld_blockstore::Blockstore;
-use redb::{Database, ReadableDatabase, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use std::{
     collections::HashMap,
     path::Path,
@@ -118,6 +119,27 @@ impl Db {
         let read = self.0.begin_read()?;
         let hashes = read.open_table(BLOCK_HASHES)?;
         Ok(hashes.get(hash)?.map(|v| v.value()))
+    }
+
+    /// The hashes of blocks `0..=head`, by number (what `BLOCKHASH` reads), from the hash
+    /// index alone.
+    pub fn block_hashes(&self, head: u64) -> Result<Vec<B256>> {
+        let read = self.0.begin_read()?;
+        let index = read.open_table(BLOCK_HASHES)?;
+        let mut hashes = vec![None; head as usize + 1];
+        for entry in index.iter()? {
+            let (hash, number) = entry?;
+            if let Some(slot) = hashes.get_mut(number.value() as usize) {
+                *slot = Some(B256::from(*hash.value()));
+            }
+        }
+        hashes
+            .into_iter()
+            .enumerate()
+            .map(|(n, hash)| {
+                hash.with_context(|| format!("block {n} is missing from the database"))
+            })
+            .collect()
     }
 
     pub fn transaction(&self, hash: &[u8; 32]) -> Result<Option<TxRecord>> {

@@ -153,23 +153,17 @@ impl Node {
             }),
             ..ChainConfig::default()
         };
-        let (mined, _) = broadcast::channel(256);
-        let mut node = match stored {
+        // An existing chain continues from its head; a new one starts from a genesis block
+        // that still has to be sealed.
+        let (chain, head, is_new) = match stored {
             Some((head_number, _)) => {
                 let head = db
                     .block(head_number)?
                     .context("the database's head block is missing")?;
                 let root = db.state_root()?.unwrap_or(parse_cid(&head.state_root)?);
+                *hashes.write().expect("hashes lock") = db.block_hashes(head_number)?;
                 let chain = Chain::open(Store::new(store.clone()), root, config)?;
-                let mut all = Vec::with_capacity(head_number as usize + 1);
-                for number in 0..=head_number {
-                    let block = db
-                        .block(number)?
-                        .with_context(|| format!("block {number} is missing from the database"))?;
-                    all.push(block.hash);
-                }
-                *hashes.write().expect("hashes lock") = all;
-                Self::assemble(chain, store, db, chain_id, head, hashes, settings, mined)
+                (chain, head, false)
             }
             None => {
                 let genesis = Genesis {
@@ -186,42 +180,16 @@ impl Node {
                 };
                 let chain = Chain::genesis(Store::new(store.clone()), &genesis, config)?;
                 let head = genesis_block(&chain, now());
-                let mut node = Self::assemble(
-                    chain,
-                    store,
-                    db,
-                    chain_id,
-                    head.clone(),
-                    hashes,
-                    settings,
-                    mined,
-                );
-                node.seal(head, Vec::new())?;
-                node
+                (chain, head, true)
             }
         };
-        node.chain
-            .set_block(node.head.number as i64 + 1, node.head.header.timestamp);
-        Ok(node)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn assemble(
-        chain: Chain,
-        store: ChainStore,
-        db: Db,
-        chain_id: u64,
-        head: BlockRecord,
-        hashes: Arc<RwLock<Vec<B256>>>,
-        settings: NodeSettings,
-        mined: broadcast::Sender<Arc<Mined>>,
-    ) -> Self {
-        Node {
+        let (mined, _) = broadcast::channel(256);
+        let mut node = Node {
             chain,
             store,
             db,
             chain_id,
-            head,
+            head: head.clone(),
             hashes,
             automine: settings.automine,
             queue: Vec::new(),
@@ -232,7 +200,13 @@ impl Node {
             impersonated: HashSet::new(),
             accounts: settings.accounts,
             mined,
+        };
+        if is_new {
+            node.seal(head, Vec::new())?;
         }
+        node.chain
+            .set_block(node.head.number as i64 + 1, node.head.header.timestamp);
+        Ok(node)
     }
 
     pub fn chain_id(&self) -> u64 {
@@ -263,13 +237,14 @@ impl Node {
         }
     }
 
-    /// The state after `block` (the latest includes edits made since it was sealed).
+    /// The state after `block` (the latest includes edits made since it was sealed), on a
+    /// scratch chain: calls run there may write, and nothing of that reaches the database.
     fn state_at(&self, block: BlockRef) -> Result<Chain, NodeError> {
         let record = self.block(block)?.ok_or(NodeError::UnknownBlock)?;
         if record.number == self.head.number {
-            return Ok(self.chain.at(self.chain.state_root()));
+            return Ok(self.chain.scratch(self.chain.state_root()));
         }
-        let mut chain = self.chain.at(parse_cid(&record.state_root)?);
+        let mut chain = self.chain.scratch(parse_cid(&record.state_root)?);
         chain.set_block(record.number as i64 + 1, record.header.timestamp + 1);
         Ok(chain)
     }
@@ -373,7 +348,7 @@ impl Node {
             .db
             .block(record.block_number)?
             .context("the transaction's block is missing")?;
-        let mut chain = self.chain.at(parse_cid(&block.parent_state_root)?);
+        let mut chain = self.chain.scratch(parse_cid(&block.parent_state_root)?);
         chain.set_block(block.number as i64, block.header.timestamp);
         for earlier in &block.transactions[..record.index as usize] {
             let earlier = self

@@ -45,10 +45,11 @@ enum Changes {
 }
 
 impl Filters {
-    fn install(&mut self, kind: Kind, head: u64) -> U128 {
+    /// Installs a filter whose changes start after block `seen`.
+    fn install(&mut self, kind: Kind, seen: u64) -> U128 {
         self.next_id += 1;
         let id = U128::from(self.next_id);
-        self.installed.insert(id, Installed { kind, seen: head });
+        self.installed.insert(id, Installed { kind, seen });
         id
     }
 }
@@ -62,10 +63,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             .get_from_block()
             .map(|from| from.saturating_sub(1))
             .unwrap_or(head);
-        let mut filters = ctx.filters();
-        let id = filters.install(Kind::Logs(Box::new(filter)), head);
-        filters.installed.get_mut(&id).expect("just installed").seen = seen;
-        Ok(id)
+        Ok(ctx.filters().install(Kind::Logs(Box::new(filter)), seen))
     })?;
     method(module, "eth_newBlockFilter", |_, ctx| {
         let head = ctx.node().head().number;
