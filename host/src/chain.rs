@@ -24,7 +24,7 @@ use fvm_shared::{
     address::Address, chainid::ChainID, clock::ChainEpoch, econ::TokenAmount, error::ExitCode,
     message::Message, version::NetworkVersion, ActorID, MethodNum,
 };
-use std::sync::OnceLock;
+use std::{collections::BTreeMap, sync::OnceLock};
 
 use crate::{
     externs::{DevExterns, TipsetDigests},
@@ -372,6 +372,48 @@ impl Chain {
         );
         let value: U256Bytes = fvm_ipld_encoding::from_slice(outcome.return_data.bytes())?;
         Ok(value.0)
+    }
+
+    /// The Ethereum address of every actor that has one (an f410 delegated address), in
+    /// actor-ID order.
+    pub fn eth_addresses(&self) -> Result<Vec<EthAddress>> {
+        let tree = StateTree::new_from_root(self.store.clone(), &self.state_root)?;
+        let mut addresses = Vec::new();
+        tree.for_each(|_, actor| {
+            if let Some(address) = actor
+                .delegated_address
+                .as_ref()
+                .and_then(EthAddress::from_f410)
+            {
+                addresses.push(address);
+            }
+            Ok(())
+        })?;
+        Ok(addresses)
+    }
+
+    /// Every non-zero storage slot of the EVM contract at `contract`, in key order (empty for
+    /// anything that is not a contract).
+    pub fn storage(&self, contract: EthAddress) -> Result<BTreeMap<[u8; 32], [u8; 32]>> {
+        use actor_types::storage::{StorageMap, STORAGE_CONFIG};
+        use fvm_ipld_encoding::CborStore;
+        let mut slots = BTreeMap::new();
+        let Some(actor) = self.actor(&contract.to_filecoin())? else {
+            return Ok(slots);
+        };
+        if actor.code != self.bundle.code_of(actor_types::builtin::Type::Evm) {
+            return Ok(slots);
+        }
+        let state: evm::State = self
+            .store
+            .get_cbor(&actor.state)?
+            .ok_or_else(|| anyhow!("contract state missing"))?;
+        let map = StorageMap::load_with_config(&state.contract_state, &self.store, STORAGE_CONFIG)?;
+        map.for_each(|key, value| {
+            slots.insert(key.0.to_be_bytes(), value.0.to_be_bytes());
+            Ok(())
+        })?;
+        Ok(slots)
     }
 
     /// Whether every storage slot of the EVM contract at `contract` is zero.
