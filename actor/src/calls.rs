@@ -3,7 +3,8 @@
 //! * `CALL`/`STATICCALL` send `InvokeContract` to the target, whatever it is (EVM contract,
 //!   account, placeholder, native actor), with the input as a raw block; `STATICCALL` sets the
 //!   read-only flag. Value travels with the send; a send to an unknown f410 address makes the
-//!   FVM create a placeholder there, which keeps the value.
+//!   FVM create a placeholder there, which keeps the value. A call without value to an address
+//!   with no actor is not sent: to Ethereum it does nothing.
 //! * `DELEGATECALL` asks the target for its code CID, then sends `InvokeContractDelegate` to
 //!   this very actor, which runs that code on its own state.
 //! * `CALLCODE` (which FEVM lacks) is a `DELEGATECALL` whose caller is this contract and whose
@@ -113,6 +114,12 @@ fn gas_for(request: &CallRequest) -> u64 {
 
 /// `CALL`/`STATICCALL`: `InvokeContract` on the target.
 fn invoke(host: &mut FvmHost, request: &CallRequest) -> ActorResult<CallOutcome> {
+    // A call that moves no value leaves a missing account missing, as Ethereum's empty-account
+    // rule (EIP-161) has it. Sent, it would make the FVM create a placeholder there: gas spent
+    // on state that EXTCODEHASH would then report as an account (found by difftest).
+    if request.value.is_zero() && matches!(classify(request.to), Target::Missing) {
+        return Ok(success(Bytes::new()));
+    }
     let params = (!request.input.is_empty()).then(|| IpldBlock {
         codec: IPLD_RAW,
         data: request.input.to_vec(),

@@ -7,11 +7,13 @@ pub mod minimize;
 pub mod observation;
 pub mod program;
 pub mod reference;
+pub mod tally;
 
 use anyhow::Result;
 use program::{Case, Generator};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use tally::Tally;
 
 /// The case a seed stands for: the same seed always gives the same case.
 pub fn case_for_seed(seed: u64) -> Case {
@@ -31,8 +33,15 @@ pub enum Verdict {
 
 /// Runs `case` on both machines and compares what they leave behind.
 pub fn compare(case: &Case) -> Result<Verdict> {
+    compare_counted(case, &mut Tally::default())
+}
+
+/// [`compare`], counting what the reference run did into `tally`.
+pub fn compare_counted(case: &Case, tally: &mut Tally) -> Result<Verdict> {
     let expected = reference::run(case)?;
+    tally.add(&expected);
     if expected.detail.starts_with("OutOfGas") {
+        tally.gas_dependent += 1;
         return Ok(Verdict::GasDependent);
     }
     let actual = filecoin::run(case)?;

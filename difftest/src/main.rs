@@ -56,7 +56,7 @@ fn main() -> Result<()> {
         .map(|s| Instant::now() + std::time::Duration::from_secs(s));
     let started = Instant::now();
     let (mut run, mut diverged) = (0u64, 0u64);
-    let mut tally = Tally::default();
+    let mut tally = difftest::tally::Tally::default();
     for seed in from..from.saturating_add(count.unwrap_or(u64::MAX)) {
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break;
@@ -65,16 +65,11 @@ fn main() -> Result<()> {
         if args.seed.is_some() {
             println!("{}", serde_json::to_string_pretty(&case)?);
         }
-        let verdict = difftest::compare(&case).with_context(|| format!("seed {seed}"))?;
-        tally.add(&difftest::reference::run(&case)?);
+        let verdict =
+            difftest::compare_counted(&case, &mut tally).with_context(|| format!("seed {seed}"))?;
         run += 1;
-        let differences = match verdict {
-            Verdict::Agree => continue,
-            Verdict::GasDependent => {
-                tally.gas_dependent += 1;
-                continue;
-            }
-            Verdict::Diverge(differences) => differences,
+        let Verdict::Diverge(differences) = verdict else {
+            continue;
         };
         diverged += 1;
         println!("seed {seed} diverges:");
@@ -99,44 +94,4 @@ fn main() -> Result<()> {
         std::process::exit(1);
     }
     Ok(())
-}
-
-/// What the compared programs did, so that a run shows it exercised more than halts.
-#[derive(Default)]
-struct Tally {
-    success: u64,
-    revert: u64,
-    halt: u64,
-    logs: u64,
-    slots: u64,
-    accounts: u64,
-    gas_dependent: u64,
-}
-
-impl Tally {
-    fn add(&mut self, observation: &difftest::observation::Observation) {
-        use difftest::observation::Status;
-        match observation.status {
-            Status::Success => self.success += 1,
-            Status::Revert => self.revert += 1,
-            Status::Halt => self.halt += 1,
-        }
-        self.logs += observation.logs.len() as u64;
-        self.accounts += observation.accounts.len() as u64;
-        self.slots += observation
-            .accounts
-            .values()
-            .map(|a| a.storage.len() as u64)
-            .sum::<u64>();
-    }
-}
-
-impl std::fmt::Display for Tally {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "outcomes: {} succeeded, {} reverted, {} halted; {} logs, {} storage slots, {} accounts compared; {} set aside as gas-dependent",
-            self.success, self.revert, self.halt, self.logs, self.slots, self.accounts, self.gas_dependent
-        )
-    }
 }

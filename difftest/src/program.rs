@@ -741,10 +741,10 @@ mod tests {
             Unit::Push(U256::from(2)),
             Unit::Op(0x00),
         ];
-        // PUSH1 1, PUSH2 0x0007, JUMPI, PUSH1 2, JUMPDEST, STOP
+        // PUSH1 1, PUSH2 0x0008, JUMPI, PUSH1 2, JUMPDEST (at 8), STOP
         assert_eq!(
             assemble(&units),
-            vec![0x60, 1, 0x61, 0, 7, 0x57, 0x60, 2, 0x5b, 0x00]
+            vec![0x60, 1, 0x61, 0, 8, 0x57, 0x60, 2, 0x5b, 0x00]
         );
     }
 

@@ -1,24 +1,17 @@
 //! `fvm-devnet`: a local chain that runs Solidity contracts in our EVM actor on the real FVM
 //! and serves Ethereum JSON-RPC, like anvil. Options are anvil's where they overlap.
 
-mod accounts;
-mod db;
-mod node;
-mod records;
-mod revert;
-mod rpc;
-mod trace;
-mod tx;
-
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use alloy_primitives::U256;
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use crate::{
+use fvm_devnet::{
+    accounts,
     db::Db,
-    node::{Node, NodeSettings},
+    node::{self, Node, NodeSettings},
+    rpc,
 };
 
 /// A local Filecoin chain for Solidity development: our EVM actor on the real FVM, served as

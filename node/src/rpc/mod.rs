@@ -67,12 +67,8 @@ impl Context {
     }
 }
 
-/// Starts serving `node` on `address`; returns the bound address and the server's handle.
-pub async fn serve(
-    node: Node,
-    address: SocketAddr,
-    limits: Limits,
-) -> Result<(SocketAddr, ServerHandle, Arc<Context>)> {
+/// Every method the node serves, over `node`.
+pub fn module(node: Node, limits: Limits) -> Result<(RpcModule<Context>, Arc<Context>)> {
     let context = Arc::new(Context {
         node: Mutex::new(node),
         filters: Mutex::new(Filters::default()),
@@ -84,6 +80,16 @@ pub async fn serve(
     subscriptions::register(&mut module)?;
     anvil::register(&mut module)?;
     debug::register(&mut module)?;
+    Ok((module, context))
+}
+
+/// Starts serving `node` on `address`; returns the bound address and the server's handle.
+pub async fn serve(
+    node: Node,
+    address: SocketAddr,
+    limits: Limits,
+) -> Result<(SocketAddr, ServerHandle, Arc<Context>)> {
+    let (module, context) = module(node, limits)?;
 
     let cors = CorsLayer::new()
         .allow_origin(Any)
