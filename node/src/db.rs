@@ -5,11 +5,17 @@
 //! writes those, the block record, its transactions and the new head in one redb write
 //! transaction. A node killed at any moment therefore reopens at its last sealed block with
 //! nothing half-written: redb commits are atomic and durable once `commit` returns.
+//!
+//! Nothing read back is trusted blindly: an IPLD block must hash to its CID, and every record
+//! (block, transaction) carries a Keccak-256 checksum of its bytes. A damaged file therefore
+//! yields an error that names the damage, never a wrong balance or receipt. (redb checks its
+//! own structure when it opens a file, not the bytes of every value it returns.)
 
-use alloy_primitives::B256;
-use anyhow::{Context, Result};
+use alloy_primitives::{keccak256, B256};
+use anyhow::{bail, ensure, Context, Result};
 use cid::Cid;
 use fvm_ipld_blockstore::Blockstore;
+use multihash_codetable::{Code, MultihashDigest};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use std::{
     collections::HashMap,
@@ -36,6 +42,11 @@ const STATE_ROOT: &str = "root";
 
 const HEAD: &str = "head";
 const CHAIN_ID: &str = "chain_id";
+/// The layout version, in META: 2 is records with checksums.
+const SCHEMA: &str = "schema";
+const SCHEMA_VERSION: u64 = 2;
+/// The multihash code of an inline ("identity") CID, whose digest is the block itself.
+const IDENTITY: u64 = 0x00;
 
 /// The database.
 #[derive(Clone)]
@@ -64,8 +75,22 @@ impl Db {
         write.open_table(BLOCKS)?;
         write.open_table(BLOCK_HASHES)?;
         write.open_table(TRANSACTIONS)?;
-        write.open_table(META)?;
         write.open_table(STATE)?;
+        {
+            let mut meta = write.open_table(META)?;
+            let schema = meta.get(SCHEMA)?.map(|v| v.value());
+            let sealed_before = meta.get(HEAD)?.is_some();
+            match schema {
+                Some(SCHEMA_VERSION) => {}
+                None if !sealed_before => {
+                    meta.insert(SCHEMA, SCHEMA_VERSION)?;
+                }
+                other => bail!(
+                    "the database has layout version {}, this fvm-devnet reads {SCHEMA_VERSION}: start with another --data-dir",
+                    other.unwrap_or(1)
+                ),
+            }
+        }
         write.commit()?;
         Ok(Db(Arc::new(db)))
     }
@@ -110,8 +135,13 @@ impl Db {
         let Some(bytes) = blocks.get(number)? else {
             return Ok(None);
         };
-        let record = serde_json::from_slice(bytes.value())
+        let record: BlockRecord = unseal(bytes.value())
             .with_context(|| format!("block {number} is damaged in the database"))?;
+        ensure!(
+            record.number == number,
+            "block {number} is damaged in the database: it says it is block {}",
+            record.number
+        );
         Ok(Some(record))
     }
 
@@ -148,17 +178,38 @@ impl Db {
         let Some(bytes) = transactions.get(hash)? else {
             return Ok(None);
         };
-        let record = serde_json::from_slice(bytes.value())
-            .context("a transaction is damaged in the database")?;
+        let damaged = || {
+            format!(
+                "transaction {} is damaged in the database",
+                B256::from(*hash)
+            )
+        };
+        let record: TxRecord = unseal(bytes.value()).with_context(damaged)?;
+        ensure!(record.hash.0 == *hash, damaged());
         Ok(Some(record))
     }
 
+    /// The IPLD block `cid`, checked against its hash.
     fn ipld(&self, cid: &Cid) -> Result<Option<Vec<u8>>> {
         let read = self.0.begin_read()?;
         let ipld = read.open_table(IPLD)?;
-        Ok(ipld
-            .get(cid.to_bytes().as_slice())?
-            .map(|v| v.value().to_vec()))
+        let Some(bytes) = ipld.get(cid.to_bytes().as_slice())? else {
+            return Ok(None);
+        };
+        let bytes = bytes.value().to_vec();
+        let intact = match cid.hash().code() {
+            IDENTITY => cid.hash().digest() == bytes.as_slice(),
+            code => {
+                let code = Code::try_from(code)
+                    .with_context(|| format!("IPLD block {cid}: unknown hash function"))?;
+                code.digest(&bytes) == *cid.hash()
+            }
+        };
+        ensure!(
+            intact,
+            "IPLD block {cid} is damaged in the database: its bytes do not hash to its CID"
+        );
+        Ok(Some(bytes))
     }
 
     /// Seals `block`: its IPLD blocks, record, transactions and the new head, atomically.
@@ -173,12 +224,12 @@ impl Db {
         insert_ipld(&write, ipld)?;
         {
             let mut blocks = write.open_table(BLOCKS)?;
-            blocks.insert(block.number, serde_json::to_vec(block)?.as_slice())?;
+            blocks.insert(block.number, seal(block)?.as_slice())?;
             let mut hashes = write.open_table(BLOCK_HASHES)?;
             hashes.insert(&block.hash.0, block.number)?;
             let mut table = write.open_table(TRANSACTIONS)?;
             for tx in transactions {
-                table.insert(&tx.hash.0, serde_json::to_vec(tx)?.as_slice())?;
+                table.insert(&tx.hash.0, seal(tx)?.as_slice())?;
             }
             let mut meta = write.open_table(META)?;
             meta.insert(HEAD, block.number)?;
@@ -219,6 +270,25 @@ impl Db {
         write.commit().context("committing a revert")?;
         Ok(())
     }
+}
+
+/// A record as stored: the Keccak-256 of its JSON, then the JSON.
+fn seal(record: &impl serde::Serialize) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(record)?;
+    let mut sealed = keccak256(&json).to_vec();
+    sealed.extend_from_slice(&json);
+    Ok(sealed)
+}
+
+/// The record in `sealed`, if its checksum holds.
+fn unseal<T: serde::de::DeserializeOwned>(sealed: &[u8]) -> Result<T> {
+    ensure!(sealed.len() >= 32, "the record is cut short");
+    let (checksum, json) = sealed.split_at(32);
+    ensure!(
+        keccak256(json) == checksum,
+        "the record's checksum does not match"
+    );
+    Ok(serde_json::from_slice(json)?)
 }
 
 fn insert_ipld(write: &redb::WriteTransaction, ipld: &HashMap<Cid, Vec<u8>>) -> Result<()> {
@@ -279,5 +349,39 @@ impl Blockstore for ChainStore {
 
     fn has(&self, k: &Cid) -> Result<bool> {
         Ok(self.get(k)?.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipld_block_that_does_not_hash_to_its_cid_is_an_error() {
+        let db = Db::memory().unwrap();
+        let good = b"a block".to_vec();
+        let cid = Cid::new_v1(fvm_ipld_encoding::IPLD_RAW, Code::Blake2b256.digest(&good));
+        let write = db.0.begin_write().unwrap();
+        insert_ipld(&write, &HashMap::from([(cid, b"a bleck".to_vec())])).unwrap();
+        write.commit().unwrap();
+        let error = db.ipld(&cid).unwrap_err().to_string();
+        assert!(error.contains("damaged"), "{error}");
+
+        let write = db.0.begin_write().unwrap();
+        insert_ipld(&write, &HashMap::from([(cid, good.clone())])).unwrap();
+        write.commit().unwrap();
+        assert_eq!(db.ipld(&cid).unwrap(), Some(good));
+    }
+
+    #[test]
+    fn a_record_with_a_changed_byte_fails_its_checksum() {
+        let sealed = seal(&vec![1u64, 2, 3]).unwrap();
+        assert_eq!(unseal::<Vec<u64>>(&sealed).unwrap(), vec![1, 2, 3]);
+        let mut changed = sealed.clone();
+        *changed.last_mut().unwrap() = b']';
+        let position = changed.len() - 2;
+        changed[position] = b'4';
+        assert!(unseal::<Vec<u64>>(&changed).is_err());
+        assert!(unseal::<Vec<u64>>(&sealed[..10]).is_err());
     }
 }

@@ -1,0 +1,173 @@
+//! A damaged database file at start-up: the node refuses it with a message that names the
+//! database, or serves exactly what it served before; it never answers with different data,
+//! and never panics.
+
+mod common;
+
+use std::{
+    io::{BufRead, BufReader, Read},
+    path::Path,
+    process::{Command, Stdio},
+};
+
+use alloy_primitives::{Address, Bytes, U256};
+use common::{dev_key, sign, DevNode, Rpc, CHAIN_ID};
+use serde_json::{json, Value};
+
+const TRANSFERS: u64 = 6;
+
+/// What a healthy node answers: (method, params, result).
+fn questions(rpc: &Rpc, hashes: &[Value]) -> Vec<(&'static str, Value, Value)> {
+    let mut asked = vec![
+        ("eth_blockNumber", json!([])),
+        (
+            "eth_getBalance",
+            json!([Address::repeat_byte(0x42), "latest"]),
+        ),
+        (
+            "eth_getTransactionCount",
+            json!([dev_key(0).address(), "latest"]),
+        ),
+    ];
+    for n in 0..=TRANSFERS {
+        asked.push(("eth_getBlockByNumber", json!([format!("{n:#x}"), false])));
+    }
+    for hash in hashes {
+        asked.push(("eth_getTransactionReceipt", json!([hash])));
+    }
+    asked
+        .into_iter()
+        .map(|(method, params)| {
+            let result = rpc.result(method, params.clone());
+            (method, params, result)
+        })
+        .collect()
+}
+
+/// How a start on a damaged file went.
+enum Start {
+    Refused,
+    /// It served; this many questions got an error instead of the healthy answer.
+    Served {
+        errors: usize,
+    },
+}
+
+/// Starts the node on `dir`; if it serves, every question must get the healthy answer or an
+/// error.
+fn start_and_compare(dir: &Path, expected: &[(&str, Value, Value)]) -> Start {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fvm-devnet"))
+        .args(["--port", "0", "--data-dir", dir.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let address = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| line.strip_prefix("Listening on ").map(str::to_string));
+    let mut stderr = String::new();
+    let Some(address) = address else {
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(
+            !status.success(),
+            "exited cleanly without serving: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "panicked: {stderr}");
+        assert!(stderr.contains("database"), "unclear refusal: {stderr}");
+        return Start::Refused;
+    };
+    let rpc = Rpc {
+        url: format!("http://{address}"),
+    };
+    let mut errors = 0;
+    for (method, params, healthy) in expected {
+        let answer = rpc.call(method, params.clone());
+        if answer.get("error").is_some() {
+            errors += 1;
+        } else {
+            assert_eq!(&answer["result"], healthy, "{method} {params}: wrong data");
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!stderr.contains("panicked"), "panicked: {stderr}");
+    Start::Served { errors }
+}
+
+#[test]
+fn a_damaged_database_is_refused_or_read_correctly() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = DevNode::start_in(dir.path());
+    let hashes: Vec<Value> = (0..TRANSFERS)
+        .map(|nonce| {
+            let raw = sign(
+                &dev_key(0),
+                nonce,
+                Some(Address::repeat_byte(0x42)),
+                U256::from(1000 + nonce),
+                Bytes::new(),
+                10_000_000,
+                CHAIN_ID,
+            );
+            node.result("eth_sendRawTransaction", json!([raw]))
+        })
+        .collect();
+    let expected = questions(&node.rpc, &hashes);
+    node.kill();
+
+    let file = dir.path().join("chain.redb");
+    let healthy = std::fs::read(&file).unwrap();
+    let len = healthy.len();
+    let (mut refused, mut detected) = (0, 0);
+
+    // A file cut short is never a valid database.
+    for eighths in 1..8 {
+        std::fs::write(&file, &healthy[..len * eighths / 8]).unwrap();
+        let start = start_and_compare(dir.path(), &expected);
+        assert!(
+            matches!(start, Start::Refused),
+            "cut to {eighths}/8 and served"
+        );
+        refused += 1;
+    }
+
+    // Sixteen bytes flipped here and there: refused, or served without a wrong answer.
+    for spot in 0..32 {
+        let mut damaged = healthy.clone();
+        let offset = len * (2 * spot + 1) / 64;
+        for byte in &mut damaged[offset..offset + 16] {
+            *byte ^= 0xff;
+        }
+        std::fs::write(&file, &damaged).unwrap();
+        match start_and_compare(dir.path(), &expected) {
+            Start::Refused => refused += 1,
+            Start::Served { errors } if errors > 0 => detected += 1,
+            Start::Served { .. } => {}
+        }
+    }
+    println!(
+        "of 39 damaged files, {refused} refused at start-up, {detected} served with errors where \
+         the damage lay, the rest served every answer unchanged"
+    );
+
+    // The healthy file still works.
+    std::fs::write(&file, &healthy).unwrap();
+    assert!(matches!(
+        start_and_compare(dir.path(), &expected),
+        Start::Served { errors: 0 }
+    ));
+}
