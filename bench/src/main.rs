@@ -4,6 +4,7 @@
 
 mod compute;
 mod lab;
+mod load;
 mod node_load;
 mod reference;
 mod workloads;
@@ -47,10 +48,19 @@ struct Args {
     /// Skip timing the semantic-test runs (they take minutes from a cold cache).
     #[arg(long)]
     skip_semantic: bool,
+    /// Instead of the benchmarks, the reliability load (docs/RELIABILITY.md): --transactions
+    /// transfers from this many clients at once through our node on its on-disk store.
+    #[arg(long, value_name = "CLIENTS")]
+    load: Option<u64>,
 }
 
 fn main() -> Result<()> {
     let args = Args::parse();
+    if let Some(clients) = args.load {
+        let report = load::run(&args.node, args.transactions, clients)?;
+        println!("{report}");
+        return Ok(());
+    }
     let reference = reference::Reference::load(&args.shared.join("README.md"))?;
     let contracts = compile(&args.shared.join("Workloads.sol"))?;
 

@@ -24,7 +24,7 @@ sol! {
     function transfer(address to, uint256 amount) external returns (bool);
 }
 
-const MNEMONIC: &str = "test test test test test test test test test test test junk";
+pub(crate) const MNEMONIC: &str = "test test test test test test test test test test test junk";
 
 /// What one node did under the load.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
@@ -37,15 +37,15 @@ pub struct NodeRow {
 }
 
 /// A node process on a loopback port, killed when dropped.
-struct Process {
+pub(crate) struct Process {
     child: Child,
-    url: String,
+    pub url: String,
     startup_ms: f64,
 }
 
 impl Process {
     /// Starts `program` with `args` and waits for its "Listening on ADDRESS" line.
-    fn start(program: &Path, args: &[String]) -> Result<Self> {
+    pub fn start(program: &Path, args: &[String]) -> Result<Self> {
         let started = Instant::now();
         let mut child = Command::new(program)
             .args(args)
@@ -72,13 +72,22 @@ impl Process {
     }
 
     /// Peak resident set size so far, in MiB.
-    fn peak_rss_mb(&self) -> Result<f64> {
+    pub fn peak_rss_mb(&self) -> Result<f64> {
+        self.status_mb("VmHWM:")
+    }
+
+    /// Resident set size now, in MiB.
+    pub fn rss_mb(&self) -> Result<f64> {
+        self.status_mb("VmRSS:")
+    }
+
+    fn status_mb(&self, field: &str) -> Result<f64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
         let kib: f64 = status
             .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .find_map(|l| l.strip_prefix(field))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .context("no VmHWM in /proc status")?;
+            .with_context(|| format!("no {field} in /proc status"))?;
         Ok(kib / 1024.0)
     }
 }
@@ -90,7 +99,7 @@ impl Drop for Process {
     }
 }
 
-fn rpc(agent: &ureq::Agent, url: &str, method: &str, params: Value) -> Result<Value> {
+pub(crate) fn rpc(agent: &ureq::Agent, url: &str, method: &str, params: Value) -> Result<Value> {
     let request = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
     let response: Value = agent
         .post(url)
@@ -105,7 +114,7 @@ fn rpc(agent: &ureq::Agent, url: &str, method: &str, params: Value) -> Result<Va
     Ok(response["result"].clone())
 }
 
-fn quantity(value: &Value) -> Result<u128> {
+pub(crate) fn quantity(value: &Value) -> Result<u128> {
     let text = value.as_str().context("not a quantity")?;
     Ok(u128::from_str_radix(text.trim_start_matches("0x"), 16)?)
 }
@@ -201,7 +210,10 @@ pub fn measure(
     })
 }
 
-fn wait_for_receipt(call: &dyn Fn(&str, Value) -> Result<Value>, hash: &Value) -> Result<Value> {
+pub(crate) fn wait_for_receipt(
+    call: &dyn Fn(&str, Value) -> Result<Value>,
+    hash: &Value,
+) -> Result<Value> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let receipt = call("eth_getTransactionReceipt", json!([hash]))?;

@@ -45,6 +45,9 @@ const CHAIN_ID: &str = "chain_id";
 /// The layout version, in META: 2 is records with checksums.
 const SCHEMA: &str = "schema";
 const SCHEMA_VERSION: u64 = 2;
+/// redb's page cache. Its default, 1 GiB, would let a long-running dev node's memory grow
+/// with its database; the working set (the state's recent nodes, the head's records) is small.
+const CACHE_BYTES: usize = 64 << 20;
 /// The multihash code of an inline ("identity") CID, whose digest is the block itself.
 const IDENTITY: u64 = 0x00;
 
@@ -56,7 +59,9 @@ impl Db {
     /// Opens (or creates) the database file at `path`. A file that is not a valid redb
     /// database, or is damaged beyond redb's repair, is an error, never a fresh chain.
     pub fn open(path: &Path) -> Result<Self> {
-        let db = Database::create(path)
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create(path)
             .with_context(|| format!("opening the database {}", path.display()))?;
         Self::init(db)
     }
