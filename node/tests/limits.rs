@@ -1,5 +1,6 @@
-//! The node's limits: where it listens by default, how many calls a batch may hold, and a
-//! contract that loops forever, which stops at its gas limit and leaves the node serving.
+//! The node's limits: where it listens by default, how many calls a batch may hold, how many
+//! blocks a log query or `anvil_mine` may span, and a contract that loops forever, which
+//! stops at its gas limit and leaves the node serving.
 
 mod common;
 
@@ -63,4 +64,28 @@ fn a_contract_that_loops_forever_stops_at_its_gas_limit() {
     );
     let receipt = node.result("eth_getTransactionReceipt", json!([hash]));
     assert_eq!(receipt["status"], "0x1", "{receipt}");
+}
+
+#[test]
+fn log_queries_and_mining_are_capped_at_ten_thousand_blocks() {
+    let node = DevNode::start(&["--in-memory"]);
+    let error = node.error("anvil_mine", json!(["0x2711"]));
+    assert_eq!(error["code"], -32602, "{error}");
+    node.result("anvil_mine", json!(["0x2710"]));
+    assert_eq!(node.block_number(), 10_000);
+
+    let error = node.error(
+        "eth_getLogs",
+        json!([{"fromBlock": "0x0", "toBlock": "latest"}]),
+    );
+    assert_eq!(error["code"], -32602, "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("at most 10000"),
+        "{error}"
+    );
+    let logs = node.result(
+        "eth_getLogs",
+        json!([{"fromBlock": "0x1", "toBlock": "latest"}]),
+    );
+    assert_eq!(logs, json!([]));
 }
