@@ -70,40 +70,45 @@ const ACCOUNT_METHODS: &[u64] = &[
     evm::method::INVOKE_CONTRACT,
 ];
 
-fuzz_target!(|data: &[u8]| {
-    let [to, method, from, params @ ..] = data else {
-        return;
-    };
-    let (to, methods) = match to % 4 {
-        0 => (CONTRACT.to_filecoin(), EVM_METHODS),
-        1 => (EAM_ACTOR_ADDR, EAM_METHODS),
-        2 => (INIT_ACTOR_ADDR, INIT_METHODS),
-        _ => (ALICE.to_filecoin(), ACCOUNT_METHODS),
-    };
-    let method = methods[*method as usize % methods.len()];
-    let from = if from % 2 == 0 {
-        ALICE.to_filecoin()
-    } else {
-        SYSTEM_ACTOR_ADDR
-    };
-    let chain = CHAIN.lock().unwrap_or_else(|p| p.into_inner());
-    let message = chain
-        .message(
-            &from,
-            to,
-            method,
-            RawBytes::new(params.to_vec()),
-            TokenAmount::default(),
-        )
-        .unwrap();
-    let outcome = chain
-        .simulate(message)
-        .expect("the FVM executes every message");
-    let failure = outcome.failure.unwrap_or_default();
-    assert_ne!(
-        outcome.exit_code,
-        ExitCode::SYS_ILLEGAL_INSTRUCTION,
-        "trap: {failure}"
-    );
-    assert!(!failure.contains("panicked"), "panic: {failure}");
-});
+fuzz_target!(
+    // The chain (and the actors' compilation, about 30 s) is made before the first input,
+    // outside libFuzzer's per-input timeout.
+    init: LazyLock::force(&CHAIN),
+    |data: &[u8]| {
+        let [to, method, from, params @ ..] = data else {
+            return;
+        };
+        let (to, methods) = match to % 4 {
+            0 => (CONTRACT.to_filecoin(), EVM_METHODS),
+            1 => (EAM_ACTOR_ADDR, EAM_METHODS),
+            2 => (INIT_ACTOR_ADDR, INIT_METHODS),
+            _ => (ALICE.to_filecoin(), ACCOUNT_METHODS),
+        };
+        let method = methods[*method as usize % methods.len()];
+        let from = if from % 2 == 0 {
+            ALICE.to_filecoin()
+        } else {
+            SYSTEM_ACTOR_ADDR
+        };
+        let chain = CHAIN.lock().unwrap_or_else(|p| p.into_inner());
+        let message = chain
+            .message(
+                &from,
+                to,
+                method,
+                RawBytes::new(params.to_vec()),
+                TokenAmount::default(),
+            )
+            .unwrap();
+        let outcome = chain
+            .simulate(message)
+            .expect("the FVM executes every message");
+        let failure = outcome.failure.unwrap_or_default();
+        assert_ne!(
+            outcome.exit_code,
+            ExitCode::SYS_ILLEGAL_INSTRUCTION,
+            "trap: {failure}"
+        );
+        assert!(!failure.contains("panicked"), "panic: {failure}");
+    }
+);

@@ -33,9 +33,17 @@ static SERVER: LazyLock<Server> = LazyLock::new(|| {
     Server { runtime, module }
 });
 
-fuzz_target!(|body: &str| {
-    let server = &*SERVER;
-    let _ = server
-        .runtime
-        .block_on(server.module.raw_json_request(body, 1));
-});
+fuzz_target!(
+    // The node (and the actors' compilation) is made before the first input, outside
+    // libFuzzer's per-input timeout.
+    init: LazyLock::force(&SERVER),
+    |body: &[u8]| {
+        let Ok(body) = std::str::from_utf8(body) else {
+            return;
+        };
+        let server = &*SERVER;
+        let _ = server
+            .runtime
+            .block_on(server.module.raw_json_request(body, 1));
+    }
+);
