@@ -176,14 +176,6 @@ impl Case {
     pub fn codes(&self) -> Vec<Vec<u8>> {
         self.contracts.iter().map(|units| assemble(units)).collect()
     }
-
-    /// Every address the case may leave state at.
-    pub fn known_addresses(&self) -> Vec<Address> {
-        let mut addresses = vec![accounts::CALLER];
-        addresses.extend((0..self.contracts.len()).map(accounts::contract));
-        addresses.extend((0..4).map(accounts::fresh));
-        addresses
-    }
 }
 
 // ---- generation ------------------------------------------------------------------------
@@ -305,11 +297,7 @@ impl<'r, R: Rng> Generator<'r, R> {
             }
             54..=59 => {
                 self.feed(units, depth, 1);
-                let op = if self.rng.random_bool(0.8) {
-                    0x52
-                } else {
-                    0x53
-                };
+                let op = self.either(0.8, 0x52, 0x53);
                 units.push(Unit::MemWrite {
                     op,
                     offset: self.offset(),
@@ -317,11 +305,7 @@ impl<'r, R: Rng> Generator<'r, R> {
                 *depth -= 1;
             }
             60..=63 => {
-                let op = if self.rng.random_bool(0.6) {
-                    0x51
-                } else {
-                    0x35
-                };
+                let op = self.either(0.6, 0x51, 0x35);
                 units.push(Unit::MemRead {
                     op,
                     offset: self.offset(),
@@ -367,11 +351,7 @@ impl<'r, R: Rng> Generator<'r, R> {
                 *depth -= 1;
             }
             81..=84 => {
-                let op = if self.rng.random_bool(0.7) {
-                    0x54
-                } else {
-                    0x5c
-                };
+                let op = self.either(0.7, 0x54, 0x5c);
                 units.push(Unit::Load {
                     op,
                     slot: self.slot(),
@@ -407,6 +387,15 @@ impl<'r, R: Rng> Generator<'r, R> {
         }
     }
 
+    /// `likely` with probability `p`, else `other`.
+    fn either(&mut self, p: f64, likely: u8, other: u8) -> u8 {
+        if self.rng.random_bool(p) {
+            likely
+        } else {
+            other
+        }
+    }
+
     /// Pushes random words until the stack holds `needed`.
     fn feed(&mut self, units: &mut Vec<Unit>, depth: &mut usize, needed: usize) {
         while *depth < needed {
@@ -416,11 +405,7 @@ impl<'r, R: Rng> Generator<'r, R> {
     }
 
     fn store(&mut self) -> Unit {
-        let op = if self.rng.random_bool(0.7) {
-            0x55
-        } else {
-            0x5d
-        };
+        let op = self.either(0.7, 0x55, 0x5d);
         Unit::Store {
             op,
             slot: self.slot(),

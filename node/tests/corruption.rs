@@ -53,6 +53,18 @@ enum Start {
     },
 }
 
+/// Everything the node wrote to stderr (read to its end: call after it exits or is killed).
+fn stderr_of(child: &mut std::process::Child) -> String {
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
+
 /// Starts the node on `dir`; if it serves, every question must get the healthy answer or an
 /// error.
 fn start_and_compare(dir: &Path, expected: &[(&str, Value, Value)]) -> Start {
@@ -67,14 +79,8 @@ fn start_and_compare(dir: &Path, expected: &[(&str, Value, Value)]) -> Start {
         .lines()
         .map_while(Result::ok)
         .find_map(|line| line.strip_prefix("Listening on ").map(str::to_string));
-    let mut stderr = String::new();
     let Some(address) = address else {
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
+        let stderr = stderr_of(&mut child);
         let status = child.wait().unwrap();
         assert!(
             !status.success(),
@@ -98,12 +104,7 @@ fn start_and_compare(dir: &Path, expected: &[(&str, Value, Value)]) -> Start {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = stderr_of(&mut child);
     assert!(!stderr.contains("panicked"), "panicked: {stderr}");
     Start::Served { errors }
 }
