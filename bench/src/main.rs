@@ -6,6 +6,7 @@ mod compute;
 mod lab;
 mod load;
 mod node_load;
+mod opcodes;
 mod reference;
 mod workloads;
 
@@ -52,6 +53,10 @@ struct Args {
     /// transfers from this many clients at once through our node on its on-disk store.
     #[arg(long, value_name = "CLIENTS")]
     load: Option<u64>,
+    /// Instead of the benchmarks, what single EVM instructions cost on the FVM and natively
+    /// (wasm gas and wall time per instruction sequence).
+    #[arg(long)]
+    opcodes: bool,
 }
 
 fn main() -> Result<()> {
@@ -59,6 +64,10 @@ fn main() -> Result<()> {
     if let Some(clients) = args.load {
         let report = load::run(&args.node, args.transactions, clients)?;
         println!("{report}");
+        return Ok(());
+    }
+    if args.opcodes {
+        println!("{}", opcodes::report(&opcodes::measure(args.runs)?));
         return Ok(());
     }
     let reference = reference::Reference::load(&args.shared.join("README.md"))?;
@@ -214,6 +223,7 @@ fn report(
     out.push_str(
         "| workload | FVM gas | FVM ms | native ms | FVM/native |\n|---|---:|---:|---:|---:|\n",
     );
+
     for row in compute {
         out.push_str(&format!(
             "| {} | {} | {:.2} | {:.2} | {:.2} |\n",
@@ -221,9 +231,13 @@ fn report(
             millions(row.fvm_gas),
             row.fvm_ms,
             row.native_ms,
-            row.ratio()
+            row.ratio
         ));
     }
+    out.push_str(
+        "\nTimes are medians of the runs, FVM and native alternating; FVM/native is the median \
+         of each FVM run's time over the native run right after it.\n",
+    );
     if let Some(node) = node {
         out.push_str(&format!(
             "\n## Dev node vs anvil: {} pre-signed MiniERC20 transfers, one client, each waited for\n\n",
@@ -289,7 +303,7 @@ fn to_json(
             "gas_other": null,
             "fvm_ms": row.fvm_ms,
             "native_ms": row.native_ms,
-            "ratio": row.ratio(),
+            "ratio": row.ratio,
         })
     }));
     let node_json = |row: Option<&node_load::NodeRow>| {

@@ -15,7 +15,7 @@ use fvm::{
     engine::{EnginePool, MultiEngine},
     executor::{ApplyKind, ApplyRet, DefaultExecutor, Executor},
     kernel::filecoin::DefaultFilecoinKernel,
-    machine::{DefaultMachine, Machine, NetworkConfig},
+    machine::{DefaultMachine, Machine, MachineContext, NetworkConfig},
     state_tree::{ActorState, StateTree},
     trace::ExecutionTrace,
 };
@@ -491,13 +491,18 @@ impl Chain {
             .unwrap_or(0))
     }
 
-    fn execute(
-        &self,
-        message: Message,
-        kind: ApplyKind,
-        raw_length: usize,
-        commit: bool,
-    ) -> Result<(Outcome, Option<Cid>)> {
+    /// Compiles every actor of the bundle now. The FVM otherwise compiles them when the first
+    /// message runs, which can take a minute in an unoptimised or instrumented build (the
+    /// fuzz targets call this before their per-input timeout starts).
+    pub fn compile_actors(&self) -> Result<()> {
+        let (engines, context, store, externs) = self.executor_parts()?;
+        let machine = DefaultMachine::new(&context, store, externs)?;
+        DefaultExecutor::<Kernel>::new(engines, machine)?;
+        Ok(())
+    }
+
+    /// What an executor at the chain's current state is made of.
+    fn executor_parts(&self) -> Result<(EnginePool, MachineContext, Store, DevExterns)> {
         let mut network = NetworkConfig::new(self.config.network_version);
         network.chain_id(ChainID::from(self.config.chain_id));
         let engines: EnginePool = engines().get(&network)?;
@@ -506,10 +511,20 @@ impl Chain {
         if self.config.tracing {
             context.enable_tracing();
         }
-        let store = self.store.clone();
         let externs = DevExterns {
             tipset_digests: self.config.tipset_digests.clone(),
         };
+        Ok((engines, context, self.store.clone(), externs))
+    }
+
+    fn execute(
+        &self,
+        message: Message,
+        kind: ApplyKind,
+        raw_length: usize,
+        commit: bool,
+    ) -> Result<(Outcome, Option<Cid>)> {
+        let (engines, context, store, externs) = self.executor_parts()?;
         let run = move || -> Result<(Outcome, Option<Cid>)> {
             let machine = DefaultMachine::new(&context, store, externs)?;
             let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;

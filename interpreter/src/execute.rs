@@ -3,6 +3,7 @@
 use crate::{
     adapter::HostAdapter,
     config::{Config, GasMode},
+    dispatch,
     host::Host,
     instructions,
     message::Message,
@@ -123,7 +124,7 @@ pub fn execute<H: Host>(
     let mut adapter = HostAdapter::new(host, *config, message);
     let table = instructions::table(config.gas);
     let gas_table = instructions::gas_table(config.gas);
-    let action = interpreter.run_plain(&table, &gas_table, &mut adapter);
+    let action = dispatch::run(&mut interpreter, &table, gas_table.as_ref(), &mut adapter);
     if let Some(error) = adapter.error.take() {
         return Err(error);
     }

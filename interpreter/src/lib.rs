@@ -18,6 +18,7 @@ extern crate alloc;
 
 mod adapter;
 mod config;
+mod dispatch;
 mod execute;
 mod host;
 mod instructions;

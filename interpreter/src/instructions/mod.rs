@@ -1,6 +1,7 @@
 //! The instruction table: revm's instructions, with the ones whose meaning belongs to the
 //! embedder replaced.
 //!
+//! * [`arithmetic`]: `MUL`, `DIV` and `SDIV`, without 128-bit steps on wasm.
 //! * [`calls`]: `CALL`, `CALLCODE`, `DELEGATECALL`, `STATICCALL`, `CREATE`, `CREATE2` are handed
 //!   to [`crate::Host::call`] / [`crate::Host::create`] (Ethereum precompiles run in-process).
 //! * [`account`]: under platform metering, `GAS` asks the host, and `BALANCE`, `SELFBALANCE`,
@@ -9,6 +10,7 @@
 //! * [`hash`]: under platform metering, `KECCAK256` hashes with the host's crypto.
 
 mod account;
+pub(crate) mod arithmetic;
 mod calls;
 mod hash;
 
@@ -33,6 +35,9 @@ pub(crate) fn table<'h, H: Host>(
     let mut set = |op: u8, f: fn(Context<'_, 'h, H>) -> revm_interpreter::InstructionExecResult| {
         table[op as usize] = Instruction::new(f);
     };
+    set(opcode::MUL, arithmetic::mul);
+    set(opcode::DIV, arithmetic::div);
+    set(opcode::SDIV, arithmetic::sdiv);
     set(opcode::CALL, calls::call::<{ opcode::CALL }, H>);
     set(opcode::CALLCODE, calls::call::<{ opcode::CALLCODE }, H>);
     set(
@@ -54,10 +59,10 @@ pub(crate) fn table<'h, H: Host>(
     table
 }
 
-/// Static gas per opcode: the fork's under Ethereum metering, nothing under platform metering.
-pub(crate) fn gas_table(mode: GasMode) -> GasTable {
+/// Static gas per opcode: the fork's under Ethereum metering, none under platform metering.
+pub(crate) fn gas_table(mode: GasMode) -> Option<GasTable> {
     match mode {
-        GasMode::Ethereum(spec) => gas_table_spec(spec),
-        GasMode::Platform => [0; 256],
+        GasMode::Ethereum(spec) => Some(gas_table_spec(spec)),
+        GasMode::Platform => None,
     }
 }
