@@ -30,7 +30,7 @@ use interpreter::{
 use precompiles::{EthereumPrecompile, FilecoinPrecompile};
 
 use crate::{
-    address::{classify, from_evm, to_evm, to_filecoin, Target},
+    address::{classify, from_evm, is_missing, to_evm, to_filecoin, Target},
     filecoin_precompiles,
     host::{token_to_u256, u256_to_token, FvmHost},
 };
@@ -117,7 +117,7 @@ fn invoke(host: &mut FvmHost, request: &CallRequest) -> ActorResult<CallOutcome>
     // A call that moves no value leaves a missing account missing, as Ethereum's empty-account
     // rule (EIP-161) has it. Sent, it would make the FVM create a placeholder there: gas spent
     // on state that EXTCODEHASH would then report as an account (found by difftest).
-    if request.value.is_zero() && matches!(classify(request.to), Target::Missing) {
+    if request.value.is_zero() && is_missing(request.to) {
         return Ok(success(Bytes::new()));
     }
     let params = (!request.input.is_empty()).then(|| IpldBlock {

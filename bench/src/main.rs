@@ -46,6 +46,9 @@ struct Args {
     /// Skip the node load (and anvil).
     #[arg(long)]
     skip_node: bool,
+    /// Skip the gas table (the workloads of ../shared/bench).
+    #[arg(long)]
+    skip_gas: bool,
     /// Skip timing the semantic-test runs (they take minutes from a cold cache).
     #[arg(long)]
     skip_semantic: bool,
@@ -74,7 +77,11 @@ fn main() -> Result<()> {
     let contracts = compile(&args.shared.join("Workloads.sol"))?;
 
     eprintln!("measuring the workloads on the FVM ...");
-    let rows = workloads::measure(&contracts, &reference, args.runs)?;
+    let rows = if args.skip_gas {
+        Vec::new()
+    } else {
+        workloads::measure(&contracts, &reference, args.runs)?
+    };
     eprintln!("measuring FVM against native ...");
     let compute = compute::measure(&contracts, args.runs)?;
     let (node, anvil) = if args.skip_node {

@@ -23,7 +23,10 @@ use std::{
     sync::{Arc, RwLock},
 };
 
-use crate::records::{BlockRecord, TxRecord};
+use crate::{
+    block_cache::BlockCache,
+    records::{BlockRecord, TxRecord},
+};
 
 /// IPLD blocks of the FVM state: CID bytes to block bytes.
 const IPLD: TableDefinition<&[u8], &[u8]> = TableDefinition::new("ipld");
@@ -304,25 +307,37 @@ fn insert_ipld(write: &redb::WriteTransaction, ipld: &HashMap<Cid, Vec<u8>>) -> 
     Ok(())
 }
 
-/// The FVM's blockstore: reads see pending writes first, then the database; writes stay
-/// pending until the block that made them is sealed (or thrown away).
+/// The FVM's blockstore: reads see pending writes first, then blocks recently read, then the
+/// database; writes stay pending until the block that made them is sealed (or thrown away).
 #[derive(Clone)]
 pub struct ChainStore {
     db: Db,
     pending: Arc<RwLock<HashMap<Cid, Vec<u8>>>>,
+    read: Arc<BlockCache>,
 }
+
+/// What the cache of blocks read from the database may hold.
+const READ_CACHE_BYTES: usize = 16 << 20;
 
 impl ChainStore {
     pub fn new(db: Db) -> Self {
         Self {
             db,
             pending: Arc::default(),
+            read: Arc::new(BlockCache::new(READ_CACHE_BYTES)),
         }
     }
 
     /// Takes the pending writes (to seal them with a block).
     pub fn take_pending(&self) -> HashMap<Cid, Vec<u8>> {
         std::mem::take(&mut *self.pending.write().expect("pending lock"))
+    }
+
+    /// Keeps the blocks just sealed at hand: the next message reads the newest state first.
+    pub fn sealed(&self, writes: &HashMap<Cid, Vec<u8>>) {
+        for (cid, block) in writes {
+            self.read.insert(*cid, block);
+        }
     }
 
     /// Puts back writes taken by [`ChainStore::take_pending`] whose sealing failed.
@@ -341,7 +356,14 @@ impl Blockstore for ChainStore {
         if let Some(block) = self.pending.read().expect("pending lock").get(k) {
             return Ok(Some(block.clone()));
         }
-        self.db.ipld(k)
+        if let Some(block) = self.read.get(k) {
+            return Ok(Some(block));
+        }
+        let block = self.db.ipld(k)?;
+        if let Some(block) = &block {
+            self.read.insert(*k, block);
+        }
+        Ok(block)
     }
 
     fn put_keyed(&self, k: &Cid, block: &[u8]) -> Result<()> {

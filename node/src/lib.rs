@@ -2,6 +2,7 @@
 //! targets (`fuzz/`) drive the transaction decoder and the JSON-RPC handlers directly.
 
 pub mod accounts;
+mod block_cache;
 pub mod db;
 pub mod node;
 pub mod records;

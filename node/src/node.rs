@@ -618,9 +618,11 @@ impl Node {
     /// Writes `block` and everything it changed to the database, and makes it the head.
     fn seal(&mut self, block: BlockRecord, records: Vec<TxRecord>) -> Result<()> {
         let pending = self.store.take_pending();
-        self.db
-            .seal(self.chain_id, &pending, &block, &records)
-            .inspect_err(|_| self.store.restore_pending(pending))?;
+        if let Err(e) = self.db.seal(self.chain_id, &pending, &block, &records) {
+            self.store.restore_pending(pending);
+            return Err(e);
+        }
+        self.store.sealed(&pending);
         self.hashes.write().expect("hashes lock").push(block.hash);
         self.head = block;
         Ok(())
