@@ -12,6 +12,8 @@
 //! * `DIV` and `SDIV` divide with one native 64-bit division when both operands fit in 64 bits,
 //!   which is what Solidity's checked multiplication (`x * y / x == y`) and fixed-point code
 //!   mostly divide.
+//! * `SLT` and `SGT` compare with one borrow chain after flipping the sign bits, without
+//!   branches; revm's compare the signs first, in a function the compiler keeps out of line.
 
 use alloy_primitives::U256;
 use revm_interpreter::{
@@ -45,6 +47,27 @@ pub(crate) fn sdiv<H: ?Sized>(context: Context<'_, H>) -> InstructionExecResult 
     popn_top!([a], b, context.interpreter);
     *b = signed_quotient(a, *b);
     Ok(())
+}
+
+/// `SLT(a, b)`: 1 if `a < b` as two's-complement numbers, else 0.
+pub(crate) fn slt<H: ?Sized>(context: Context<'_, H>) -> InstructionExecResult {
+    popn_top!([a], b, context.interpreter);
+    *b = U256::from(signed_less_than(a, *b));
+    Ok(())
+}
+
+/// `SGT(a, b)`: 1 if `a > b` as two's-complement numbers, else 0.
+pub(crate) fn sgt<H: ?Sized>(context: Context<'_, H>) -> InstructionExecResult {
+    popn_top!([a], b, context.interpreter);
+    *b = U256::from(signed_less_than(*b, a));
+    Ok(())
+}
+
+/// Flipping the sign bit maps two's-complement order onto unsigned order; `a < b` unsigned is
+/// the borrow out of `a - b`.
+fn signed_less_than(a: U256, b: U256) -> bool {
+    const SIGN: U256 = U256::from_limbs([0, 0, 0, 1 << 63]);
+    (a ^ SIGN).overflowing_sub(b ^ SIGN).1
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -134,7 +157,8 @@ fn signed_quotient(a: U256, b: U256) -> U256 {
 mod tests {
     use super::*;
     use alloc::{vec, vec::Vec};
-    use revm_interpreter::instructions::i256::i256_div;
+    use core::cmp::Ordering;
+    use revm_interpreter::instructions::i256::{i256_cmp, i256_div};
 
     /// A deterministic spread of operands: edge values, values around 2^64 and 2^255, and
     /// pseudo-random ones of every width.
@@ -188,6 +212,16 @@ mod tests {
                 let (low, high) = widening_mul(x, y);
                 let expected = u128::from(x) * u128::from(y);
                 assert_eq!((low, high), (expected as u64, (expected >> 64) as u64));
+            }
+        }
+    }
+
+    #[test]
+    fn signed_comparison_matches_revm() {
+        for a in operands() {
+            for b in operands() {
+                let less = i256_cmp(&a, &b) == Ordering::Less;
+                assert_eq!(signed_less_than(a, b), less, "{a} slt {b}");
             }
         }
     }

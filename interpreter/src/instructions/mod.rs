@@ -1,7 +1,8 @@
 //! The instruction table: revm's instructions, with the ones whose meaning belongs to the
 //! embedder replaced.
 //!
-//! * [`arithmetic`]: `MUL`, `DIV` and `SDIV`, without 128-bit steps on wasm.
+//! * [`arithmetic`]: `MUL`, `DIV` and `SDIV` without 128-bit steps on wasm, and branch-free
+//!   `SLT` and `SGT`.
 //! * [`calls`]: `CALL`, `CALLCODE`, `DELEGATECALL`, `STATICCALL`, `CREATE`, `CREATE2` are handed
 //!   to [`crate::Host::call`] / [`crate::Host::create`] (Ethereum precompiles run in-process).
 //! * [`account`]: under platform metering, `GAS` asks the host, and `BALANCE`, `SELFBALANCE`,
@@ -38,6 +39,8 @@ pub(crate) fn table<'h, H: Host>(
     set(opcode::MUL, arithmetic::mul);
     set(opcode::DIV, arithmetic::div);
     set(opcode::SDIV, arithmetic::sdiv);
+    set(opcode::SLT, arithmetic::slt);
+    set(opcode::SGT, arithmetic::sgt);
     set(opcode::CALL, calls::call::<{ opcode::CALL }, H>);
     set(opcode::CALLCODE, calls::call::<{ opcode::CALLCODE }, H>);
     set(
