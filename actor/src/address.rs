@@ -46,10 +46,7 @@ pub fn classify(address: EvmAddress) -> Target {
     if is_reserved_precompile(address) {
         return Target::Precompile;
     }
-    let Some(id) = fvm_sdk::actor::resolve_address(&to_filecoin(address)) else {
-        return Target::Missing;
-    };
-    let Some(code) = fvm_sdk::actor::get_actor_code_cid(&Address::new_id(id)) else {
+    let Some((id, code)) = actor_code(address) else {
         return Target::Missing;
     };
     let kind =
@@ -64,10 +61,14 @@ pub fn classify(address: EvmAddress) -> Target {
 /// Whether `address` is [`Target::Missing`]: what [`classify`] would answer, without asking
 /// the actor's type (two syscalls instead of three; every value-less `CALL` asks).
 pub fn is_missing(address: EvmAddress) -> bool {
-    !is_reserved_precompile(address)
-        && fvm_sdk::actor::resolve_address(&to_filecoin(address))
-            .and_then(|id| fvm_sdk::actor::get_actor_code_cid(&Address::new_id(id)))
-            .is_none()
+    !is_reserved_precompile(address) && actor_code(address).is_none()
+}
+
+/// The ID and code CID of the actor at `address`, if one lives there.
+fn actor_code(address: EvmAddress) -> Option<(ActorID, Cid)> {
+    let id = fvm_sdk::actor::resolve_address(&to_filecoin(address))?;
+    let code = fvm_sdk::actor::get_actor_code_cid(&Address::new_id(id))?;
+    Some((id, code))
 }
 
 /// Every address in the precompile ranges: `0x00` or `0xfe`, 18 zero bytes, then a non-zero

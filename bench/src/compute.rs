@@ -79,15 +79,8 @@ fn row(name: &str, contract: &solc::Contract, calldata: &[u8], runs: usize) -> R
         native.call(calldata)? == fvm_output,
         "the FVM and native runs disagree on the result"
     );
-    let (mut fvm_times, mut native_times) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        let started = Instant::now();
-        lab.chain.dry_run(message.clone())?;
-        fvm_times.push(started.elapsed().as_secs_f64() * 1e3);
-        let started = Instant::now();
-        native.call(calldata)?;
-        native_times.push(started.elapsed().as_secs_f64() * 1e3);
-    }
+    let (mut fvm_times, mut native_times) =
+        time_alternately(&lab, &message, &mut native, calldata, runs)?;
     let mut ratios: Vec<f64> = fvm_times
         .iter()
         .zip(&native_times)
@@ -100,6 +93,28 @@ fn row(name: &str, contract: &solc::Contract, calldata: &[u8], runs: usize) -> R
         native_ms: median(&mut native_times),
         ratio: median(&mut ratios),
     })
+}
+
+/// Runs `message` on the FVM and `calldata` natively, `runs` times each, alternating: their
+/// wall times in milliseconds, in run order.
+pub fn time_alternately(
+    lab: &Lab,
+    message: &host::Message,
+    native: &mut Native,
+    calldata: &[u8],
+    runs: usize,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    let (mut fvm_times, mut native_times) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let started = Instant::now();
+        let run = lab.chain.dry_run(message.clone())?;
+        fvm_times.push(started.elapsed().as_secs_f64() * 1e3);
+        ensure!(run.is_success(), "the FVM run failed");
+        let started = Instant::now();
+        native.call(calldata)?;
+        native_times.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok((fvm_times, native_times))
 }
 
 /// The interpreter on the in-memory world, metered as in the actor (platform gas).

@@ -76,10 +76,10 @@ fn main() -> Result<()> {
     let reference = reference::Reference::load(&args.shared.join("README.md"))?;
     let contracts = compile(&args.shared.join("Workloads.sol"))?;
 
-    eprintln!("measuring the workloads on the FVM ...");
     let rows = if args.skip_gas {
         Vec::new()
     } else {
+        eprintln!("measuring the workloads on the FVM ...");
         workloads::measure(&contracts, &reference, args.runs)?
     };
     eprintln!("measuring FVM against native ...");
@@ -230,7 +230,6 @@ fn report(
     out.push_str(
         "| workload | FVM gas | FVM ms | native ms | FVM/native |\n|---|---:|---:|---:|---:|\n",
     );
-
     for row in compute {
         out.push_str(&format!(
             "| {} | {} | {:.2} | {:.2} | {:.2} |\n",

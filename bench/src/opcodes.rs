@@ -3,12 +3,10 @@
 //! cost is subtracted, leaving the sequence's own wasm gas and wall time. This is where the
 //! FVM/native ratio of the compute rows comes from.
 
-use std::time::Instant;
-
-use anyhow::{ensure, Result};
+use anyhow::Result;
 
 use crate::{
-    compute::Native,
+    compute::{time_alternately, Native},
     lab::{median, Lab},
 };
 
@@ -103,16 +101,8 @@ fn measure_loop(lab: &mut Lab, body: &[u8], runs: usize) -> Result<LoopCost> {
     let message = lab.message(address, &[])?;
     let fvm = lab.measure(&message, 1)?;
     let mut native = Native::new(&runtime);
-    let (mut fvm_times, mut native_times) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        let started = Instant::now();
-        let run = lab.chain.dry_run(message.clone())?;
-        fvm_times.push(started.elapsed().as_secs_f64() * 1e3);
-        ensure!(run.is_success(), "probe failed on the FVM");
-        let started = Instant::now();
-        native.call(&[])?;
-        native_times.push(started.elapsed().as_secs_f64() * 1e3);
-    }
+    let (mut fvm_times, mut native_times) =
+        time_alternately(lab, &message, &mut native, &[], runs)?;
     Ok(LoopCost {
         wasm_gas: fvm.split.wasm,
         fvm_ms: median(&mut fvm_times),

@@ -72,8 +72,8 @@ const ACCOUNT_METHODS: &[u64] = &[
 ];
 
 fuzz_target!(
-    // The chain is made, and the actors compiled (up to a minute in this instrumented build), before
-    // the first input, outside libFuzzer's per-input timeout.
+    // The chain is made, and the actors compiled (a minute or more in this instrumented build),
+    // before the first input, outside libFuzzer's per-input timeout.
     init: LazyLock::force(&CHAIN),
     |data: &[u8]| {
         let [to, method, from, params @ ..] = data else {

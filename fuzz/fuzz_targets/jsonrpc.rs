@@ -31,8 +31,8 @@ static SERVER: LazyLock<Server> = LazyLock::new(|| {
         .build()
         .unwrap();
     let server = Server { runtime, module };
-    // The FVM compiles the actors when a first message runs (a minute in this instrumented
-    // build): run one now.
+    // The FVM compiles the actors when a first message runs (a minute or more in this
+    // instrumented build): run one now.
     let (response, _) = server
         .runtime
         .block_on(server.module.raw_json_request(WARM_UP, 1))

@@ -307,24 +307,24 @@ fn insert_ipld(write: &redb::WriteTransaction, ipld: &HashMap<Cid, Vec<u8>>) -> 
     Ok(())
 }
 
-/// The FVM's blockstore: reads see pending writes first, then blocks recently read, then the
-/// database; writes stay pending until the block that made them is sealed (or thrown away).
+/// The FVM's blockstore: reads see pending writes first, then blocks recently read or sealed,
+/// then the database; writes stay pending until the block that made them is sealed (or thrown away).
 #[derive(Clone)]
 pub struct ChainStore {
     db: Db,
     pending: Arc<RwLock<HashMap<Cid, Vec<u8>>>>,
-    read: Arc<BlockCache>,
+    recent: Arc<BlockCache>,
 }
 
-/// What the cache of blocks read from the database may hold.
-const READ_CACHE_BYTES: usize = 16 << 20;
+/// What the cache of blocks recently read or sealed may hold.
+const RECENT_CACHE_BYTES: usize = 16 << 20;
 
 impl ChainStore {
     pub fn new(db: Db) -> Self {
         Self {
             db,
             pending: Arc::default(),
-            read: Arc::new(BlockCache::new(READ_CACHE_BYTES)),
+            recent: Arc::new(BlockCache::new(RECENT_CACHE_BYTES)),
         }
     }
 
@@ -336,7 +336,7 @@ impl ChainStore {
     /// Keeps the blocks just sealed at hand: the next message reads the newest state first.
     pub fn sealed(&self, writes: &HashMap<Cid, Vec<u8>>) {
         for (cid, block) in writes {
-            self.read.insert(*cid, block);
+            self.recent.insert(*cid, block);
         }
     }
 
@@ -356,12 +356,12 @@ impl Blockstore for ChainStore {
         if let Some(block) = self.pending.read().expect("pending lock").get(k) {
             return Ok(Some(block.clone()));
         }
-        if let Some(block) = self.read.get(k) {
+        if let Some(block) = self.recent.get(k) {
             return Ok(Some(block));
         }
         let block = self.db.ipld(k)?;
         if let Some(block) = &block {
-            self.read.insert(*k, block);
+            self.recent.insert(*k, block);
         }
         Ok(block)
     }
