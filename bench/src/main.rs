@@ -49,6 +49,9 @@ struct Args {
     /// Skip the gas table (the workloads of ../shared/bench).
     #[arg(long)]
     skip_gas: bool,
+    /// Skip the FVM-against-native compute rows.
+    #[arg(long)]
+    skip_compute: bool,
     /// Skip timing the semantic-test runs (they take minutes from a cold cache).
     #[arg(long)]
     skip_semantic: bool,
@@ -82,8 +85,12 @@ fn main() -> Result<()> {
         eprintln!("measuring the workloads on the FVM ...");
         workloads::measure(&contracts, &reference, args.runs)?
     };
-    eprintln!("measuring FVM against native ...");
-    let compute = compute::measure(&contracts, args.runs)?;
+    let compute = if args.skip_compute {
+        Vec::new()
+    } else {
+        eprintln!("measuring FVM against native ...");
+        compute::measure(&contracts, args.runs)?
+    };
     let (node, anvil) = if args.skip_node {
         (None, None)
     } else {
@@ -198,6 +205,25 @@ fn report(
     args: &Args,
 ) -> String {
     let mut out = String::new();
+    if !rows.is_empty() {
+        out.push_str(&gas_table(rows, args));
+    }
+    if !compute.is_empty() {
+        out.push_str(&compute_table(compute));
+    }
+    if let Some(node) = node {
+        out.push_str(&node_table(node, anvil, args));
+    }
+    if let Some((cold, warm)) = semantic {
+        out.push_str(&format!(
+            "\n## Semantic tests (release, -j 2)\n\ncold compiler cache: {cold:.0} s; warm: {warm:.0} s\n"
+        ));
+    }
+    out
+}
+
+fn gas_table(rows: &[workloads::Row], args: &Args) -> String {
+    let mut out = String::new();
     out.push_str(
         "## FVM gas per workload: our actor vs the production FEVM (builtin-actors v18)\n\n",
     );
@@ -226,6 +252,11 @@ fn report(
         "\nGas is deterministic; wall time is the median of {} runs of the message (release build).\n\n",
         args.runs
     ));
+    out
+}
+
+fn compute_table(compute: &[compute::ComputeRow]) -> String {
+    let mut out = String::new();
     out.push_str("## FVM vs native (interpreter on the in-memory world), same call\n\n");
     out.push_str(
         "| workload | FVM gas | FVM ms | native ms | FVM/native |\n|---|---:|---:|---:|---:|\n",
@@ -244,28 +275,29 @@ fn report(
         "\nTimes are medians of the runs, FVM and native alternating; FVM/native is the median \
          of each FVM run's time over the native run right after it.\n",
     );
-    if let Some(node) = node {
-        out.push_str(&format!(
-            "\n## Dev node vs anvil: {} pre-signed MiniERC20 transfers, one client, each waited for\n\n",
-            args.transactions
-        ));
-        out.push_str("| node | tx/s | p50 ms | p99 ms | peak RSS MiB | start-up ms |\n|---|---:|---:|---:|---:|---:|\n");
-        let line = |name: &str, r: &node_load::NodeRow| {
-            format!(
-                "| {name} | {:.1} | {:.2} | {:.2} | {:.0} | {:.0} |\n",
-                r.tps, r.p50_ms, r.p99_ms, r.rss_mb, r.startup_ms
-            )
-        };
-        out.push_str(&line("fvm-devnet", node));
-        match anvil {
-            Some(anvil) => out.push_str(&line("anvil", anvil)),
-            None => out.push_str("| anvil | not measured (see the error above) | | | | |\n"),
-        }
-    }
-    if let Some((cold, warm)) = semantic {
-        out.push_str(&format!(
-            "\n## Semantic tests (release, -j 2)\n\ncold compiler cache: {cold:.0} s; warm: {warm:.0} s\n"
-        ));
+    out
+}
+
+fn node_table(
+    node: &node_load::NodeRow,
+    anvil: Option<&node_load::NodeRow>,
+    args: &Args,
+) -> String {
+    let mut out = format!(
+        "\n## Dev node vs anvil: {} pre-signed MiniERC20 transfers, one client, each waited for\n\n",
+        args.transactions
+    );
+    out.push_str("| node | tx/s | p50 ms | p99 ms | peak RSS MiB | start-up ms |\n|---|---:|---:|---:|---:|---:|\n");
+    let line = |name: &str, r: &node_load::NodeRow| {
+        format!(
+            "| {name} | {:.1} | {:.2} | {:.2} | {:.0} | {:.0} |\n",
+            r.tps, r.p50_ms, r.p99_ms, r.rss_mb, r.startup_ms
+        )
+    };
+    out.push_str(&line("fvm-devnet", node));
+    match anvil {
+        Some(anvil) => out.push_str(&line("anvil", anvil)),
+        None => out.push_str("| anvil | not measured (see the error above) | | | | |\n"),
     }
     out
 }
