@@ -7,7 +7,7 @@ use actor_types::{
     evm::{self, GetStorageAtParams},
     EthAddress, U256Bytes,
 };
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use bundle::Bundle;
 use cid::Cid;
 use fvm::{
@@ -48,9 +48,6 @@ fn engines() -> &'static MultiEngine {
 pub fn set_concurrency(n: u32) -> bool {
     ENGINES.set(MultiEngine::new(n.max(1))).is_ok()
 }
-
-/// The FVM needs at least 64 MiB of native stack to execute.
-const EXECUTION_STACK: usize = 64 << 20;
 
 /// Settings of a chain.
 #[derive(Debug, Clone)]
@@ -537,15 +534,7 @@ impl Chain {
             };
             Ok((outcome_of(ret, logs), root))
         };
-        std::thread::scope(|scope| {
-            std::thread::Builder::new()
-                .name("fvm".into())
-                .stack_size(EXECUTION_STACK)
-                .spawn_scoped(scope, run)
-                .context("starting the FVM thread")?
-                .join()
-                .map_err(|_| anyhow!("the FVM panicked"))?
-        })
+        crate::fvm_thread::run(run)?
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod chain;
 mod edit;
+mod fvm_thread;
 pub mod externs;
 pub mod genesis;
 mod logs;

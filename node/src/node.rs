@@ -260,8 +260,12 @@ impl Node {
 
     /// The next nonce counting transactions waiting for the next block.
     pub fn pending_nonce(&self, address: Address) -> Result<u64> {
-        let queued = self.queue.iter().filter(|tx| tx.from == address).count() as u64;
-        Ok(self.chain.nonce(eth(address))? + queued)
+        Ok(self.chain.nonce(eth(address))? + self.queued_from(address))
+    }
+
+    /// How many transactions from `address` wait for the next block.
+    fn queued_from(&self, address: Address) -> u64 {
+        self.queue.iter().filter(|tx| tx.from == address).count() as u64
     }
 
     pub fn code(&self, address: Address, block: BlockRef) -> Result<Bytes, NodeError> {
@@ -441,7 +445,13 @@ impl Node {
         if self.is_queued(tx.hash) || matches!(self.db.transaction(&tx.hash.0), Ok(Some(_))) {
             return Err(TxError::AlreadyKnown);
         }
-        let next = self.pending_nonce(tx.from).unwrap_or(0);
+        // One state read for the sender's nonce and balance.
+        let sender = self
+            .chain
+            .actor(&eth(tx.from).to_filecoin())
+            .ok()
+            .flatten();
+        let next = sender.as_ref().map_or(0, |a| a.sequence) + self.queued_from(tx.from);
         match envelope.nonce() {
             n if n < next => return Err(TxError::NonceTooLow { next, tx: n }),
             n if n > next => return Err(TxError::NonceTooHigh { next, tx: n }),
@@ -464,11 +474,7 @@ impl Node {
                 base_fee: BASE_FEE,
             });
         }
-        let have = self
-            .chain
-            .balance(eth(tx.from))
-            .map(|b| tx::to_wei(&b))
-            .unwrap_or_default();
+        let have = sender.map_or(U256::ZERO, |a| tx::to_wei(&a.balance));
         if have < tx.max_cost() {
             return Err(TxError::InsufficientFunds {
                 have,
