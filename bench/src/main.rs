@@ -94,22 +94,20 @@ fn main() -> Result<()> {
     let (node, anvil) = if args.skip_node {
         (None, None)
     } else {
-        eprintln!("loading our node ...");
-        let ours = node_load::measure(
-            &args.node,
-            &["--in-memory".into(), "--port".into(), "0".into()],
-            &contracts["MiniERC20"].bytecode,
-            args.transactions,
-        )
-        .context("loading our node")?;
-        eprintln!("loading anvil ...");
+        eprintln!("loading our node and anvil in alternating rounds ...");
         let port = free_port()?;
-        let theirs = node_load::measure(
-            &args.anvil,
-            &["--port".into(), port.to_string()],
+        let (ours, theirs) = node_load::measure(
+            node_load::NodeCommand {
+                program: &args.node,
+                args: vec!["--in-memory".into(), "--port".into(), "0".into()],
+            },
+            node_load::NodeCommand {
+                program: &args.anvil,
+                args: vec!["--port".into(), port.to_string()],
+            },
             &contracts["MiniERC20"].bytecode,
             args.transactions,
-        );
+        )?;
         let theirs = match theirs {
             Ok(row) => Some(row),
             Err(e) => {
@@ -284,8 +282,10 @@ fn node_table(
     args: &Args,
 ) -> String {
     let mut out = format!(
-        "\n## Dev node vs anvil: {} pre-signed MiniERC20 transfers, one client, each waited for\n\n",
-        args.transactions
+        "\n## Dev node vs anvil: {} pre-signed MiniERC20 transfers to each, one client, each waited for, \
+         the two nodes taking turns in rounds of {}\n\n",
+        args.transactions,
+        node_load::ROUND
     );
     out.push_str("| node | tx/s | p50 ms | p99 ms | peak RSS MiB | start-up ms |\n|---|---:|---:|---:|---:|---:|\n");
     let line = |name: &str, r: &node_load::NodeRow| {

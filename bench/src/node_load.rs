@@ -15,7 +15,7 @@ use alloy_primitives::{Address, Bytes, TxKind, U256};
 use alloy_signer::SignerSync;
 use alloy_signer_local::{MnemonicBuilder, PrivateKeySigner};
 use alloy_sol_types::{sol, SolCall, SolValue};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, ensure, Context, Result};
 use serde_json::{json, Value};
 
 use crate::lab::median;
@@ -119,95 +119,152 @@ pub(crate) fn quantity(value: &Value) -> Result<u128> {
     Ok(u128::from_str_radix(text.trim_start_matches("0x"), 16)?)
 }
 
-/// Starts the node, deploys a MiniERC20, then sends `count` pre-signed transfers to new
-/// holders one after another, each waited for.
+/// A node under load: its process, the token deployed on it and the transfers still to send.
+struct Target {
+    node: Process,
+    agent: ureq::Agent,
+    /// Pre-signed transfers, sent from the back.
+    unsent: Vec<Bytes>,
+    latencies_ms: Vec<f64>,
+    busy_secs: f64,
+}
+
+impl Target {
+    /// Starts the node, deploys a MiniERC20 and signs `count` transfers of it to new holders.
+    fn prepare(program: &Path, args: &[String], token_initcode: &[u8], count: u64) -> Result<Self> {
+        let node = Process::start(program, args)?;
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let call = |method: &str, params: Value| rpc(&agent, &node.url, method, params);
+        let key: PrivateKeySigner = MnemonicBuilder::from_phrase_nth(MNEMONIC, 0);
+        let chain_id = quantity(&call("eth_chainId", json!([]))?)? as u64;
+        let tip = quantity(&call("eth_maxPriorityFeePerGas", json!([]))?)?;
+        let fee_cap = 2 * quantity(&call("eth_gasPrice", json!([]))?)? + tip;
+        let sign = |nonce: u64, to: TxKind, input: Vec<u8>, gas: u64| -> Bytes {
+            let tx = TxEip1559 {
+                chain_id,
+                nonce,
+                gas_limit: gas,
+                max_fee_per_gas: fee_cap,
+                max_priority_fee_per_gas: tip,
+                to,
+                value: U256::ZERO,
+                access_list: Default::default(),
+                input: input.into(),
+            };
+            let signature = key.sign_hash_sync(&tx.signature_hash()).expect("signing");
+            TxEnvelope::from(tx.into_signed(signature))
+                .encoded_2718()
+                .into()
+        };
+        let from = key.address();
+
+        let initcode = [token_initcode, &U256::from(1u64 << 60).abi_encode()].concat();
+        let gas = quantity(&call(
+            "eth_estimateGas",
+            json!([{"from": from, "data": Bytes::from(initcode.clone())}]),
+        )?)? as u64;
+        let hash = call(
+            "eth_sendRawTransaction",
+            json!([sign(0, TxKind::Create, initcode, gas * 2)]),
+        )?;
+        let receipt = wait_for_receipt(&call, &hash)?;
+        let token: Address = serde_json::from_value(receipt["contractAddress"].clone())?;
+
+        let holder = |i: u64| Address::from_word(U256::from(0x20_0000 + i).into());
+        let transfer = |i: u64| {
+            transferCall {
+                to: holder(i),
+                amount: U256::from(1),
+            }
+            .abi_encode()
+        };
+        let gas = quantity(&call(
+            "eth_estimateGas",
+            json!([{"from": from, "to": token, "data": Bytes::from(transfer(0))}]),
+        )?)? as u64;
+        // A transfer to a new holder costs more as the token's map grows: leave room.
+        let unsent = (0..count)
+            .rev()
+            .map(|i| sign(i + 1, TxKind::Call(token), transfer(i), gas * 5))
+            .collect();
+        Ok(Self {
+            node,
+            agent,
+            unsent,
+            latencies_ms: Vec::new(),
+            busy_secs: 0.0,
+        })
+    }
+
+    /// Sends the next `count` transfers one after another, each waited for.
+    fn send(&mut self, count: usize) -> Result<()> {
+        let call = |method: &str, params: Value| rpc(&self.agent, &self.node.url, method, params);
+        let started = Instant::now();
+        for _ in 0..count {
+            let Some(raw) = self.unsent.pop() else { break };
+            let sent = Instant::now();
+            let hash = call("eth_sendRawTransaction", json!([raw]))?;
+            let receipt = wait_for_receipt(&call, &hash)?;
+            if receipt["status"] != "0x1" {
+                bail!("a transfer failed: {receipt}");
+            }
+            self.latencies_ms.push(sent.elapsed().as_secs_f64() * 1e3);
+        }
+        self.busy_secs += started.elapsed().as_secs_f64();
+        Ok(())
+    }
+
+    fn row(mut self) -> Result<NodeRow> {
+        let count = self.latencies_ms.len();
+        ensure!(count > 0, "no transfer was sent");
+        let mut sorted = self.latencies_ms.clone();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        let p99_index = ((count as f64 * 0.99).ceil() as usize).saturating_sub(1);
+        Ok(NodeRow {
+            tps: count as f64 / self.busy_secs,
+            p50_ms: median(&mut self.latencies_ms),
+            p99_ms: sorted[p99_index.min(count - 1)],
+            rss_mb: self.node.peak_rss_mb()?,
+            startup_ms: self.node.startup_ms,
+        })
+    }
+}
+
+/// How a node is started: its program and arguments.
+pub struct NodeCommand<'a> {
+    pub program: &'a Path,
+    pub args: Vec<String>,
+}
+
+/// Transfers per round: small enough that many rounds alternate within a run.
+pub const ROUND: usize = 25;
+
+/// Starts our node and anvil, deploys a MiniERC20 on each, then sends `count` pre-signed
+/// transfers to each, one after another and each waited for, in alternating rounds of
+/// [`ROUND`]: this machine's speed drifts by tens of percent within a minute, and alternating
+/// lets the drift weigh on both alike. anvil that does not start or fails is an error of its
+/// own, and our row still comes back.
 pub fn measure(
-    program: &Path,
-    args: &[String],
+    ours: NodeCommand,
+    anvil: NodeCommand,
     token_initcode: &[u8],
     count: u64,
-) -> Result<NodeRow> {
-    let node = Process::start(program, args)?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into();
-    let url = node.url.as_str();
-    let call = |method: &str, params: Value| rpc(&agent, url, method, params);
-    let key: PrivateKeySigner = MnemonicBuilder::from_phrase_nth(MNEMONIC, 0);
-    let chain_id = quantity(&call("eth_chainId", json!([]))?)? as u64;
-    let tip = quantity(&call("eth_maxPriorityFeePerGas", json!([]))?)?;
-    let fee_cap = 2 * quantity(&call("eth_gasPrice", json!([]))?)? + tip;
-    let sign = |nonce: u64, to: TxKind, input: Vec<u8>, gas: u64| -> Bytes {
-        let tx = TxEip1559 {
-            chain_id,
-            nonce,
-            gas_limit: gas,
-            max_fee_per_gas: fee_cap,
-            max_priority_fee_per_gas: tip,
-            to,
-            value: U256::ZERO,
-            access_list: Default::default(),
-            input: input.into(),
-        };
-        let signature = key.sign_hash_sync(&tx.signature_hash()).expect("signing");
-        TxEnvelope::from(tx.into_signed(signature))
-            .encoded_2718()
-            .into()
-    };
-    let from = key.address();
-
-    let initcode = [token_initcode, &U256::from(1u64 << 60).abi_encode()].concat();
-    let gas = quantity(&call(
-        "eth_estimateGas",
-        json!([{"from": from, "data": Bytes::from(initcode.clone())}]),
-    )?)? as u64;
-    let hash = call(
-        "eth_sendRawTransaction",
-        json!([sign(0, TxKind::Create, initcode, gas * 2)]),
-    )?;
-    let receipt = wait_for_receipt(&call, &hash)?;
-    let token: Address = serde_json::from_value(receipt["contractAddress"].clone())?;
-
-    let holder = |i: u64| Address::from_word(U256::from(0x20_0000 + i).into());
-    let transfer = |i: u64| {
-        transferCall {
-            to: holder(i),
-            amount: U256::from(1),
+) -> Result<(NodeRow, Result<NodeRow>)> {
+    let mut ours =
+        Target::prepare(ours.program, &ours.args, token_initcode, count).context("our node")?;
+    let mut theirs = Target::prepare(anvil.program, &anvil.args, token_initcode, count);
+    while !ours.unsent.is_empty() {
+        ours.send(ROUND).context("our node")?;
+        if let Ok(anvil) = &mut theirs {
+            if let Err(e) = anvil.send(ROUND) {
+                theirs = Err(e);
+            }
         }
-        .abi_encode()
-    };
-    let gas = quantity(&call(
-        "eth_estimateGas",
-        json!([{"from": from, "to": token, "data": Bytes::from(transfer(0))}]),
-    )?)? as u64;
-    // A transfer to a new holder costs more as the token's map grows: leave room.
-    let signed: Vec<Bytes> = (0..count)
-        .map(|i| sign(i + 1, TxKind::Call(token), transfer(i), gas * 5))
-        .collect();
-
-    let mut latencies = Vec::with_capacity(signed.len());
-    let started = Instant::now();
-    for raw in signed {
-        let sent = Instant::now();
-        let hash = call("eth_sendRawTransaction", json!([raw]))?;
-        let receipt = wait_for_receipt(&call, &hash)?;
-        if receipt["status"] != "0x1" {
-            bail!("a transfer failed: {receipt}");
-        }
-        latencies.push(sent.elapsed().as_secs_f64() * 1e3);
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let p99_index = ((latencies.len() as f64 * 0.99).ceil() as usize).saturating_sub(1);
-    let mut sorted = latencies.clone();
-    sorted.sort_by(|a, b| a.total_cmp(b));
-    Ok(NodeRow {
-        tps: count as f64 / elapsed,
-        p50_ms: median(&mut latencies),
-        p99_ms: sorted[p99_index.min(sorted.len() - 1)],
-        rss_mb: node.peak_rss_mb()?,
-        startup_ms: node.startup_ms,
-    })
+    Ok((ours.row()?, theirs.and_then(Target::row)))
 }
 
 pub(crate) fn wait_for_receipt(

@@ -7,8 +7,8 @@
 
 mod chain;
 mod edit;
-mod fvm_thread;
 pub mod externs;
+mod fvm_thread;
 pub mod genesis;
 mod logs;
 mod store;

@@ -446,11 +446,7 @@ impl Node {
             return Err(TxError::AlreadyKnown);
         }
         // One state read for the sender's nonce and balance.
-        let sender = self
-            .chain
-            .actor(&eth(tx.from).to_filecoin())
-            .ok()
-            .flatten();
+        let sender = self.chain.actor(&eth(tx.from).to_filecoin()).ok().flatten();
         let next = sender.as_ref().map_or(0, |a| a.sequence) + self.queued_from(tx.from);
         match envelope.nonce() {
             n if n < next => return Err(TxError::NonceTooLow { next, tx: n }),

@@ -10,7 +10,7 @@ mod subscriptions;
 
 use std::{
     net::SocketAddr,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard, TryLockError},
 };
 
 use anyhow::{Context as _, Result};
@@ -58,6 +58,11 @@ impl Context {
         self.node
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether no request holds the node right now (a request that finds it free seldom waits).
+    fn node_is_free(&self) -> bool {
+        matches!(self.node.try_lock(), Ok(_) | Err(TryLockError::Poisoned(_)))
     }
 
     fn filters(&self) -> MutexGuard<'_, Filters> {
