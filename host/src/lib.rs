@@ -14,6 +14,7 @@ mod logs;
 mod store;
 
 pub use chain::{set_concurrency, signed_length, Chain, ChainConfig, Deployment, Outcome};
+pub use fvm_thread::{declare_fvm_stack, FVM_STACK_BYTES};
 pub use genesis::{Genesis, GenesisAccount};
 pub use logs::EvmLog;
 pub use store::{MemoryStore, Store};

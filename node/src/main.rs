@@ -49,8 +49,19 @@ struct Args {
     max_request_bytes: u32,
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
+    // Every runtime thread gets the FVM's stack, so that a request runs its message itself
+    // instead of handing it to another thread.
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(host::FVM_STACK_BYTES)
+        .on_thread_start(host::declare_fvm_stack)
+        .build()
+        .context("starting the runtime")?
+        .block_on(serve())
+}
+
+async fn serve() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
