@@ -49,6 +49,12 @@ impl BlockCache {
         Some(bytes)
     }
 
+    /// Whether the cache holds `cid` (without bringing it back to the young generation).
+    pub fn contains(&self, cid: &Cid) -> bool {
+        let generations = self.generations.lock().expect("block cache lock");
+        generations.young.contains_key(cid) || generations.old.contains_key(cid)
+    }
+
     /// Remembers `block`, which the caller has checked against `cid`.
     pub fn insert(&self, cid: Cid, block: &[u8]) {
         if block.len() > self.budget / 2 {
@@ -93,7 +99,9 @@ mod tests {
         let cache = BlockCache::new(10_000);
         let (cid, bytes) = block(1);
         assert_eq!(cache.get(&cid), None);
+        assert!(!cache.contains(&cid));
         cache.insert(cid, &bytes);
+        assert!(cache.contains(&cid));
         assert_eq!(cache.get(&cid), Some(bytes));
     }
 

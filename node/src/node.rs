@@ -109,6 +109,10 @@ pub struct Node {
     db: Db,
     chain_id: u64,
     head: BlockRecord,
+    /// The head block's transactions as sealed: the receipts clients ask for most, right after
+    /// a transaction is mined, read without the database. Empty when not known (after a
+    /// restart or a revert); reads then go to the database.
+    head_transactions: Vec<TxRecord>,
     /// Every sealed block's hash by number: what `BLOCKHASH` reads during execution.
     hashes: Arc<RwLock<Vec<B256>>>,
     automine: bool,
@@ -190,6 +194,7 @@ impl Node {
             db,
             chain_id,
             head: head.clone(),
+            head_transactions: Vec::new(),
             hashes,
             automine: settings.automine,
             queue: Vec::new(),
@@ -228,6 +233,7 @@ impl Node {
     pub fn block(&self, block: BlockRef) -> Result<Option<BlockRecord>> {
         match block {
             BlockRef::Latest => Ok(Some(self.head.clone())),
+            BlockRef::Number(n) if n == self.head.number => Ok(Some(self.head.clone())),
             BlockRef::Earliest => self.db.block(0),
             BlockRef::Number(n) => self.db.block(n),
             BlockRef::Hash(hash) => match self.db.block_number(&hash.0)? {
@@ -286,6 +292,9 @@ impl Node {
     }
 
     pub fn transaction(&self, hash: B256) -> Result<Option<TxRecord>> {
+        if let Some(record) = self.head_transactions.iter().find(|r| r.hash == hash) {
+            return Ok(Some(record.clone()));
+        }
         self.db.transaction(&hash.0)
     }
 
@@ -627,6 +636,7 @@ impl Node {
         self.store.sealed(&pending);
         self.hashes.write().expect("hashes lock").push(block.hash);
         self.head = block;
+        self.head_transactions = records;
         Ok(())
     }
 
@@ -684,6 +694,7 @@ impl Node {
             .db
             .block(snapshot.head)?
             .context("snapshot's block missing")?;
+        self.head_transactions.clear();
         self.hashes
             .write()
             .expect("hashes lock")
