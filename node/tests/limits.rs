@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use alloy_primitives::Address;
 use common::{dev_key, DevNode};
 use serde_json::{json, Value};
@@ -64,6 +66,48 @@ fn a_contract_that_loops_forever_stops_at_its_gas_limit() {
     );
     let receipt = node.result("eth_getTransactionReceipt", json!([hash]));
     assert_eq!(receipt["status"], "0x1", "{receipt}");
+}
+
+#[test]
+fn requests_waiting_for_a_busy_node_do_not_hold_up_the_server() {
+    let node = DevNode::start(&["--in-memory"]);
+    let looping = Address::repeat_byte(0x10);
+    node.result("anvil_setCode", json!([looping, LOOP_FOREVER]));
+    let rpc = node.rpc.clone();
+    // A call that holds the node for a long while (it loops until its gas runs out).
+    let busy = std::thread::spawn(move || {
+        rpc.call(
+            "eth_call",
+            json!([{"to": looping, "gas": "0x77359400"}, "latest"]),
+        );
+        Instant::now()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    // More requests than the server has I/O threads, each waiting for the node...
+    let waiting: Vec<_> = (0..8)
+        .map(|_| {
+            let rpc = node.rpc.clone();
+            std::thread::spawn(move || rpc.call("eth_blockNumber", json!([])))
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // ... and one that does not need the node is answered before the busy call ends.
+    let version = node.result("web3_clientVersion", json!([]));
+    let answered = Instant::now();
+    assert!(
+        version.as_str().unwrap().starts_with("fvm-devnet/"),
+        "{version}"
+    );
+    // The busy call runs for seconds (the actors' first compilation, then the loop); a server
+    // stuck behind it would answer both at the same moment.
+    let ahead = busy.join().unwrap().saturating_duration_since(answered);
+    assert!(
+        ahead >= Duration::from_secs(1),
+        "web3_clientVersion was answered only {ahead:?} before the busy call"
+    );
+    for request in waiting {
+        assert!(request.join().unwrap()["result"].is_string());
+    }
 }
 
 #[test]

@@ -23,12 +23,9 @@ use crate::{
 
 pub const CLIENT_VERSION: &str = concat!("fvm-devnet/v", env!("CARGO_PKG_VERSION"));
 
-/// Registers a method. Its work may block (it locks the node, and may run the FVM), so it runs
-/// on the blocking pool while another request holds the node; when the node is free it runs
-/// at once on the thread that read the request. Handing every request to another thread cost
-/// about 15% of the dev node's throughput on a transfer load (a thread wake-up for each of the
-/// two requests per transaction), and a request that would wait for the node still never holds
-/// up the server's I/O.
+/// Registers a method whose work runs on the blocking pool: it may run the FVM, for as long as
+/// its gas allows, and a server thread doing that would stop serving its other connections
+/// (tokio polls the sockets from its worker threads).
 pub fn method<R>(
     module: &mut RpcModule<Context>,
     name: &'static str,
@@ -37,19 +34,32 @@ pub fn method<R>(
 where
     R: Serialize + Clone + Send + Sync + 'static,
 {
+    module.register_blocking_method(name, move |params, context, _| handler(params, &context))?;
+    Ok(())
+}
+
+/// Registers a method that only reads the node. A read takes microseconds to a few
+/// milliseconds, so when the node is free it runs at once on the server thread that received
+/// it, with the node locked there; only when another request holds the node does it wait on the
+/// blocking pool. Handing every read to the pool cost a thread wake-up each: in `bench`'s
+/// transfer load, half the requests are receipts.
+pub fn read_method<R>(
+    module: &mut RpcModule<Context>,
+    name: &'static str,
+    handler: fn(Params<'_>, &Node) -> RpcResult<R>,
+) -> Result<()>
+where
+    R: Serialize + Clone + Send + Sync + 'static,
+{
     module.register_async_method(name, move |params, context, _| async move {
-        let free = context.node_is_free();
-        let run = move || {
-            catch_unwind(AssertUnwindSafe(|| handler(params, &context)))
-                .unwrap_or_else(|_| Err(internal(anyhow!("the {name} handler panicked"))))
-        };
-        if free {
-            run()
-        } else {
-            tokio::task::spawn_blocking(run)
-                .await
-                .unwrap_or_else(|e| Err(internal(anyhow!("the {name} handler failed: {e}"))))
+        if let Some(node) = context.try_node() {
+            // A panic answers as the blocking pool would: an internal error, the server serving on.
+            return catch_unwind(AssertUnwindSafe(|| handler(params, &node)))
+                .unwrap_or_else(|_| Err(internal(anyhow!("{name} panicked"))));
         }
+        tokio::task::spawn_blocking(move || handler(params, &context.node()))
+            .await
+            .unwrap_or_else(|e| Err(internal(anyhow!("{name}: {e}"))))
     })?;
     Ok(())
 }
@@ -58,21 +68,20 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "web3_clientVersion", |_, _| {
         Ok(CLIENT_VERSION.to_string())
     })?;
-    method(module, "net_version", |_, ctx| {
-        Ok(ctx.node().chain_id().to_string())
+    read_method(module, "net_version", |_, node| {
+        Ok(node.chain_id().to_string())
     })?;
     method(module, "net_listening", |_, _| Ok(true))?;
-    method(module, "eth_chainId", |_, ctx| {
-        Ok(U64::from(ctx.node().chain_id()))
+    read_method(module, "eth_chainId", |_, node| {
+        Ok(U64::from(node.chain_id()))
     })?;
-    method(module, "eth_blockNumber", |_, ctx| {
-        Ok(U64::from(ctx.node().head().number))
+    read_method(module, "eth_blockNumber", |_, node| {
+        Ok(U64::from(node.head().number))
     })?;
     method(module, "eth_syncing", |_, _| Ok(false))?;
     method(module, "eth_mining", |_, _| Ok(true))?;
-    method(module, "eth_accounts", |_, ctx| {
-        Ok(ctx
-            .node()
+    read_method(module, "eth_accounts", |_, node| {
+        Ok(node
             .accounts
             .iter()
             .map(|a| a.address())
@@ -85,26 +94,23 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         Ok(U256::from(PRIORITY_FEE))
     })?;
     method(module, "eth_feeHistory", fee_history)?;
-    method(module, "eth_getBalance", |params, ctx| {
+    read_method(module, "eth_getBalance", |params, node| {
         let (address, block): (Address, Option<BlockId>) = two(params)?;
-        Ok(ctx.node().balance(address, block_ref(block))?)
+        Ok(node.balance(address, block_ref(block))?)
     })?;
-    method(module, "eth_getCode", |params, ctx| {
+    read_method(module, "eth_getCode", |params, node| {
         let (address, block): (Address, Option<BlockId>) = two(params)?;
-        Ok(ctx.node().code(address, block_ref(block))?)
+        Ok(node.code(address, block_ref(block))?)
     })?;
-    method(module, "eth_getStorageAt", |params, ctx| {
+    read_method(module, "eth_getStorageAt", |params, node| {
         let mut seq = params.sequence();
         let address: Address = seq.next()?;
         let slot: U256 = seq.next()?;
         let block: Option<BlockId> = seq.optional_next()?;
-        Ok(ctx
-            .node()
-            .storage(address, B256::from(slot), block_ref(block))?)
+        Ok(node.storage(address, B256::from(slot), block_ref(block))?)
     })?;
-    method(module, "eth_getTransactionCount", |params, ctx| {
+    read_method(module, "eth_getTransactionCount", |params, node| {
         let (address, block): (Address, Option<BlockId>) = two(params)?;
-        let node = ctx.node();
         let nonce = if block == Some(BlockId::Number(BlockNumberOrTag::Pending)) {
             node.pending_nonce(address).map_err(internal)?
         } else {
@@ -112,33 +118,32 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         };
         Ok(U64::from(nonce))
     })?;
-    method(module, "eth_getBlockByNumber", |params, ctx| {
+    read_method(module, "eth_getBlockByNumber", |params, node| {
         let (number, full): (BlockNumberOrTag, Option<bool>) = two(params)?;
-        rpc_block(&ctx.node(), number_ref(number), full.unwrap_or(false))
+        rpc_block(node, number_ref(number), full.unwrap_or(false))
     })?;
-    method(module, "eth_getBlockByHash", |params, ctx| {
+    read_method(module, "eth_getBlockByHash", |params, node| {
         let (hash, full): (B256, Option<bool>) = two(params)?;
-        rpc_block(&ctx.node(), BlockRef::Hash(hash), full.unwrap_or(false))
+        rpc_block(node, BlockRef::Hash(hash), full.unwrap_or(false))
     })?;
-    method(
+    read_method(
         module,
         "eth_getBlockTransactionCountByNumber",
-        |params, ctx| {
+        |params, node| {
             let number: BlockNumberOrTag = one(params)?;
-            transaction_count(&ctx.node(), number_ref(number))
+            transaction_count(node, number_ref(number))
         },
     )?;
-    method(
+    read_method(
         module,
         "eth_getBlockTransactionCountByHash",
-        |params, ctx| {
+        |params, node| {
             let hash: B256 = one(params)?;
-            transaction_count(&ctx.node(), BlockRef::Hash(hash))
+            transaction_count(node, BlockRef::Hash(hash))
         },
     )?;
-    method(module, "eth_getTransactionByHash", |params, ctx| {
+    read_method(module, "eth_getTransactionByHash", |params, node| {
         let hash: B256 = one(params)?;
-        let node = ctx.node();
         let Some(record) = node.transaction(hash).map_err(internal)? else {
             return Ok(None);
         };
@@ -147,34 +152,32 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             record.rpc_transaction(Some(timestamp)).map_err(internal)?,
         ))
     })?;
-    method(
+    read_method(
         module,
         "eth_getTransactionByBlockHashAndIndex",
-        |params, ctx| {
+        |params, node| {
             let (hash, index): (B256, U64) = pair(params)?;
-            transaction_at(&ctx.node(), BlockRef::Hash(hash), index.to())
+            transaction_at(node, BlockRef::Hash(hash), index.to())
         },
     )?;
-    method(
+    read_method(
         module,
         "eth_getTransactionByBlockNumberAndIndex",
-        |params, ctx| {
+        |params, node| {
             let (number, index): (BlockNumberOrTag, U64) = pair(params)?;
-            transaction_at(&ctx.node(), number_ref(number), index.to())
+            transaction_at(node, number_ref(number), index.to())
         },
     )?;
-    method(module, "eth_getTransactionReceipt", |params, ctx| {
+    read_method(module, "eth_getTransactionReceipt", |params, node| {
         let hash: B256 = one(params)?;
-        let node = ctx.node();
         let Some(record) = node.transaction(hash).map_err(internal)? else {
             return Ok(None);
         };
         let timestamp = block_timestamp(&node, record.block_number)?;
         Ok(Some(record.rpc_receipt(timestamp).map_err(internal)?))
     })?;
-    method(module, "eth_getBlockReceipts", |params, ctx| {
+    read_method(module, "eth_getBlockReceipts", |params, node| {
         let block: BlockId = one(params)?;
-        let node = ctx.node();
         let Some(record) = node.block(block_ref(Some(block))).map_err(internal)? else {
             return Ok(None);
         };

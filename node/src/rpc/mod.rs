@@ -60,9 +60,13 @@ impl Context {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Whether no request holds the node right now (a request that finds it free seldom waits).
-    fn node_is_free(&self) -> bool {
-        matches!(self.node.try_lock(), Ok(_) | Err(TryLockError::Poisoned(_)))
+    /// The node, if no other request holds it.
+    fn try_node(&self) -> Option<MutexGuard<'_, Node>> {
+        match self.node.try_lock() {
+            Ok(node) => Some(node),
+            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        }
     }
 
     fn filters(&self) -> MutexGuard<'_, Filters> {
