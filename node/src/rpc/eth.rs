@@ -147,7 +147,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let Some(record) = node.transaction(hash).map_err(internal)? else {
             return Ok(None);
         };
-        let timestamp = block_timestamp(&node, record.block_number)?;
+        let timestamp = block_timestamp(node, record.block_number)?;
         Ok(Some(
             record.rpc_transaction(Some(timestamp)).map_err(internal)?,
         ))
@@ -173,7 +173,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let Some(record) = node.transaction(hash).map_err(internal)? else {
             return Ok(None);
         };
-        let timestamp = block_timestamp(&node, record.block_number)?;
+        let timestamp = block_timestamp(node, record.block_number)?;
         Ok(Some(record.rpc_receipt(timestamp).map_err(internal)?))
     })?;
     read_method(module, "eth_getBlockReceipts", |params, node| {
@@ -181,7 +181,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let Some(record) = node.block(block_ref(Some(block))).map_err(internal)? else {
             return Ok(None);
         };
-        let receipts = transactions_of(&node, &record)?
+        let receipts = transactions_of(node, &record)?
             .iter()
             .map(|tx| tx.rpc_receipt(record.header.timestamp))
             .collect::<Result<Vec<_>>>()
