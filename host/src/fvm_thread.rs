@@ -109,6 +109,24 @@ mod tests {
     }
 
     #[test]
+    fn a_thread_that_declares_the_fvm_stack_runs_jobs_itself() {
+        let (own, ran_on) = std::thread::Builder::new()
+            .stack_size(FVM_STACK_BYTES)
+            .spawn(|| {
+                declare_fvm_stack();
+                let own = std::thread::current().id();
+                (own, run(|| std::thread::current().id()).unwrap())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(own, ran_on);
+        // A thread without the declaration (this test's) hands its job to a pooled thread.
+        let caller = std::thread::current().id();
+        assert_ne!(run(|| std::thread::current().id()).unwrap(), caller);
+    }
+
+    #[test]
     fn a_panicking_job_is_an_error_and_later_jobs_still_run() {
         let error = run(|| panic!("boom")).unwrap_err();
         assert!(error.to_string().contains("panicked"), "{error}");
