@@ -119,7 +119,7 @@ pub(crate) fn quantity(value: &Value) -> Result<u128> {
     Ok(u128::from_str_radix(text.trim_start_matches("0x"), 16)?)
 }
 
-/// A node under load: its process, the token deployed on it and the transfers still to send.
+/// A node under load: its process, the transfers still to send and what the sent ones measured.
 struct Target {
     node: Process,
     agent: ureq::Agent,
