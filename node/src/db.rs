@@ -62,8 +62,11 @@ impl Db {
     /// Opens (or creates) the database file at `path`. A file that is not a valid redb
     /// database, or is damaged beyond redb's repair, is an error, never a fresh chain.
     pub fn open(path: &Path) -> Result<Self> {
+        // Every open verifies every page's checksum, as the repair after a crash does anyway:
+        // a plain open of a file shut down cleanly trusts it, and redb may panic on damage.
         let db = Database::builder()
             .set_cache_size(CACHE_BYTES)
+            .set_check_integrity_on_open(true)
             .create(path)
             .with_context(|| format!("opening the database {}", path.display()))?;
         Self::init(db)
@@ -78,7 +81,7 @@ impl Db {
     }
 
     fn init(db: Database) -> Result<Self> {
-        let write = db.begin_write()?;
+        let write = begin_write(&db)?;
         write.open_table(IPLD)?;
         write.open_table(BLOCKS)?;
         write.open_table(BLOCK_HASHES)?;
@@ -128,7 +131,7 @@ impl Db {
 
     /// Stores a state made outside any block, with the IPLD blocks it added.
     pub fn set_state(&self, ipld: &HashMap<Cid, Vec<u8>>, root: &Cid) -> Result<()> {
-        let write = self.0.begin_write()?;
+        let write = begin_write(&self.0)?;
         insert_ipld(&write, ipld)?;
         write
             .open_table(STATE)?
@@ -228,7 +231,7 @@ impl Db {
         block: &BlockRecord,
         transactions: &[TxRecord],
     ) -> Result<()> {
-        let write = self.0.begin_write()?;
+        let write = begin_write(&self.0)?;
         insert_ipld(&write, ipld)?;
         {
             let mut blocks = write.open_table(BLOCKS)?;
@@ -258,7 +261,7 @@ impl Db {
         let dropped: Vec<BlockRecord> = ((number + 1)..=head)
             .filter_map(|n| self.block(n).transpose())
             .collect::<Result<_>>()?;
-        let write = self.0.begin_write()?;
+        let write = begin_write(&self.0)?;
         {
             let mut blocks = write.open_table(BLOCKS)?;
             let mut hashes = write.open_table(BLOCK_HASHES)?;
@@ -278,6 +281,17 @@ impl Db {
         write.commit().context("committing a revert")?;
         Ok(())
     }
+}
+
+/// A write transaction that commits in two phases: its pages are flushed before the header
+/// names them. A one-phase commit cannot tell damage to the last commit from a commit torn by
+/// a crash, so redb's repair silently falls back to the commit before, and a node would serve
+/// an older head as if nothing had happened, its last receipts gone. After a two-phase commit,
+/// a damaged last commit is an error at start-up instead. It costs one more flush per block.
+fn begin_write(db: &Database) -> Result<redb::WriteTransaction> {
+    let mut write = db.begin_write()?;
+    write.set_two_phase_commit(true);
+    Ok(write)
 }
 
 /// A record as stored: the Keccak-256 of its JSON, then the JSON.

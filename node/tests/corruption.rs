@@ -109,28 +109,49 @@ fn start_and_compare(dir: &Path, expected: &[(&str, Value, Value)]) -> Start {
     Start::Served { errors }
 }
 
+/// Sends transfer number `nonce` from the first dev account; its hash.
+fn transfer(node: &DevNode, nonce: u64) -> Value {
+    let raw = sign(
+        &dev_key(0),
+        nonce,
+        Some(Address::repeat_byte(0x42)),
+        U256::from(1000 + nonce),
+        Bytes::new(),
+        10_000_000,
+        CHAIN_ID,
+    );
+    node.result("eth_sendRawTransaction", json!([raw]))
+}
+
+/// redb's page size, and the first page, which holds its header (commit slots).
+const PAGE: usize = 4096;
+
+/// The offset of the first changed byte in each page after the header that differs between
+/// `before` and `after` (a page that is new counts from its start).
+fn changed_pages(before: &[u8], after: &[u8]) -> Vec<usize> {
+    (PAGE..after.len() - 16)
+        .step_by(PAGE)
+        .filter_map(|page| {
+            let end = (page + PAGE).min(after.len() - 16);
+            (page..end).find(|&i| before.get(i) != Some(&after[i]))
+        })
+        .collect()
+}
+
 #[test]
 fn a_damaged_database_is_refused_or_read_correctly() {
     let dir = tempfile::tempdir().unwrap();
     let node = DevNode::start_in(dir.path());
-    let hashes: Vec<Value> = (0..TRANSFERS)
-        .map(|nonce| {
-            let raw = sign(
-                &dev_key(0),
-                nonce,
-                Some(Address::repeat_byte(0x42)),
-                U256::from(1000 + nonce),
-                Bytes::new(),
-                10_000_000,
-                CHAIN_ID,
-            );
-            node.result("eth_sendRawTransaction", json!([raw]))
-        })
+    let file = dir.path().join("chain.redb");
+    let mut hashes: Vec<Value> = (0..TRANSFERS - 1)
+        .map(|nonce| transfer(&node, nonce))
         .collect();
+    // The node is idle and its last commit durable, so the file can be read while it runs.
+    let before_last_block = std::fs::read(&file).unwrap();
+    hashes.push(transfer(&node, TRANSFERS - 1));
     let expected = questions(&node.rpc, &hashes);
     node.kill();
 
-    let file = dir.path().join("chain.redb");
     let healthy = std::fs::read(&file).unwrap();
     let len = healthy.len();
     let (mut refused, mut detected) = (0, 0);
@@ -160,9 +181,30 @@ fn a_damaged_database_is_refused_or_read_correctly() {
             Start::Served { .. } => {}
         }
     }
+    // Damage in the pages the last block wrote: redb would find its last commit broken; the
+    // node must not fall back to the block before and serve that as the head.
+    let last_block_pages = changed_pages(&before_last_block, &healthy);
+    assert!(
+        !last_block_pages.is_empty(),
+        "the last block changed no page"
+    );
+    for &offset in &last_block_pages {
+        let mut damaged = healthy.clone();
+        for byte in &mut damaged[offset..offset + 16] {
+            *byte ^= 0xff;
+        }
+        std::fs::write(&file, &damaged).unwrap();
+        match start_and_compare(dir.path(), &expected) {
+            Start::Refused => refused += 1,
+            Start::Served { errors } if errors > 0 => detected += 1,
+            Start::Served { .. } => {}
+        }
+    }
+
     println!(
-        "of 39 damaged files, {refused} refused at start-up, {detected} served with errors where \
-         the damage lay, the rest served every answer unchanged"
+        "of {} damaged files, {refused} refused at start-up, {detected} served with errors where \
+         the damage lay, the rest served every answer unchanged",
+        39 + last_block_pages.len()
     );
 
     // The healthy file still works.
