@@ -74,6 +74,17 @@ impl DevNode {
         DevNode::start(&["--data-dir", dir.to_str().expect("utf-8 path")])
     }
 
+    /// SIGINT, as Ctrl-C: the node stops serving and closes its database cleanly.
+    pub fn interrupt(mut self) {
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("running kill");
+        assert!(status.success(), "kill -INT failed");
+        let exit = self.child.wait().expect("reaping the node");
+        assert!(exit.success(), "the node exited with {exit} on SIGINT");
+    }
+
     /// SIGKILL: the process gets no chance to clean up.
     pub fn kill(mut self) {
         self.child.kill().expect("killing the node");
