@@ -76,11 +76,10 @@ impl DevNode {
 
     /// SIGINT, as Ctrl-C: the node stops serving and closes its database cleanly.
     pub fn interrupt(mut self) {
-        let status = std::process::Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .expect("running kill");
-        assert!(status.success(), "kill -INT failed");
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid fits pid_t");
+        // SAFETY: kill(2) only sends a signal, here to the child this handle still owns.
+        let sent = unsafe { libc::kill(pid, libc::SIGINT) };
+        assert_eq!(sent, 0, "kill(SIGINT) failed");
         let exit = self.child.wait().expect("reaping the node");
         assert!(exit.success(), "the node exited with {exit} on SIGINT");
     }
