@@ -67,14 +67,38 @@ impl ActorError {
     }
 
     /// Ends the invocation with this error. A system exit code (which an actor may not use) is
-    /// reported as an assertion failure.
+    /// reported as an assertion failure. Data the FVM will not take as a block (a revert of
+    /// more than its block size limit) ends it as a serialization error instead: `vm::exit`
+    /// would panic on it.
     pub fn exit(self) -> ! {
         let code = if self.exit_code.is_system_error() {
             ExitCode::USR_ASSERTION_FAILED
         } else {
             self.exit_code
         };
-        fvm_sdk::vm::exit(code.value(), self.data, Some(&self.message))
+        let data = match &self.data {
+            None => fvm_sdk::NO_DATA_BLOCK_ID,
+            Some(data) => fvm_sdk::ipld::put_block(data.codec, &data.data).unwrap_or_else(|e| {
+                fvm_sdk::vm::abort(
+                    ExitCode::USR_SERIALIZATION.value(),
+                    Some(&format!(
+                        "{} (exit {code}), but its {} bytes of exit data could not be written: {e:?}",
+                        self.message,
+                        data.data.len()
+                    )),
+                )
+            }),
+        };
+        // SAFETY: the message pointer and length describe `self.message`, alive for the call,
+        // and `data` is a block id the FVM just gave out (or the id of no block).
+        unsafe {
+            fvm_sdk::sys::vm::exit(
+                code.value(),
+                data,
+                self.message.as_ptr(),
+                self.message.len() as u32,
+            )
+        }
     }
 }
 

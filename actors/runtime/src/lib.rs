@@ -49,7 +49,10 @@ fn put_return_block(block: &IpldBlock) -> BlockId {
     fvm_sdk::ipld::put_block(block.codec, &block.data).unwrap_or_else(|e| {
         fvm_sdk::vm::abort(
             fvm_shared::error::ExitCode::USR_SERIALIZATION.value(),
-            Some(&format!("writing the return block: {e:?}")),
+            Some(&format!(
+                "its {} bytes of return data could not be written: {e:?}",
+                block.data.len()
+            )),
         )
     })
 }

@@ -163,3 +163,57 @@ fn messages_to_missing_actors_fail_cleanly() {
     assert_eq!(outcome.exit_code, ExitCode::SYS_INVALID_RECEIVER);
     assert!(chain.actor(&missing.to_filecoin()).unwrap().is_none());
 }
+
+/// Initcode that installs `runtime` (at most 32 bytes) as the contract's code.
+fn installing(runtime: &[u8]) -> Vec<u8> {
+    let len = runtime.len() as u8;
+    // PUSHn runtime, PUSH0, MSTORE (right-aligned in the first word), PUSH1 len,
+    // PUSH1 32 - len, RETURN
+    let mut code = vec![0x5f + len];
+    code.extend_from_slice(runtime);
+    code.extend_from_slice(&[0x5f, 0x52, 0x60, len, 0x60, 32 - len, 0xf3]);
+    code
+}
+
+#[test]
+fn output_larger_than_a_block_is_an_error_not_a_panic() {
+    // PUSH3 2 MiB, PUSH0, REVERT (or RETURN): more than the FVM's 1 MiB block limit.
+    let revert_2_mib = [0x62, 0x20, 0x00, 0x00, 0x5f, 0xfd];
+    let return_2_mib = [0x62, 0x20, 0x00, 0x00, 0x5f, 0xf3];
+    let mut chain = chain();
+
+    let deployment = chain
+        .deploy(ALICE, &revert_2_mib, TokenAmount::default())
+        .unwrap();
+    let reverting = deploy_code(&mut chain, ALICE, &installing(&revert_2_mib), &[]);
+    let returning = deploy_code(&mut chain, ALICE, &installing(&return_2_mib), &[]);
+    let outcomes = [
+        ("a constructor's revert", deployment.outcome),
+        (
+            "a call's revert",
+            chain
+                .call(ALICE, reverting, &[], TokenAmount::default())
+                .unwrap(),
+        ),
+        (
+            "a call's return",
+            chain
+                .call(ALICE, returning, &[], TokenAmount::default())
+                .unwrap(),
+        ),
+    ];
+    for (what, outcome) in outcomes {
+        let failure = outcome.failure.clone().unwrap_or_default();
+        assert_eq!(
+            outcome.exit_code,
+            ExitCode::USR_SERIALIZATION,
+            "{what}: {failure}"
+        );
+        assert!(!failure.contains("panicked"), "{what}: {failure}");
+        assert!(
+            failure.contains("bytes of exit data could not be written")
+                || failure.contains("bytes of return data could not be written"),
+            "{what}: {failure}"
+        );
+    }
+}
