@@ -78,15 +78,8 @@ impl ActorError {
         };
         let data = match &self.data {
             None => fvm_sdk::NO_DATA_BLOCK_ID,
-            Some(data) => fvm_sdk::ipld::put_block(data.codec, &data.data).unwrap_or_else(|e| {
-                fvm_sdk::vm::abort(
-                    ExitCode::USR_SERIALIZATION.value(),
-                    Some(&format!(
-                        "{} (exit {code}), but its {} bytes of exit data could not be written: {e:?}",
-                        self.message,
-                        data.data.len()
-                    )),
-                )
+            Some(data) => crate::put_exit_block(data, "exit", || {
+                format!("{} (exit {code}), but ", self.message)
             }),
         };
         // SAFETY: the message pointer and length describe `self.message`, alive for the call,

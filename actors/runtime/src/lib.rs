@@ -40,17 +40,25 @@ pub fn entry_point(
     };
     match dispatch(method, params) {
         Ok(None) => fvm_sdk::NO_DATA_BLOCK_ID,
-        Ok(Some(block)) => put_return_block(&block),
+        Ok(Some(block)) => put_exit_block(&block, "return", String::new),
         Err(error) => error.exit(),
     }
 }
 
-fn put_return_block(block: &IpldBlock) -> BlockId {
+/// Writes `block` for the FVM to take with this invocation's exit. A block the FVM refuses (one
+/// over its size limit) ends the invocation as a serialization error, with a message that
+/// starts with `lead()` and says what was refused (`kind`: "return" or "exit" data).
+pub(crate) fn put_exit_block(
+    block: &IpldBlock,
+    kind: &str,
+    lead: impl FnOnce() -> String,
+) -> BlockId {
     fvm_sdk::ipld::put_block(block.codec, &block.data).unwrap_or_else(|e| {
         fvm_sdk::vm::abort(
             fvm_shared::error::ExitCode::USR_SERIALIZATION.value(),
             Some(&format!(
-                "its {} bytes of return data could not be written: {e:?}",
+                "{}its {} bytes of {kind} data could not be written: {e:?}",
+                lead(),
                 block.data.len()
             )),
         )

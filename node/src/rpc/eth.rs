@@ -40,9 +40,9 @@ where
 
 /// Registers a method that only reads the node. A read holds the node briefly (a receipt took
 /// 0.05 ms under `bench`'s transfer load), so when the node is free it runs at once on the
-/// server thread that received it, with the node locked there; only when another request holds the node does it wait on the
-/// blocking pool. Handing every read to the pool cost a thread wake-up each: in `bench`'s
-/// transfer load, half the requests are receipts.
+/// server thread that received it, with the node locked there; only when another request
+/// holds the node does it wait on the blocking pool. Handing every read to the pool cost a
+/// thread wake-up each: in `bench`'s transfer load, half the requests are receipts.
 pub fn read_method<R>(
     module: &mut RpcModule<Context>,
     name: &'static str,
