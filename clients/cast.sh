@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # cast (Foundry) acceptance test: deploy Greeter, call, send, read the event, see a revert reason.
 # Usage: RPC_URL=http://127.0.0.1:8545 [PRIVATE_KEY=0x...] bash clients/cast.sh
-# cast comes from the npm package @foundry-rs/cast-linux-amd64 (CAST=... overrides it).
+# cast comes from the npm package @foundry-rs/cast-<os>-<arch> for this machine (clients/foundry.sh;
+# CAST=... overrides it).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$HERE")"
-CAST="${CAST:-$ROOT/node_modules/@foundry-rs/cast-linux-amd64/bin/cast}"
+# shellcheck source=clients/foundry.sh
+. "$HERE/foundry.sh"
+CAST="${CAST:-$(foundry_bin cast || true)}"
 RPC_URL="${RPC_URL:-http://127.0.0.1:8545}"
 PRIVATE_KEY="${PRIVATE_KEY:-0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80}"
 REVERT_REASON="empty greeting"
@@ -15,7 +17,7 @@ export ETH_TIMEOUT="${ETH_TIMEOUT:-${RECEIPT_TIMEOUT:-120}}"
 SECONDS=0
 
 fail() { echo "FAIL cast: $*" >&2; exit 1; }
-[ -x "$CAST" ] || fail "cast binary not found at $CAST (run ./scripts/setup)"
+[ -x "$CAST" ] || fail "$(foundry_missing cast "$CAST")"
 rpc=(--rpc-url "$RPC_URL")
 # Field of a JSON document on stdin, via node (jq is not on every machine). Prints "" if absent.
 json_get() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v==null?v:v[k];process.stdout.write(v==null?"":typeof v==="object"?JSON.stringify(v):String(v))})' "$1"; }

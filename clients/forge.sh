@@ -6,9 +6,12 @@
 # Usage: RPC_URL=http://127.0.0.1:8545 [PRIVATE_KEY=0x...] bash clients/forge.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$HERE")"
-FORGE="${FORGE:-$ROOT/node_modules/@foundry-rs/forge-linux-amd64/bin/forge}"
-CAST="${CAST:-$ROOT/node_modules/@foundry-rs/cast-linux-amd64/bin/cast}"
+# forge and cast come from the npm packages @foundry-rs/{forge,cast}-<os>-<arch> for this machine
+# (clients/foundry.sh); FORGE=... and CAST=... override them.
+# shellcheck source=clients/foundry.sh
+. "$HERE/foundry.sh"
+FORGE="${FORGE:-$(foundry_bin forge || true)}"
+CAST="${CAST:-$(foundry_bin cast || true)}"
 SOLC="$HERE/solc-wrapper"
 RPC_URL="${RPC_URL:-http://127.0.0.1:8545}"
 PRIVATE_KEY="${PRIVATE_KEY:-0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80}"
@@ -18,8 +21,8 @@ export ETH_TIMEOUT="${ETH_TIMEOUT:-${RECEIPT_TIMEOUT:-120}}"
 SECONDS=0
 
 fail() { echo "FAIL forge: $*" >&2; exit 1; }
-[ -x "$FORGE" ] || fail "forge binary not found at $FORGE (run ./scripts/setup)"
-[ -x "$CAST" ] || fail "cast binary not found at $CAST (run ./scripts/setup)"
+[ -x "$FORGE" ] || fail "$(foundry_missing forge "$FORGE")"
+[ -x "$CAST" ] || fail "$(foundry_missing cast "$CAST")"
 rpc=(--rpc-url "$RPC_URL")
 json_get() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v==null?v:v[k];process.stdout.write(v==null?"":typeof v==="object"?JSON.stringify(v):String(v))})' "$1"; }
 lower() { tr '[:upper:]' '[:lower:]'; }

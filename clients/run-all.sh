@@ -7,7 +7,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
 export RPC_URL="${RPC_URL:-http://127.0.0.1:8545}"
 PY="$ROOT/.venv/bin/python"
-[ -x "$PY" ] || { echo "error: $PY not found; run ./scripts/setup" >&2; exit 1; }
+[ -x "$PY" ] || { echo "error: $PY not found; run ./scripts/setup clients" >&2; exit 1; }
 
 tests=(ethers viem web3py cast forge subscriptions)
 declare -A cmd=(

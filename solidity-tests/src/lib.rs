@@ -7,16 +7,59 @@ pub mod parser;
 mod scanner;
 pub mod settings;
 
-/// Where the shared conformance data lives: `$CONFORMANCE_DIR`, or `../shared/conformance`
-/// beside the checkout.
+/// Where the conformance data lives (the same rule in every crate that reads it):
+/// `$CONFORMANCE_DIR` when set, else `../shared/conformance` beside the checkout, else
+/// `.conformance/` in the repository, where `./scripts/setup conformance` (run by
+/// `./scripts/test`) downloads it. Panics, saying how to get the data, when none exists.
 pub fn conformance_dir() -> std::path::PathBuf {
-    match std::env::var_os("CONFORMANCE_DIR") {
-        Some(dir) => dir.into(),
-        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance"),
+    find_conformance_dir().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`conformance_dir`], or why there is none and how to get it.
+pub fn find_conformance_dir() -> Result<std::path::PathBuf, String> {
+    const HOW: &str = "run `./scripts/setup conformance` (./scripts/test runs it) to download it \
+        into .conformance/ at the pinned upstream versions, or set CONFORMANCE_DIR to a folder \
+        holding solidity-semantic-tests/, ethereum-vmtests/ and precompile-vectors/";
+    if let Some(dir) = std::env::var_os("CONFORMANCE_DIR") {
+        let dir = std::path::PathBuf::from(dir);
+        if !dir.is_dir() {
+            let shown = dir.display();
+            return Err(format!(
+                "CONFORMANCE_DIR is set to {shown}, which is not a folder; {HOW}"
+            ));
+        }
+        return Ok(dir);
+    }
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let shared = repo.join("../shared/conformance");
+    if shared.is_dir() {
+        return Ok(shared);
+    }
+    // The fetched copy counts when all of it is there (scripts/setup installs each folder whole).
+    let fetched = repo.join(".conformance");
+    let missing: Vec<&str> = [
+        "solidity-semantic-tests",
+        "ethereum-vmtests",
+        "precompile-vectors",
+    ]
+    .into_iter()
+    .filter(|folder| !fetched.join(folder).is_dir())
+    .collect();
+    match missing.len() {
+        0 => Ok(fetched),
+        3 => Err(format!(
+            "no conformance data: CONFORMANCE_DIR is not set, and neither \
+             ../shared/conformance beside the checkout nor a fetched copy in .conformance/ is \
+             there; {HOW}"
+        )),
+        _ => Err(format!(
+            "the conformance data in .conformance/ lacks {}; {HOW}",
+            missing.join(", ")
+        )),
     }
 }
 
-/// The suite's root.
+/// The suite's root. Panics, saying how to get the data, when there is none.
 pub fn suite_dir() -> std::path::PathBuf {
     conformance_dir().join("solidity-semantic-tests")
 }
@@ -39,6 +82,8 @@ use std::{
 /// What to run and how.
 #[derive(Debug, Clone)]
 pub struct ExecuteOptions {
+    /// The suite's folder; empty (the default when there is no conformance data) makes
+    /// [`execute`] fail, saying how to get the data.
     pub root: PathBuf,
     /// Only tests whose path contains this.
     pub filter: Option<String>,
@@ -54,7 +99,9 @@ pub struct ExecuteOptions {
 impl Default for ExecuteOptions {
     fn default() -> Self {
         Self {
-            root: suite_dir(),
+            root: find_conformance_dir()
+                .map(|dir| dir.join("solidity-semantic-tests"))
+                .unwrap_or_default(),
             filter: None,
             per_folder: None,
             jobs: std::thread::available_parallelism()
@@ -68,13 +115,21 @@ impl Default for ExecuteOptions {
 
 /// Runs the selected tests, both pipelines as each asks, on `jobs` workers (one solc-js each).
 pub fn execute(options: &ExecuteOptions) -> anyhow::Result<Report> {
+    let root = if options.root.as_os_str().is_empty() {
+        // The default found no conformance data: say how to get it.
+        find_conformance_dir()
+            .map_err(anyhow::Error::msg)?
+            .join("solidity-semantic-tests")
+    } else {
+        options.root.clone()
+    };
     host::set_concurrency(options.jobs as u32);
     let mut results = Vec::new();
     let mut queue = VecDeque::new();
     let mut taken: std::collections::HashMap<String, usize> = Default::default();
-    for path in file::discover(&options.root)? {
+    for path in file::discover(&root)? {
         let name = path
-            .strip_prefix(&options.root)
+            .strip_prefix(&root)
             .unwrap_or(&path)
             .to_string_lossy()
             .into_owned();
@@ -92,7 +147,7 @@ pub fn execute(options: &ExecuteOptions) -> anyhow::Result<Report> {
             }
             *count += 1;
         }
-        match file::read(&options.root, &path) {
+        match file::read(&root, &path) {
             Err(e) => {
                 for pipeline in [Pipeline::Legacy, Pipeline::Ir] {
                     results.push(TestResult {

@@ -6,12 +6,12 @@ use vm_tests::{case, report};
 
 fn main() -> Result<()> {
     let mut json = None;
-    let mut dir = default_dir();
+    let mut dir = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = Some(PathBuf::from(args.next().context("--json needs a file")?)),
-            "--dir" => dir = PathBuf::from(args.next().context("--dir needs a folder")?),
+            "--dir" => dir = Some(PathBuf::from(args.next().context("--dir needs a folder")?)),
             "-h" | "--help" => {
                 println!("usage: vm-tests [--json FILE] [--dir DIR]");
                 return Ok(());
@@ -21,6 +21,10 @@ fn main() -> Result<()> {
             }
         }
     }
+    let dir = match dir {
+        Some(dir) => dir,
+        None => default_dir()?,
+    };
     let cases = case::load_all(&dir)?;
     let report = report::run_all(&cases);
     print!("{}", report.render());
@@ -38,7 +42,9 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// `$CONFORMANCE_DIR/ethereum-vmtests`, or the shared folder beside the checkout.
-fn default_dir() -> PathBuf {
-    vm_tests::conformance_dir().join("ethereum-vmtests")
+/// `ethereum-vmtests` in the conformance data ([`vm_tests::conformance_dir`]), or an error
+/// saying how to get it.
+fn default_dir() -> Result<PathBuf> {
+    let dir = vm_tests::find_conformance_dir().map_err(anyhow::Error::msg)?;
+    Ok(dir.join("ethereum-vmtests"))
 }
