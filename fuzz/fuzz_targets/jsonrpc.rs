@@ -5,7 +5,7 @@
 use fvm_devnet::{
     accounts::dev_accounts,
     db::Db,
-    node::{Node, NodeSettings},
+    backend::{Node, NodeSettings},
     rpc::{self, Context, Limits},
 };
 use jsonrpsee::RpcModule;

@@ -1,9 +1,9 @@
 //! The node's database: one redb file holding the FVM's IPLD blocks, the chain's blocks,
 //! transactions and receipts.
 //!
-//! Execution writes IPLD blocks into a pending set in memory ([`ChainStore`]); sealing a block
-//! writes those, the block record, its transactions and the new head in one redb write
-//! transaction. A node killed at any moment therefore reopens at its last sealed block with
+//! Execution writes IPLD blocks into a pending set in memory ([`crate::store::ChainStore`]);
+//! sealing a block writes those, the block record, its transactions and the new head in one
+//! redb write transaction. A node killed at any moment therefore reopens at its last sealed block with
 //! nothing half-written: redb commits are atomic and durable once `commit` returns.
 //!
 //! Nothing read back is trusted blindly: an IPLD block must hash to its CID, and every record
@@ -14,19 +14,11 @@
 use alloy_primitives::{keccak256, B256};
 use anyhow::{bail, ensure, Context, Result};
 use cid::Cid;
-use fvm_ipld_blockstore::Blockstore;
 use multihash_codetable::{Code, MultihashDigest};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
-use std::{
-    collections::HashMap,
-    path::Path,
-    sync::{Arc, RwLock},
-};
+use std::{collections::HashMap, path::Path, sync::Arc};
 
-use crate::{
-    block_cache::BlockCache,
-    records::{BlockRecord, TxRecord},
-};
+use crate::records::{BlockRecord, TxRecord};
 
 /// IPLD blocks of the FVM state: CID bytes to block bytes.
 const IPLD: TableDefinition<&[u8], &[u8]> = TableDefinition::new("ipld");
@@ -201,7 +193,7 @@ impl Db {
     }
 
     /// The IPLD block `cid`, checked against its hash.
-    fn ipld(&self, cid: &Cid) -> Result<Option<Vec<u8>>> {
+    pub(crate) fn ipld(&self, cid: &Cid) -> Result<Option<Vec<u8>>> {
         let read = self.0.begin_read()?;
         let ipld = read.open_table(IPLD)?;
         let Some(bytes) = ipld.get(cid.to_bytes().as_slice())? else {
@@ -319,84 +311,6 @@ fn insert_ipld(write: &redb::WriteTransaction, ipld: &HashMap<Cid, Vec<u8>>) -> 
         table.insert(cid.to_bytes().as_slice(), bytes.as_slice())?;
     }
     Ok(())
-}
-
-/// The FVM's blockstore: reads see pending writes first, then blocks recently read or sealed,
-/// then the database; writes stay pending until the block that made them is sealed (or thrown away).
-#[derive(Clone)]
-pub struct ChainStore {
-    db: Db,
-    pending: Arc<RwLock<HashMap<Cid, Vec<u8>>>>,
-    recent: Arc<BlockCache>,
-}
-
-/// What the cache of blocks recently read or sealed may hold.
-const RECENT_CACHE_BYTES: usize = 16 << 20;
-
-impl ChainStore {
-    pub fn new(db: Db) -> Self {
-        Self {
-            db,
-            pending: Arc::default(),
-            recent: Arc::new(BlockCache::new(RECENT_CACHE_BYTES)),
-        }
-    }
-
-    /// Takes the pending writes (to seal them with a block).
-    pub fn take_pending(&self) -> HashMap<Cid, Vec<u8>> {
-        std::mem::take(&mut *self.pending.write().expect("pending lock"))
-    }
-
-    /// Keeps the blocks just sealed at hand: the next message reads the newest state first.
-    pub fn sealed(&self, writes: &HashMap<Cid, Vec<u8>>) {
-        for (cid, block) in writes {
-            self.recent.insert(*cid, block);
-        }
-    }
-
-    /// Puts back writes taken by [`ChainStore::take_pending`] whose sealing failed.
-    pub fn restore_pending(&self, writes: HashMap<Cid, Vec<u8>>) {
-        self.pending.write().expect("pending lock").extend(writes);
-    }
-
-    /// Forgets the pending writes (their block was not sealed).
-    pub fn discard_pending(&self) {
-        self.pending.write().expect("pending lock").clear();
-    }
-}
-
-impl Blockstore for ChainStore {
-    fn get(&self, k: &Cid) -> Result<Option<Vec<u8>>> {
-        if let Some(block) = self.pending.read().expect("pending lock").get(k) {
-            return Ok(Some(block.clone()));
-        }
-        if let Some(block) = self.recent.get(k) {
-            return Ok(Some(block));
-        }
-        let block = self.db.ipld(k)?;
-        if let Some(block) = &block {
-            self.recent.insert(*k, block);
-        }
-        Ok(block)
-    }
-
-    fn put_keyed(&self, k: &Cid, block: &[u8]) -> Result<()> {
-        // A block in the cache is in the database already (it was read from there or sealed),
-        // and a block's CID fixes its bytes: writing it again would change nothing. Every
-        // message writes one such block at least: each FVM machine puts the empty array.
-        if self.recent.contains(k) {
-            return Ok(());
-        }
-        self.pending
-            .write()
-            .expect("pending lock")
-            .insert(*k, block.to_vec());
-        Ok(())
-    }
-
-    fn has(&self, k: &Cid) -> Result<bool> {
-        Ok(self.get(k)?.is_some())
-    }
 }
 
 #[cfg(test)]

@@ -2,11 +2,12 @@
 //! targets (`fuzz/`) drive the transaction decoder and the JSON-RPC handlers directly.
 
 pub mod accounts;
+pub mod backend;
 mod block_cache;
 pub mod db;
-pub mod node;
 pub mod records;
 pub mod revert;
 pub mod rpc;
+mod store;
 pub mod trace;
 pub mod tx;

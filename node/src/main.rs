@@ -9,8 +9,8 @@ use clap::Parser;
 
 use fvm_devnet::{
     accounts,
+    backend::{fees::BASE_FEE, Node, NodeSettings, BLOCK_GAS_LIMIT},
     db::Db,
-    node::{self, Node, NodeSettings},
     rpc,
 };
 
@@ -49,6 +49,9 @@ struct Args {
     max_request_bytes: u32,
 }
 
+/// How many FVM messages may execute at once: a block being mined and calls beside it.
+const FVM_CONCURRENCY: u32 = 4;
+
 fn main() -> Result<()> {
     // Every runtime thread gets the FVM's stack, so that a request runs its message itself
     // instead of handing it to another thread.
@@ -68,6 +71,9 @@ async fn serve() -> Result<()> {
         )
         .init();
     let args = Args::parse();
+    // Calls, estimates and replays run without holding the node (`backend/calls.rs`), beside
+    // the miner and each other: the FVM must let that many messages execute at once.
+    host::set_concurrency(FVM_CONCURRENCY);
     let accounts = accounts::dev_accounts(args.accounts)?;
     let db = if args.in_memory {
         Db::memory()?
@@ -139,8 +145,8 @@ fn print_banner(
     println!("Mnemonic:          {}", accounts::DEV_MNEMONIC);
     println!("Derivation path:   m/44'/60'/0'/0/\n");
     println!("Chain ID\n==================\n{chain_id}\n");
-    println!("Base Fee\n==================\n{} attoFIL\n", node::BASE_FEE);
-    println!("Gas Limit\n==================\n{}\n", node::BLOCK_GAS_LIMIT);
+    println!("Base Fee\n==================\n{} attoFIL\n", BASE_FEE);
+    println!("Gas Limit\n==================\n{}\n", BLOCK_GAS_LIMIT);
     let store = if args.in_memory {
         "in memory".to_string()
     } else {

@@ -15,7 +15,9 @@ use fvm_ipld_encoding::{ipld_block::IpldBlock, strict_bytes};
 use fvm_shared::{address::Address as FilAddress, error::ExitCode, ActorID};
 use serde::Deserialize;
 
-use crate::{revert, tx::to_wei};
+use actor_types::token::atto_to_wei;
+
+use crate::revert;
 
 /// How a send shows in the trace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +94,7 @@ pub fn call_frame(
                     from: resolve(&FilAddress::new_id(*from)),
                     to: (!matches!(kind, Kind::Create | Kind::Create2)).then(|| resolve(to)),
                     gas: U256::from(*gas_limit),
-                    value: Some(to_wei(value)),
+                    value: Some(atto_to_wei(value)),
                     input: input(kind, params.as_ref()),
                     ..CallFrame::default()
                 };
@@ -131,7 +133,7 @@ fn finish(
     match open.kind {
         Kind::Create | Kind::Create2 if exit.is_success() => {
             if let Ok(created) = fvm_ipld_encoding::from_slice::<eam::CreateReturn>(data) {
-                frame.to = Some(Address::from(created.eth_address.0));
+                frame.to = Some(created.eth_address.into());
             }
         }
         _ => frame.output = Some(evm_bytes(ret).unwrap_or_default()),
@@ -212,5 +214,5 @@ pub fn eth_of(id: ActorID, delegated: Option<FilAddress>) -> Address {
     let eth = delegated
         .and_then(|address| EthAddress::from_f410(&address))
         .unwrap_or_else(|| EthAddress::from_id(id));
-    Address::from(eth.0)
+    eth.into()
 }

@@ -1,7 +1,7 @@
 //! Ethereum transactions: decoding and checking a signed transaction, and the FVM message it
 //! becomes, as Lotus maps them (FIP-0054/0055).
 
-use actor_types::{builtin::EAM_ACTOR_ADDR, eam, evm, EthAddress};
+use actor_types::{builtin::EAM_ACTOR_ADDR, eam, evm, token::wei_to_atto, EthAddress};
 use alloy_consensus::{transaction::SignerRecoverable, Transaction as _, TxEnvelope};
 use alloy_eips::eip2718::{Decodable2718, Encodable2718};
 use alloy_primitives::{keccak256, Address, Bytes, TxKind, B256, U256};
@@ -113,7 +113,7 @@ pub fn call_message(from: Address, kind: TxKind, input: &[u8], value: U256) -> M
     let (to, method) = match kind {
         TxKind::Create => (EAM_ACTOR_ADDR, eam::method::CREATE_EXTERNAL),
         TxKind::Call(to) => (
-            EthAddress(to.0 .0).to_filecoin(),
+            EthAddress::from(to).to_filecoin(),
             evm::method::INVOKE_CONTRACT,
         ),
     };
@@ -124,10 +124,10 @@ pub fn call_message(from: Address, kind: TxKind, input: &[u8], value: U256) -> M
     };
     Message {
         version: 0,
-        from: EthAddress(from.0 .0).to_f410(),
+        from: EthAddress::from(from).to_f410(),
         to,
         sequence: 0,
-        value: to_token(value),
+        value: wei_to_atto(value),
         method_num: method,
         params,
         gas_limit: 0,
@@ -136,34 +136,9 @@ pub fn call_message(from: Address, kind: TxKind, input: &[u8], value: U256) -> M
     }
 }
 
-/// Wei to attoFIL: the same unit (18 decimals).
-pub fn to_token(value: U256) -> TokenAmount {
-    TokenAmount::from_atto(fvm_shared::bigint::BigInt::from_bytes_be(
-        fvm_shared::bigint::Sign::Plus,
-        &value.to_be_bytes::<32>(),
-    ))
-}
-
-/// AttoFIL to wei.
-pub fn to_wei(amount: &TokenAmount) -> U256 {
-    let (_, bytes) = amount.atto().to_bytes_be();
-    U256::from_be_slice(&bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_round_trip() {
-        for wei in [
-            U256::ZERO,
-            U256::from(1),
-            U256::from(10).pow(U256::from(22)),
-        ] {
-            assert_eq!(to_wei(&to_token(wei)), wei);
-        }
-    }
 
     #[test]
     fn garbage_is_a_decode_error() {

@@ -6,8 +6,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use alloy_primitives::Address;
-use common::{dev_key, DevNode};
+use alloy_primitives::{Address, Bytes, U256};
+use common::{dev_key, sign, DevNode, CHAIN_ID};
 use serde_json::{json, Value};
 
 /// Runtime code `JUMPDEST PUSH0 JUMP`: jumps to itself forever.
@@ -108,6 +108,58 @@ fn requests_waiting_for_a_busy_node_do_not_hold_up_the_server() {
     for request in waiting {
         assert!(request.join().unwrap()["result"].is_string());
     }
+}
+
+#[test]
+fn a_long_call_holds_up_no_other_request() {
+    let node = DevNode::start(&["--in-memory"]);
+    let looping = Address::repeat_byte(0x10);
+    node.result("anvil_setCode", json!([looping, LOOP_FOREVER]));
+    let key = dev_key(1);
+    let transfer = |nonce| {
+        let to = Some(Address::repeat_byte(0x11));
+        sign(
+            &key,
+            nonce,
+            to,
+            U256::from(1),
+            Bytes::new(),
+            10_000_000,
+            CHAIN_ID,
+        )
+    };
+    // A first transaction compiles the actors, so that the long calls below are all loop.
+    node.result("eth_sendRawTransaction", json!([transfer(0)]));
+    // The call lasts about a second (a block's gas of looping); a busy machine slows both
+    // sides, so one attempt out of three that shows the others answered while it ran is
+    // enough. A node that holds them until the call ends can show none.
+    let attempts: Vec<Duration> = (1..=3)
+        .map(|nonce| ahead_of_a_long_call(&node, looping, transfer(nonce)))
+        .collect();
+    assert!(
+        attempts
+            .iter()
+            .any(|ahead| *ahead >= Duration::from_millis(200)),
+        "the other requests were answered only {attempts:?} before the long call ended"
+    );
+}
+
+/// How long before a long `eth_call` ends a read and a transaction sent while it runs are
+/// answered.
+fn ahead_of_a_long_call(node: &DevNode, looping: Address, raw_transaction: Bytes) -> Duration {
+    let rpc = node.rpc.clone();
+    let busy = std::thread::spawn(move || {
+        let call = json!([{"to": looping, "gas": "0x2540be400"}, "latest"]);
+        let answer = rpc.call("eth_call", call);
+        assert!(answer["error"].is_object(), "{answer}");
+        Instant::now()
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    let head = node.block_number();
+    node.result("eth_sendRawTransaction", json!([raw_transaction]));
+    let answered = Instant::now();
+    assert_eq!(node.block_number(), head + 1);
+    busy.join().unwrap().saturating_duration_since(answered)
 }
 
 #[test]

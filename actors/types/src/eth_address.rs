@@ -74,6 +74,18 @@ impl From<[u8; 20]> for EthAddress {
     }
 }
 
+impl From<alloy_primitives::Address> for EthAddress {
+    fn from(address: alloy_primitives::Address) -> Self {
+        EthAddress(address.into_array())
+    }
+}
+
+impl From<EthAddress> for alloy_primitives::Address {
+    fn from(address: EthAddress) -> Self {
+        alloy_primitives::Address::from(address.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +104,14 @@ mod tests {
         let f410 = eth.to_filecoin();
         assert_eq!(f410.to_bytes()[..2], [0x04, 0x0a]);
         assert_eq!(EthAddress::from_f410(&f410), Some(eth));
+    }
+
+    #[test]
+    fn alloy_addresses_convert_both_ways() {
+        let alloy = alloy_primitives::Address::repeat_byte(0x5a);
+        let eth = EthAddress::from(alloy);
+        assert_eq!(eth, EthAddress([0x5a; 20]));
+        assert_eq!(alloy_primitives::Address::from(eth), alloy);
     }
 
     #[test]

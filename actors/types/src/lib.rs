@@ -10,8 +10,10 @@ pub mod eam;
 pub mod eth_address;
 pub mod evm;
 pub mod init;
+pub mod network;
 pub mod storage;
 pub mod system;
+pub mod token;
 mod u256;
 
 pub use eth_address::EthAddress;

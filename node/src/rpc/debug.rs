@@ -23,7 +23,13 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
                 "only the callTracer is supported: pass {\"tracer\": \"callTracer\"}",
             ));
         }
-        let frame = ctx.node().trace(hash).map_err(internal)?;
+        // Prepared while holding the node (a `let`, so the lock ends with it), replayed
+        // without it.
+        let replay = ctx.node().replay(hash).map_err(internal)?;
+        let frame = match replay {
+            Some(replay) => replay.call_frame().map_err(internal)?,
+            None => None,
+        };
         frame.ok_or_else(|| invalid_params(format!("transaction {hash} not found")))
     })?;
     Ok(())

@@ -2,7 +2,7 @@
 
 use jsonrpsee::types::ErrorObjectOwned;
 
-use crate::node::NodeError;
+use crate::backend::NodeError;
 
 /// Geth's code for a transaction or call the node refuses or that fails.
 const SERVER_ERROR: i32 = -32000;
@@ -20,6 +20,9 @@ impl From<NodeError> for ErrorObjectOwned {
             NodeError::Reverted { data, .. } => {
                 ErrorObjectOwned::owned(EXECUTION_REVERTED, message, Some(data))
             }
+            NodeError::InvalidParams(_) => {
+                ErrorObjectOwned::owned(INVALID_PARAMS, message, None::<()>)
+            }
             NodeError::Internal(e) => {
                 tracing::error!("internal error: {e:#}");
                 ErrorObjectOwned::owned(INTERNAL_ERROR, format!("{e:#}"), None::<()>)
@@ -36,5 +39,5 @@ pub fn internal(error: anyhow::Error) -> ErrorObjectOwned {
 
 /// Bad parameters (-32602).
 pub fn invalid_params(message: impl Into<String>) -> ErrorObjectOwned {
-    ErrorObjectOwned::owned(INVALID_PARAMS, message.into(), None::<()>)
+    NodeError::InvalidParams(message.into()).into()
 }

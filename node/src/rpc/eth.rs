@@ -3,20 +3,22 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use alloy_primitives::{Address, Bytes, B256, U256, U64};
-use alloy_rpc_types_eth::{
-    BlockId, BlockNumberOrTag, FeeHistory, Filter, FilterBlockOption, Log, TransactionRequest,
-};
+use alloy_rpc_types_eth::{BlockId, BlockNumberOrTag, FeeHistory, Filter, TransactionRequest};
 use anyhow::{anyhow, Result};
 use jsonrpsee::{types::Params, RpcModule};
 use serde::Serialize;
 
 use super::{
-    errors::{internal, invalid_params, RpcResult},
+    errors::{internal, RpcResult},
     params::{block_ref, call_params, number_ref},
     Context,
 };
 use crate::{
-    node::{BlockRef, Node, NodeError, BASE_FEE, PRIORITY_FEE},
+    backend::{
+        calls,
+        fees::{self, BASE_FEE, PRIORITY_FEE},
+        logs, BlockRef, Node, NodeError,
+    },
     records::BlockRecord,
     tx::SignedTx,
 };
@@ -82,7 +84,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "eth_mining", |_, _| Ok(true))?;
     read_method(module, "eth_accounts", |_, node| {
         Ok(node
-            .accounts
+            .accounts()
             .iter()
             .map(|a| a.address())
             .collect::<Vec<_>>())
@@ -96,25 +98,27 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "eth_feeHistory", fee_history)?;
     read_method(module, "eth_getBalance", |params, node| {
         let (address, block): (Address, Option<BlockId>) = two(params)?;
-        Ok(node.balance(address, block_ref(block))?)
+        Ok(node.state().balance(address, block_ref(block))?)
     })?;
     read_method(module, "eth_getCode", |params, node| {
         let (address, block): (Address, Option<BlockId>) = two(params)?;
-        Ok(node.code(address, block_ref(block))?)
+        Ok(node.state().code(address, block_ref(block))?)
     })?;
     read_method(module, "eth_getStorageAt", |params, node| {
         let mut seq = params.sequence();
         let address: Address = seq.next()?;
         let slot: U256 = seq.next()?;
         let block: Option<BlockId> = seq.optional_next()?;
-        Ok(node.storage(address, B256::from(slot), block_ref(block))?)
+        Ok(node
+            .state()
+            .storage(address, B256::from(slot), block_ref(block))?)
     })?;
     read_method(module, "eth_getTransactionCount", |params, node| {
         let (address, block): (Address, Option<BlockId>) = two(params)?;
         let nonce = if block == Some(BlockId::Number(BlockNumberOrTag::Pending)) {
-            node.pending_nonce(address).map_err(internal)?
+            node.pending_nonce(address)
         } else {
-            node.nonce(address, block_ref(block))?
+            node.state().nonce(address, block_ref(block))?
         };
         Ok(U64::from(nonce))
     })?;
@@ -193,22 +197,24 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let tx = SignedTx::decode(&raw).map_err(NodeError::from)?;
         Ok(ctx.node().submit(tx)?)
     })?;
-    method(module, "eth_sendTransaction", |params, ctx| {
-        let request: TransactionRequest = one(params)?;
-        let nonce = request.nonce;
-        Ok(ctx.node().send(call_params(request), nonce)?)
-    })?;
+    method(module, "eth_sendTransaction", send_transaction)?;
+    // Calls and estimates take a view of the state while holding the node, then run the FVM
+    // without it: a long call holds up no other client.
     method(module, "eth_call", |params, ctx| {
         let (request, block): (TransactionRequest, Option<BlockId>) = two(params)?;
-        Ok(ctx.node().call(&call_params(request), block_ref(block))?)
+        let view = ctx.node().view(block_ref(block))?;
+        Ok(calls::call(view, &call_params(request))?)
     })?;
     method(module, "eth_estimateGas", |params, ctx| {
         let (request, _block): (TransactionRequest, Option<BlockId>) = two(params)?;
-        Ok(U64::from(ctx.node().estimate_gas(&call_params(request))?))
+        let view = ctx.node().view(BlockRef::Latest)?;
+        Ok(U64::from(calls::estimate_gas(view, &call_params(request))?))
     })?;
     method(module, "eth_getLogs", |params, ctx| {
         let filter: Filter = one(params)?;
-        logs(&ctx.node(), &filter, ctx.limits.max_log_blocks)
+        let node = ctx.node();
+        let (from, to) = logs::range(node.state(), &filter, ctx.limits.max_log_blocks)?;
+        Ok(logs::matching(node.state(), &filter, from, to)?)
     })?;
     Ok(())
 }
@@ -267,18 +273,7 @@ fn rpc_block(
 }
 
 fn transactions_of(node: &Node, block: &BlockRecord) -> RpcResult<Vec<crate::records::TxRecord>> {
-    block
-        .transactions
-        .iter()
-        .map(|hash| {
-            node.transaction(*hash).map_err(internal)?.ok_or_else(|| {
-                internal(anyhow::anyhow!(
-                    "transaction {hash} of block {} missing",
-                    block.number
-                ))
-            })
-        })
-        .collect()
+    node.state().transactions_of(block).map_err(internal)
 }
 
 fn transaction_count(node: &Node, block: BlockRef) -> RpcResult<Option<U64>> {
@@ -316,97 +311,35 @@ fn block_timestamp(node: &Node, number: u64) -> RpcResult<u64> {
         .unwrap_or_default())
 }
 
-/// The blocks a filter covers, capped at `max_blocks`.
-pub fn filter_range(node: &Node, filter: &Filter, max_blocks: u64) -> RpcResult<(u64, u64)> {
-    let head = node.head().number;
-    let resolve = |tag: Option<BlockNumberOrTag>| match tag {
-        Some(BlockNumberOrTag::Number(n)) => n.min(head),
-        Some(BlockNumberOrTag::Earliest) => 0,
-        _ => head,
+/// `eth_sendTransaction`: estimated without holding the node when the request names no gas,
+/// then signed and submitted.
+fn send_transaction(params: Params<'_>, ctx: &Context) -> RpcResult<B256> {
+    let request: TransactionRequest = one(params)?;
+    let nonce = request.nonce;
+    let call = call_params(request);
+    if call.from.is_none() {
+        return Err(NodeError::Invalid("from is required".into()).into());
+    }
+    let gas = match call.gas {
+        Some(gas) => gas,
+        None => {
+            let view = ctx.node().view(BlockRef::Latest)?;
+            calls::estimate_gas(view, &call)?
+        }
     };
-    let (from, to) = match &filter.block_option {
-        FilterBlockOption::AtBlockHash(hash) => {
-            let number = node
-                .block(BlockRef::Hash(*hash))
-                .map_err(internal)?
-                .ok_or_else(|| invalid_params(format!("unknown block {hash}")))?
-                .number;
-            (number, number)
-        }
-        FilterBlockOption::Range {
-            from_block,
-            to_block,
-        } => (resolve(*from_block), resolve(*to_block)),
-    };
-    if from > to {
-        return Err(invalid_params(format!(
-            "invalid block range: from {from} is after to {to}"
-        )));
-    }
-    if to - from >= max_blocks {
-        return Err(invalid_params(format!(
-            "block range too large: {} blocks, at most {max_blocks} per query",
-            to - from + 1
-        )));
-    }
-    Ok((from, to))
+    Ok(ctx.node().send(call, nonce, gas)?)
 }
 
-/// The logs matching `filter` in the blocks `from..=to`.
-pub fn logs_in(node: &Node, filter: &Filter, from: u64, to: u64) -> RpcResult<Vec<Log>> {
-    let mut found = Vec::new();
-    for number in from..=to {
-        let Some(block) = node.block(BlockRef::Number(number)).map_err(internal)? else {
-            continue;
-        };
-        if !filter.matches_bloom(block.header.logs_bloom) {
-            continue;
-        }
-        for tx in transactions_of(node, &block)? {
-            found.extend(
-                tx.rpc_logs(block.header.timestamp)
-                    .into_iter()
-                    .filter(|log| filter.matches(&log.inner)),
-            );
-        }
-    }
-    Ok(found)
-}
-
-fn logs(node: &Node, filter: &Filter, max_blocks: u64) -> RpcResult<Vec<Log>> {
-    let (from, to) = filter_range(node, filter, max_blocks)?;
-    logs_in(node, filter, from, to)
-}
-
-/// Fees are flat on a dev chain: every block has the same base fee and suggested tip.
 fn fee_history(params: Params<'_>, ctx: &Context) -> RpcResult<FeeHistory> {
     let mut seq = params.sequence();
     let count: U64 = seq.next()?;
     let newest: BlockNumberOrTag = seq.next()?;
     let percentiles: Option<Vec<f64>> = seq.optional_next()?;
     let node = ctx.node();
-    let newest = match number_ref(newest) {
-        BlockRef::Number(n) => n.min(node.head().number),
-        BlockRef::Earliest => 0,
-        _ => node.head().number,
-    };
-    let count = count.to::<u64>().clamp(1, 1024).min(newest + 1);
-    let oldest = newest + 1 - count;
-    let mut gas_used_ratio = Vec::new();
-    for number in oldest..=newest {
-        let used = node
-            .block(BlockRef::Number(number))
-            .map_err(internal)?
-            .map(|b| b.header.gas_used)
-            .unwrap_or_default();
-        gas_used_ratio.push(used as f64 / crate::node::BLOCK_GAS_LIMIT as f64);
-    }
-    Ok(FeeHistory {
-        base_fee_per_gas: vec![BASE_FEE; count as usize + 1],
-        gas_used_ratio,
-        base_fee_per_blob_gas: Vec::new(),
-        blob_gas_used_ratio: Vec::new(),
-        oldest_block: oldest,
-        reward: percentiles.map(|p| vec![vec![PRIORITY_FEE; p.len()]; count as usize]),
-    })
+    Ok(fees::history(
+        node.state(),
+        count.to(),
+        number_ref(newest),
+        percentiles,
+    )?)
 }

@@ -9,11 +9,11 @@ use jsonrpsee::RpcModule;
 use serde::Serialize;
 
 use super::{
-    errors::{invalid_params, RpcResult},
-    eth::{filter_range, logs_in, method, one},
+    errors::invalid_params,
+    eth::{method, one},
     Context,
 };
-use crate::node::{BlockRef, Node};
+use crate::backend::logs;
 
 /// The installed filters, by id.
 #[derive(Default)]
@@ -88,15 +88,11 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let head = node.head().number;
         let from = installed.seen + 1;
         let changes = match &installed.kind {
-            Kind::Logs(filter) => {
-                let logs = if from <= head {
-                    logs_in(&node, filter, from, head)?
-                } else {
-                    Vec::new()
-                };
-                Changes::Logs(logs)
+            Kind::Logs(filter) if from <= head => {
+                Changes::Logs(logs::matching(node.state(), filter, from, head)?)
             }
-            Kind::Blocks => Changes::Hashes(block_hashes(&node, from, head)?),
+            Kind::Logs(_) => Changes::Logs(Vec::new()),
+            Kind::Blocks => Changes::Hashes(logs::block_hashes(node.state(), from, head)?),
             Kind::PendingTransactions => Changes::Hashes(Vec::new()),
         };
         installed.seen = head.max(installed.seen);
@@ -109,15 +105,8 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             _ => return Err(invalid_params("filter not found")),
         };
         let node = ctx.node();
-        let (from, to) = filter_range(&node, &filter, ctx.limits.max_log_blocks)?;
-        logs_in(&node, &filter, from, to)
+        let (from, to) = logs::range(node.state(), &filter, ctx.limits.max_log_blocks)?;
+        Ok(logs::matching(node.state(), &filter, from, to)?)
     })?;
     Ok(())
-}
-
-fn block_hashes(node: &Node, from: u64, to: u64) -> RpcResult<Vec<B256>> {
-    (from..=to)
-        .filter_map(|n| node.block(BlockRef::Number(n)).transpose())
-        .map(|block| block.map(|b| b.hash).map_err(super::errors::internal))
-        .collect()
 }

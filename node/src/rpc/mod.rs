@@ -20,7 +20,7 @@ use jsonrpsee::{
 };
 use tower_http::cors::{Any, CorsLayer};
 
-use crate::node::Node;
+use crate::backend::Node;
 pub use filters::Filters;
 
 /// Limits on what one request may ask.

@@ -3,7 +3,7 @@
 use alloy_primitives::TxKind;
 use alloy_rpc_types_eth::{BlockId, BlockNumberOrTag, TransactionRequest};
 
-use crate::node::{BlockRef, CallParams};
+use crate::backend::{BlockRef, CallParams};
 
 /// A block parameter as the node understands it; `pending` reads the latest state.
 pub fn block_ref(block: Option<BlockId>) -> BlockRef {

@@ -17,7 +17,7 @@ use alloy_signer_local::{MnemonicBuilder, PrivateKeySigner};
 use serde_json::{json, Value};
 
 pub const MNEMONIC: &str = "test test test test test test test test test test test junk";
-pub const CHAIN_ID: u64 = 31_415_926;
+pub const CHAIN_ID: u64 = actor_types::network::DEVNET_CHAIN_ID;
 
 /// A running `fvm-devnet`, killed (SIGKILL) when dropped.
 pub struct DevNode {

@@ -1,0 +1,225 @@
+//! Making blocks: the transactions run as FVM messages one after another, then the block, its
+//! receipts and its roots are built and sealed, and subscribers hear of it.
+
+use std::sync::Arc;
+
+use actor_types::{eam::CreateReturn, network::BLOCK_GAS_LIMIT};
+use alloy_consensus::{
+    proofs, Eip658Value, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, Transaction as _,
+    TxEnvelope, EMPTY_OMMER_ROOT_HASH, EMPTY_ROOT_HASH,
+};
+use alloy_primitives::{Address, Log, TxKind, B256};
+use anyhow::Result;
+use cid::Cid;
+use host::{Chain, Outcome};
+use tokio::sync::broadcast;
+
+use super::{fees::BASE_FEE, state::ChainState};
+use crate::{
+    records::{bloom, BlockRecord, ReceiptRecord, TxRecord},
+    tx::SignedTx,
+};
+
+/// A sealed block and its transactions, as subscribers and filters see it.
+#[derive(Debug, Clone)]
+pub struct Mined {
+    pub block: BlockRecord,
+    pub transactions: Vec<TxRecord>,
+}
+
+pub struct Miner {
+    /// Mine a block per transaction (otherwise transactions wait for the next interval block).
+    pub automine: bool,
+    mined: broadcast::Sender<Arc<Mined>>,
+}
+
+impl Miner {
+    pub fn new(automine: bool) -> Self {
+        let (mined, _) = broadcast::channel(256);
+        Self { automine, mined }
+    }
+
+    /// Blocks as they are sealed.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Mined>> {
+        self.mined.subscribe()
+    }
+
+    /// Runs `txs` in a new block at `timestamp` and seals it. If anything fails, the chain
+    /// stays at its head.
+    pub fn mine(
+        &self,
+        state: &mut ChainState,
+        txs: Vec<SignedTx>,
+        timestamp: u64,
+    ) -> Result<Arc<Mined>> {
+        let number = state.head().number + 1;
+        let parent_root = state.chain_ref().state_root();
+        state.chain().set_block(number as i64, timestamp);
+        let sealed =
+            build(state, number, timestamp, parent_root, &txs).and_then(|(block, records)| {
+                state.seal(block.clone(), records.clone())?;
+                Ok(Arc::new(Mined {
+                    block,
+                    transactions: records,
+                }))
+            });
+        match sealed {
+            Ok(mined) => {
+                let _ = self.mined.send(Arc::clone(&mined));
+                Ok(mined)
+            }
+            Err(e) => {
+                state.discard(parent_root);
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Applies `txs` on the chain and builds the block and its records.
+fn build(
+    state: &mut ChainState,
+    number: u64,
+    timestamp: u64,
+    parent_root: Cid,
+    txs: &[SignedTx],
+) -> Result<(BlockRecord, Vec<TxRecord>)> {
+    let mut receipts = Vec::with_capacity(txs.len());
+    let mut cumulative = 0;
+    let mut log_index = 0;
+    for tx in txs {
+        let outcome = state.chain().apply(tx.message())?;
+        cumulative += outcome.gas_used;
+        let receipt = receipt(tx, &outcome, cumulative, log_index);
+        log_index += receipt.logs.len() as u64;
+        receipts.push(receipt);
+    }
+    let all_logs: Vec<Log> = receipts.iter().flat_map(|r| r.logs.clone()).collect();
+    let consensus_receipts: Vec<ReceiptEnvelope> = receipts
+        .iter()
+        .zip(txs)
+        .map(|(r, tx)| consensus_receipt(r, &tx.envelope))
+        .collect();
+    let envelopes: Vec<_> = txs.iter().map(|tx| tx.envelope.clone()).collect();
+    let state_root = state.chain_ref().state_root();
+    let header = Header {
+        parent_hash: state.head().hash,
+        ommers_hash: EMPTY_OMMER_ROOT_HASH,
+        beneficiary: Address::ZERO,
+        state_root: cid_digest(&state_root),
+        transactions_root: proofs::calculate_transaction_root(&envelopes),
+        receipts_root: proofs::calculate_receipt_root(&consensus_receipts),
+        logs_bloom: bloom(&all_logs),
+        number,
+        gas_limit: BLOCK_GAS_LIMIT,
+        gas_used: cumulative,
+        timestamp,
+        base_fee_per_gas: Some(BASE_FEE as u64),
+        ..Default::default()
+    };
+    let hash = header.hash_slow();
+    let records = txs
+        .iter()
+        .zip(receipts)
+        .enumerate()
+        .map(|(index, (tx, receipt))| TxRecord {
+            hash: tx.hash,
+            raw: tx.raw.clone(),
+            from: tx.from,
+            block_number: number,
+            block_hash: hash,
+            index: index as u64,
+            receipt,
+        })
+        .collect();
+    let block = BlockRecord {
+        number,
+        hash,
+        header,
+        state_root: state_root.to_string(),
+        parent_state_root: parent_root.to_string(),
+        transactions: txs.iter().map(|tx| tx.hash).collect(),
+    };
+    Ok((block, records))
+}
+
+/// What the node keeps of a transaction's outcome.
+fn receipt(tx: &SignedTx, outcome: &Outcome, cumulative: u64, first_log: u64) -> ReceiptRecord {
+    let logs = outcome
+        .logs
+        .iter()
+        .map(|log| {
+            Log::new_unchecked(
+                log.address.into(),
+                log.topics.iter().map(|t| B256::from(*t)).collect(),
+                log.data.clone().into(),
+            )
+        })
+        .collect();
+    ReceiptRecord {
+        success: outcome.is_success(),
+        exit_code: outcome.exit_code.value(),
+        gas_used: outcome.gas_used,
+        cumulative_gas_used: cumulative,
+        effective_gas_price: tx.effective_gas_price(BASE_FEE),
+        contract_address: contract_address(tx, outcome),
+        first_log_index: first_log,
+        logs,
+    }
+}
+
+/// The receipt as Ethereum encodes it, for the block's receipts root.
+fn consensus_receipt(receipt: &ReceiptRecord, envelope: &TxEnvelope) -> ReceiptEnvelope {
+    let receipt = ReceiptWithBloom {
+        logs_bloom: bloom(&receipt.logs),
+        receipt: Receipt {
+            status: Eip658Value::Eip658(receipt.success),
+            cumulative_gas_used: receipt.cumulative_gas_used,
+            logs: receipt.logs.clone(),
+        },
+    };
+    match envelope {
+        TxEnvelope::Legacy(_) => ReceiptEnvelope::Legacy(receipt),
+        _ => ReceiptEnvelope::Eip1559(receipt),
+    }
+}
+
+/// The address a deploy creates: the EAM's answer, or where it would have been.
+fn contract_address(tx: &SignedTx, outcome: &Outcome) -> Option<Address> {
+    if tx.envelope.kind() != TxKind::Create {
+        return None;
+    }
+    let created = fvm_ipld_encoding::from_slice::<CreateReturn>(outcome.return_data.bytes()).ok();
+    Some(match created {
+        Some(created) => created.eth_address.into(),
+        None => tx.from.create(tx.envelope.nonce()),
+    })
+}
+
+/// Block 0 of a new chain, whose state is `chain`'s.
+pub fn genesis_block(chain: &Chain, timestamp: u64) -> BlockRecord {
+    let root = chain.state_root();
+    let header = Header {
+        ommers_hash: EMPTY_OMMER_ROOT_HASH,
+        state_root: cid_digest(&root),
+        transactions_root: EMPTY_ROOT_HASH,
+        receipts_root: EMPTY_ROOT_HASH,
+        gas_limit: BLOCK_GAS_LIMIT,
+        timestamp,
+        base_fee_per_gas: Some(BASE_FEE as u64),
+        ..Default::default()
+    };
+    BlockRecord {
+        number: 0,
+        hash: header.hash_slow(),
+        header,
+        state_root: root.to_string(),
+        parent_state_root: root.to_string(),
+        transactions: Vec::new(),
+    }
+}
+
+/// A state root CID's 32-byte digest, for the header's `stateRoot`.
+fn cid_digest(cid: &Cid) -> B256 {
+    B256::from_slice(&cid.hash().digest()[..32])
+}

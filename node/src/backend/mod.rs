@@ -1,0 +1,240 @@
+//! The chain the node serves, in parts as anvil splits its backend, one file per job:
+//!
+//! - [`state`]: the FVM chain at the head, the sealed blocks in the database, and reads;
+//! - [`calls`]: `eth_call` and `eth_estimateGas` on a scratch chain, without holding the node;
+//! - [`replay`]: a mined transaction run again with tracing on;
+//! - [`pool`]: the checks at the door, the queue, dev signing and impersonation;
+//! - [`miner`]: running transactions into a block and sealing it;
+//! - [`time`]: the chain's clock;
+//! - [`cheats`]: snapshots and direct state edits;
+//! - [`logs`] and [`fees`]: log queries and fee figures.
+//!
+//! [`Node`] holds the parts and is the JSON-RPC layer's one door: each of its methods is a
+//! step or two through them. Work that runs the FVM for a read (calls, estimates, replays)
+//! takes a [`state::ChainState::view`] under the node's lock and runs after releasing it.
+
+pub mod calls;
+mod cheats;
+mod error;
+pub mod fees;
+pub mod logs;
+mod miner;
+mod pool;
+pub mod replay;
+mod state;
+mod time;
+
+use std::sync::Arc;
+
+use alloy_primitives::{Address, B256, U256};
+use anyhow::Result;
+use host::{Chain, Genesis, GenesisAccount};
+use tokio::sync::broadcast;
+
+pub use actor_types::network::BLOCK_GAS_LIMIT;
+pub use calls::CallParams;
+pub use error::NodeError;
+pub use miner::Mined;
+pub use state::{BlockRef, ChainState};
+
+use crate::{
+    accounts::DevAccount,
+    db::Db,
+    records::{BlockRecord, TxRecord},
+    tx::SignedTx,
+};
+
+/// What a node starts with.
+#[derive(Clone)]
+pub struct NodeSettings {
+    /// `None`: keep the chain id stored in the database, or use the default for a new one.
+    pub chain_id: Option<u64>,
+    pub accounts: Vec<DevAccount>,
+    /// Balance of each dev account at genesis, in attoFIL.
+    pub balance: U256,
+    /// Mine a block per transaction (otherwise transactions wait for the next interval block).
+    pub automine: bool,
+}
+
+pub struct Node {
+    state: ChainState,
+    pool: pool::Pool,
+    miner: miner::Miner,
+    clock: time::Clock,
+    snapshots: cheats::Snapshots,
+}
+
+impl Node {
+    /// Opens the chain in `db`, or starts a new one there from the dev accounts.
+    pub fn open(db: Db, settings: NodeSettings) -> Result<Self> {
+        let genesis = Genesis {
+            network_name: "fvm-devnet".into(),
+            accounts: settings
+                .accounts
+                .iter()
+                .map(|account| GenesisAccount {
+                    address: account.address().into(),
+                    balance: actor_types::token::wei_to_atto(settings.balance),
+                    nonce: 0,
+                })
+                .collect(),
+        };
+        let clock = time::Clock::default();
+        let now = clock.now();
+        let state = ChainState::open(db, settings.chain_id, &genesis, |chain| {
+            miner::genesis_block(chain, now)
+        })?;
+        Ok(Node {
+            state,
+            pool: pool::Pool::new(settings.accounts),
+            miner: miner::Miner::new(settings.automine),
+            clock,
+            snapshots: cheats::Snapshots::default(),
+        })
+    }
+
+    /// The chain's state and its reads.
+    pub fn state(&self) -> &ChainState {
+        &self.state
+    }
+
+    pub fn chain_id(&self) -> u64 {
+        self.state.chain_id()
+    }
+
+    pub fn head(&self) -> &BlockRecord {
+        self.state.head()
+    }
+
+    pub fn accounts(&self) -> &[DevAccount] {
+        self.pool.accounts()
+    }
+
+    /// Blocks as they are sealed.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Mined>> {
+        self.miner.subscribe()
+    }
+
+    // ---- reads ----
+
+    pub fn block(&self, block: BlockRef) -> Result<Option<BlockRecord>> {
+        self.state.block(block)
+    }
+
+    pub fn transaction(&self, hash: B256) -> Result<Option<TxRecord>> {
+        self.state.transaction(hash)
+    }
+
+    /// The next nonce counting transactions waiting for the next block.
+    pub fn pending_nonce(&self, address: Address) -> u64 {
+        self.state.account(address).0 + self.pool.queued_from(address)
+    }
+
+    pub fn is_queued(&self, hash: B256) -> bool {
+        self.pool.is_queued(hash)
+    }
+
+    /// The state after `block` on a chain of its own, for a call to run on once the node is
+    /// released.
+    pub fn view(&self, block: BlockRef) -> Result<Chain, NodeError> {
+        self.state.view(block)
+    }
+
+    /// The replay of a mined transaction, to run once the node is released.
+    pub fn replay(&self, hash: B256) -> Result<Option<replay::Replay>> {
+        replay::Replay::prepare(&self.state, hash)
+    }
+
+    // ---- transactions ----
+
+    /// Takes a signed transaction: checks it, then mines it (automine) or queues it.
+    pub fn submit(&mut self, tx: SignedTx) -> Result<B256, NodeError> {
+        self.pool.validate(&self.state, &tx)?;
+        let hash = tx.hash;
+        if self.miner.automine {
+            self.mine(vec![tx], None)?;
+        } else {
+            self.pool.push(tx);
+        }
+        Ok(hash)
+    }
+
+    /// A transaction from a dev account or an impersonated one, with `gas` (estimated by the
+    /// caller when the request had none) and the sender's next nonce unless given.
+    pub fn send(
+        &mut self,
+        call: CallParams,
+        nonce: Option<u64>,
+        gas: u64,
+    ) -> Result<B256, NodeError> {
+        let from = call.from.unwrap_or_default();
+        let nonce = nonce.unwrap_or_else(|| self.pending_nonce(from));
+        let tx = self
+            .pool
+            .dev_transaction(self.state.chain_id(), call, nonce, gas)?;
+        self.submit(tx)
+    }
+
+    /// Mines a block with the queued transactions (interval mining, `evm_mine`).
+    pub fn mine_queued(&mut self, timestamp: Option<u64>) -> Result<Arc<Mined>> {
+        let queued = self.pool.take();
+        self.mine(queued, timestamp)
+    }
+
+    fn mine(&mut self, txs: Vec<SignedTx>, timestamp: Option<u64>) -> Result<Arc<Mined>> {
+        let timestamp = self
+            .clock
+            .next_block(timestamp, self.state.head().header.timestamp);
+        self.miner.mine(&mut self.state, txs, timestamp)
+    }
+
+    pub fn set_automine(&mut self, on: bool) {
+        self.miner.automine = on;
+    }
+
+    pub fn impersonate(&mut self, address: Address, on: bool) {
+        self.pool.impersonate(address, on);
+    }
+
+    // ---- time ----
+
+    /// `evm_increaseTime`: returns the total offset.
+    pub fn increase_time(&mut self, seconds: i64) -> i64 {
+        self.clock.increase(seconds)
+    }
+
+    /// `evm_setNextBlockTimestamp`.
+    pub fn set_next_timestamp(&mut self, timestamp: u64) -> Result<(), NodeError> {
+        let head = self.state.head().header.timestamp;
+        self.clock.set_next(timestamp, head)
+    }
+
+    // ---- cheats ----
+
+    /// `evm_snapshot`: an id to return to this state with [`Node::revert`].
+    pub fn snapshot(&mut self) -> u64 {
+        self.snapshots.take(&self.state)
+    }
+
+    /// `evm_revert`: back to snapshot `id`, dropping the blocks and queued transactions since.
+    /// False if there is no such snapshot.
+    pub fn revert(&mut self, id: u64) -> Result<bool> {
+        let reverted = self.snapshots.revert(id, &mut self.state)?;
+        if reverted {
+            self.pool.clear();
+        }
+        Ok(reverted)
+    }
+
+    pub fn set_balance(&mut self, address: Address, balance: U256) -> Result<()> {
+        cheats::set_balance(&mut self.state, address, balance)
+    }
+
+    pub fn set_code(&mut self, address: Address, code: &[u8]) -> Result<()> {
+        cheats::set_code(&mut self.state, address, code)
+    }
+
+    pub fn set_storage(&mut self, address: Address, slot: B256, value: B256) -> Result<()> {
+        cheats::set_storage(&mut self.state, address, slot, value)
+    }
+}

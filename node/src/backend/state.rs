@@ -1,0 +1,282 @@
+//! The chain's state: the FVM chain at the head, the sealed blocks and transactions in the
+//! database, and the reads clients make of them. Everything that changes the head goes
+//! through [`ChainState::seal`], [`ChainState::persist_edit`] or [`ChainState::rewind`].
+
+use std::{
+    str::FromStr,
+    sync::{Arc, RwLock},
+};
+
+use actor_types::{network::DEVNET_CHAIN_ID, EthAddress};
+use alloy_primitives::{Address, Bytes, B256, U256};
+use anyhow::{anyhow, Context, Result};
+use cid::Cid;
+use host::{externs::TipsetDigests, Chain, ChainConfig, Genesis, Store, TokenAmount};
+
+use super::{fees::BASE_FEE, NodeError};
+use crate::{
+    db::Db,
+    records::{BlockRecord, TxRecord},
+    store::ChainStore,
+};
+
+/// Which block a read refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockRef {
+    Latest,
+    Earliest,
+    Number(u64),
+    Hash(B256),
+}
+
+pub struct ChainState {
+    chain: Chain,
+    store: ChainStore,
+    db: Db,
+    chain_id: u64,
+    head: BlockRecord,
+    /// The head block's transactions as sealed: the receipts clients ask for most, right after
+    /// a transaction is mined, read without the database. Empty when not known (after a
+    /// restart or a revert); reads then go to the database.
+    head_transactions: Vec<TxRecord>,
+    /// Every sealed block's hash by number: what `BLOCKHASH` reads during execution.
+    hashes: Arc<RwLock<Vec<B256>>>,
+}
+
+impl ChainState {
+    /// Opens the chain in `db`, or starts a new one from `genesis` whose first block
+    /// `genesis_block` makes.
+    pub fn open(
+        db: Db,
+        wanted_chain_id: Option<u64>,
+        genesis: &Genesis,
+        genesis_block: impl FnOnce(&Chain) -> BlockRecord,
+    ) -> Result<Self> {
+        let store = ChainStore::new(db.clone());
+        let hashes: Arc<RwLock<Vec<B256>>> = Arc::default();
+        let stored = db.head()?;
+        let chain_id = match (stored, wanted_chain_id) {
+            (Some((_, stored)), Some(wanted)) if stored != wanted => {
+                return Err(anyhow!(
+                    "the database holds a chain with chain id {stored}, not {wanted}: start without --chain-id, or with another --data-dir"
+                ))
+            }
+            (Some((_, stored)), _) => stored,
+            (None, wanted) => wanted.unwrap_or(DEVNET_CHAIN_ID),
+        };
+        let config = chain_config(chain_id, Arc::clone(&hashes));
+        let mut state = match stored {
+            Some((head_number, _)) => {
+                let head = db
+                    .block(head_number)?
+                    .context("the database's head block is missing")?;
+                let root = db.state_root()?.unwrap_or(parse_cid(&head.state_root)?);
+                *hashes.write().expect("hashes lock") = db.block_hashes(head_number)?;
+                let chain = Chain::open(Store::new(store.clone()), root, config)?;
+                Self::new(chain, store, db, chain_id, head, hashes)
+            }
+            None => {
+                // A new chain starts from a genesis block that still has to be sealed.
+                let chain = Chain::genesis(Store::new(store.clone()), genesis, config)?;
+                let head = genesis_block(&chain);
+                let mut state = Self::new(chain, store, db, chain_id, head.clone(), hashes);
+                state.seal(head, Vec::new())?;
+                state
+            }
+        };
+        let (next, timestamp) = (state.head.number + 1, state.head.header.timestamp);
+        state.chain.set_block(next as i64, timestamp);
+        Ok(state)
+    }
+
+    fn new(
+        chain: Chain,
+        store: ChainStore,
+        db: Db,
+        chain_id: u64,
+        head: BlockRecord,
+        hashes: Arc<RwLock<Vec<B256>>>,
+    ) -> Self {
+        Self {
+            chain,
+            store,
+            db,
+            chain_id,
+            head,
+            head_transactions: Vec::new(),
+            hashes,
+        }
+    }
+
+    pub fn chain_id(&self) -> u64 {
+        self.chain_id
+    }
+
+    pub fn head(&self) -> &BlockRecord {
+        &self.head
+    }
+
+    /// The chain at the head, to apply messages to (the miner) or edit (the cheats).
+    pub fn chain(&mut self) -> &mut Chain {
+        &mut self.chain
+    }
+
+    /// The chain at the head, to read.
+    pub fn chain_ref(&self) -> &Chain {
+        &self.chain
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The block a reference names.
+    pub fn block(&self, block: BlockRef) -> Result<Option<BlockRecord>> {
+        match block {
+            BlockRef::Latest => Ok(Some(self.head.clone())),
+            BlockRef::Number(n) if n == self.head.number => Ok(Some(self.head.clone())),
+            BlockRef::Earliest => self.db.block(0),
+            BlockRef::Number(n) => self.db.block(n),
+            BlockRef::Hash(hash) => match self.db.block_number(&hash.0)? {
+                Some(n) => self.db.block(n),
+                None => Ok(None),
+            },
+        }
+    }
+
+    pub fn transaction(&self, hash: B256) -> Result<Option<TxRecord>> {
+        if let Some(record) = self.head_transactions.iter().find(|r| r.hash == hash) {
+            return Ok(Some(record.clone()));
+        }
+        self.db.transaction(&hash.0)
+    }
+
+    /// The transactions of a sealed block, in order.
+    pub fn transactions_of(&self, block: &BlockRecord) -> Result<Vec<TxRecord>> {
+        block
+            .transactions
+            .iter()
+            .map(|hash| {
+                self.transaction(*hash)?
+                    .ok_or_else(|| anyhow!("transaction {hash} of block {} missing", block.number))
+            })
+            .collect()
+    }
+
+    /// The state after `block` (the latest includes edits made since it was sealed), on a
+    /// scratch chain of its own: calls run there may write, and nothing of that reaches the
+    /// database. It shares no lock with this state, so it can run while the node goes on.
+    pub fn view(&self, block: BlockRef) -> Result<Chain, NodeError> {
+        let record = self.block(block)?.ok_or(NodeError::UnknownBlock)?;
+        if record.number == self.head.number {
+            return Ok(self.chain.scratch(self.chain.state_root()));
+        }
+        let mut chain = self.chain.scratch(parse_cid(&record.state_root)?);
+        chain.set_block(record.number as i64 + 1, record.header.timestamp + 1);
+        Ok(chain)
+    }
+
+    pub fn balance(&self, address: Address, block: BlockRef) -> Result<U256, NodeError> {
+        let balance = self.view(block)?.balance(address.into())?;
+        Ok(actor_types::token::atto_to_wei(&balance))
+    }
+
+    pub fn nonce(&self, address: Address, block: BlockRef) -> Result<u64, NodeError> {
+        Ok(self.view(block)?.nonce(address.into())?)
+    }
+
+    pub fn code(&self, address: Address, block: BlockRef) -> Result<Bytes, NodeError> {
+        Ok(self.view(block)?.code(address.into())?.into())
+    }
+
+    pub fn storage(
+        &self,
+        address: Address,
+        slot: B256,
+        block: BlockRef,
+    ) -> Result<B256, NodeError> {
+        let chain = self.view(block)?;
+        let contract = EthAddress::from(address);
+        if chain.code(contract)?.is_empty() {
+            return Ok(B256::ZERO);
+        }
+        Ok(B256::from(chain.storage_at(contract, slot.0)?))
+    }
+
+    /// The sender's nonce and balance at the head, in one state read.
+    pub fn account(&self, address: Address) -> (u64, TokenAmount) {
+        let actor = self
+            .chain
+            .actor(&EthAddress::from(address).to_filecoin())
+            .ok()
+            .flatten();
+        actor.map_or((0, TokenAmount::default()), |a| (a.sequence, a.balance))
+    }
+
+    /// Writes `block` and everything it changed to the database, and makes it the head.
+    pub fn seal(&mut self, block: BlockRecord, records: Vec<TxRecord>) -> Result<()> {
+        let pending = self.store.take_pending();
+        if let Err(e) = self.db.seal(self.chain_id, &pending, &block, &records) {
+            self.store.restore_pending(pending);
+            return Err(e);
+        }
+        self.store.sealed(&pending);
+        self.hashes.write().expect("hashes lock").push(block.hash);
+        let (next, timestamp) = (block.number + 1, block.header.timestamp);
+        self.head = block;
+        self.head_transactions = records;
+        self.chain.set_block(next as i64, timestamp);
+        Ok(())
+    }
+
+    /// Drops what a block that could not be built or sealed wrote: back to `root`.
+    pub fn discard(&mut self, root: Cid) {
+        self.chain.set_state_root(root);
+        self.store.discard_pending();
+    }
+
+    /// Persists the state after a direct edit (no block is mined for it, as in anvil).
+    pub fn persist_edit(&mut self) -> Result<()> {
+        let pending = self.store.take_pending();
+        self.db
+            .set_state(&pending, &self.chain.state_root())
+            .inspect_err(|_| self.store.restore_pending(pending))
+    }
+
+    /// Back to block `number` with state `root`, dropping the blocks after it.
+    pub fn rewind(&mut self, number: u64, root: Cid) -> Result<()> {
+        self.db.truncate(number, &root)?;
+        self.head = self.db.block(number)?.context("snapshot's block missing")?;
+        self.head_transactions.clear();
+        self.hashes
+            .write()
+            .expect("hashes lock")
+            .truncate(number as usize + 1);
+        self.chain.set_state_root(root);
+        self.chain
+            .set_block(number as i64 + 1, self.head.header.timestamp);
+        Ok(())
+    }
+}
+
+/// The FVM's settings for this chain; `BLOCKHASH` reads the sealed blocks' hashes.
+fn chain_config(chain_id: u64, hashes: Arc<RwLock<Vec<B256>>>) -> ChainConfig {
+    ChainConfig {
+        chain_id,
+        base_fee: TokenAmount::from_atto(BASE_FEE),
+        gas_limit: actor_types::network::BLOCK_GAS_LIMIT,
+        tipset_digests: TipsetDigests::new(move |epoch| {
+            let hashes = hashes.read().expect("hashes lock");
+            usize::try_from(epoch)
+                .ok()
+                .and_then(|n| hashes.get(n))
+                .map(|h| h.0)
+                .unwrap_or_default()
+        }),
+        ..ChainConfig::default()
+    }
+}
+
+pub fn parse_cid(text: &str) -> Result<Cid> {
+    Cid::from_str(text).with_context(|| format!("bad state root {text:?} in the database"))
+}
