@@ -47,6 +47,13 @@ struct Args {
     /// Largest request body in bytes.
     #[arg(long, default_value_t = 16 << 20)]
     max_request_bytes: u32,
+    /// Most blocks one log query (`eth_getLogs`, `eth_getFilterLogs`) may span and one
+    /// `eth_getFilterChanges` answer covers.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    max_log_blocks: u64,
+    /// Seconds a filter lives without being polled (geth's five minutes).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    filter_timeout: u64,
 }
 
 /// How many FVM messages may execute at once: a block being mined and calls beside it.
@@ -93,6 +100,8 @@ async fn serve() -> Result<()> {
 
     let limits = rpc::Limits {
         max_request_bytes: args.max_request_bytes,
+        max_log_blocks: args.max_log_blocks,
+        filter_timeout: Duration::from_secs(args.filter_timeout),
         ..rpc::Limits::default()
     };
     let (address, handle, context) =

@@ -45,6 +45,8 @@ pub enum TxError {
     FeeCapTooLow { fee_cap: u128, base_fee: u128 },
     #[error("already known")]
     AlreadyKnown,
+    #[error("max priority fee per gas higher than max fee per gas")]
+    TipAboveFeeCap,
 }
 
 impl SignedTx {
@@ -93,10 +95,12 @@ impl SignedTx {
         message
     }
 
-    /// The most the sender can pay: value plus gas limit times fee cap.
+    /// The most the sender can pay: value plus gas limit times fee cap (the product always
+    /// fits a word; the sum saturates, which no balance reaches).
     pub fn max_cost(&self) -> U256 {
         let tx = &self.envelope;
-        tx.value() + U256::from(tx.gas_limit()) * U256::from(tx.max_fee_per_gas())
+        let gas = U256::from(tx.gas_limit()) * U256::from(tx.max_fee_per_gas());
+        tx.value().saturating_add(gas)
     }
 
     /// What each unit of gas costs in a block with `base_fee`.

@@ -7,7 +7,7 @@ use anyhow::Result;
 use host::{Chain, Message, Outcome, TokenAmount};
 
 use super::NodeError;
-use crate::tx;
+use crate::tx::{self, TxError};
 
 /// A call's parameters (`eth_call`, `eth_estimateGas`, `eth_sendTransaction`).
 #[derive(Debug, Clone, Default)]
@@ -46,13 +46,18 @@ pub fn estimate_gas(chain: Chain, call: &CallParams) -> Result<u64, NodeError> {
 }
 
 /// The message of a call, from its sender's next nonce, with the gas it asks for (at most a
-/// block's).
-fn message(chain: &Chain, call: &CallParams) -> Result<Message> {
+/// block's, and at least what a transaction pays to be included).
+fn message(chain: &Chain, call: &CallParams) -> Result<Message, NodeError> {
     let from = call.from.unwrap_or(Address::ZERO);
     let kind = call.to.map(TxKind::Call).unwrap_or(TxKind::Create);
     let mut message = tx::call_message(from, kind, &call.input, call.value);
     message.sequence = chain.nonce(from.into())?;
     message.gas_limit = call.gas.unwrap_or(BLOCK_GAS_LIMIT).min(BLOCK_GAS_LIMIT);
+    let want = chain.inclusion_gas(&message);
+    if message.gas_limit < want {
+        let have = message.gas_limit;
+        return Err(TxError::IntrinsicGas { have, want }.into());
+    }
     Ok(message)
 }
 

@@ -14,6 +14,9 @@ pub const BASE_FEE: u128 = 100;
 pub const PRIORITY_FEE: u128 = 1_000;
 /// Most blocks one `eth_feeHistory` reports.
 const MAX_FEE_HISTORY_BLOCKS: u64 = 1024;
+/// Most reward percentiles one `eth_feeHistory` may ask for (geth's limit): the answer holds
+/// one reward per block and percentile.
+const MAX_REWARD_PERCENTILES: usize = 100;
 
 /// `eth_feeHistory`: `count` blocks up to `newest`, each block's reward at each percentile.
 pub fn history(
@@ -22,13 +25,18 @@ pub fn history(
     newest: BlockRef,
     percentiles: Option<Vec<f64>>,
 ) -> Result<FeeHistory, NodeError> {
+    check_percentiles(percentiles.as_deref())?;
     let head = state.head().number;
     let newest = match newest {
         BlockRef::Number(n) => n.min(head),
         BlockRef::Earliest => 0,
         _ => head,
     };
-    let count = count.clamp(1, MAX_FEE_HISTORY_BLOCKS).min(newest + 1);
+    if count == 0 {
+        // Geth's answer to no blocks: an empty history.
+        return Ok(FeeHistory::default());
+    }
+    let count = count.min(MAX_FEE_HISTORY_BLOCKS).min(newest + 1);
     let oldest = newest + 1 - count;
     let mut gas_used_ratio = Vec::new();
     for number in oldest..=newest {
@@ -46,4 +54,43 @@ pub fn history(
         oldest_block: oldest,
         reward: percentiles.map(|p| vec![vec![PRIORITY_FEE; p.len()]; count as usize]),
     })
+}
+
+/// Reward percentiles as geth takes them: at most 100, each within 0..=100, ascending.
+fn check_percentiles(percentiles: Option<&[f64]>) -> Result<(), NodeError> {
+    let Some(percentiles) = percentiles else {
+        return Ok(());
+    };
+    if percentiles.len() > MAX_REWARD_PERCENTILES {
+        return Err(NodeError::InvalidParams(format!(
+            "too many reward percentiles: {}, at most {MAX_REWARD_PERCENTILES}",
+            percentiles.len()
+        )));
+    }
+    let mut previous = 0.0;
+    for &p in percentiles {
+        if !(0.0..=100.0).contains(&p) || p < previous {
+            return Err(NodeError::InvalidParams(format!(
+                "invalid reward percentile: {p} (each within 0..100, in ascending order)"
+            )));
+        }
+        previous = p;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_checked_as_geth_checks_them() {
+        assert!(check_percentiles(None).is_ok());
+        assert!(check_percentiles(Some(&[0.0, 25.0, 25.0, 100.0])).is_ok());
+        assert!(check_percentiles(Some(&[-5.0])).is_err());
+        assert!(check_percentiles(Some(&[200.0])).is_err());
+        assert!(check_percentiles(Some(&[50.0, 10.0])).is_err());
+        assert!(check_percentiles(Some(&[f64::NAN])).is_err());
+        assert!(check_percentiles(Some(&[1.0; 101])).is_err());
+    }
 }

@@ -22,7 +22,7 @@ mod miner;
 mod pool;
 pub mod replay;
 mod state;
-mod time;
+pub mod time;
 
 use std::sync::Arc;
 
@@ -176,16 +176,20 @@ impl Node {
     }
 
     /// Mines a block with the queued transactions (interval mining, `evm_mine`).
-    pub fn mine_queued(&mut self, timestamp: Option<u64>) -> Result<Arc<Mined>> {
+    pub fn mine_queued(&mut self, timestamp: Option<u64>) -> Result<Arc<Mined>, NodeError> {
         let queued = self.pool.take();
         self.mine(queued, timestamp)
     }
 
-    fn mine(&mut self, txs: Vec<SignedTx>, timestamp: Option<u64>) -> Result<Arc<Mined>> {
+    fn mine(
+        &mut self,
+        txs: Vec<SignedTx>,
+        timestamp: Option<u64>,
+    ) -> Result<Arc<Mined>, NodeError> {
         let timestamp = self
             .clock
-            .next_block(timestamp, self.state.head().header.timestamp);
-        self.miner.mine(&mut self.state, txs, timestamp)
+            .next_block(timestamp, self.state.head().header.timestamp)?;
+        Ok(self.miner.mine(&mut self.state, txs, timestamp)?)
     }
 
     pub fn set_automine(&mut self, on: bool) {
@@ -199,7 +203,7 @@ impl Node {
     // ---- time ----
 
     /// `evm_increaseTime`: returns the total offset.
-    pub fn increase_time(&mut self, seconds: i64) -> i64 {
+    pub fn increase_time(&mut self, seconds: i64) -> Result<i64, NodeError> {
         self.clock.increase(seconds)
     }
 

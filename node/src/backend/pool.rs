@@ -82,6 +82,12 @@ impl Pool {
                 });
             }
         }
+        if envelope
+            .max_priority_fee_per_gas()
+            .is_some_and(|tip| tip > envelope.max_fee_per_gas())
+        {
+            return Err(TxError::TipAboveFeeCap);
+        }
         if self.is_queued(tx.hash) || matches!(state.db().transaction(&tx.hash.0), Ok(Some(_))) {
             return Err(TxError::AlreadyKnown);
         }

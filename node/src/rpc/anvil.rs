@@ -5,11 +5,14 @@ use alloy_primitives::{Address, Bytes, B256, U256, U64};
 use anyhow::Result;
 use jsonrpsee::{types::Params, RpcModule};
 
+use parking_lot::MutexGuard;
+
 use super::{
     errors::{internal, invalid_params, RpcResult},
     eth::{method, one},
     Context,
 };
+use crate::backend::time;
 
 pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "evm_mine", evm_mine)?;
@@ -24,7 +27,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "evm_increaseTime", |params, ctx| {
         let seconds: U256 = one(params)?;
         let seconds = i64::try_from(seconds).map_err(|_| invalid_params("too many seconds"))?;
-        Ok(U64::from(ctx.node().increase_time(seconds).max(0)))
+        Ok(U64::from(ctx.node().increase_time(seconds)?.max(0)))
     })?;
     method(module, "evm_setNextBlockTimestamp", |params, ctx| {
         let timestamp: U64 = one(params)?;
@@ -86,9 +89,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
 fn evm_mine(params: Params<'_>, ctx: &Context) -> RpcResult<String> {
     let mut seq = params.sequence();
     let timestamp: Option<U64> = seq.optional_next()?;
-    ctx.node()
-        .mine_queued(timestamp.map(|t| t.to()))
-        .map_err(internal)?;
+    ctx.node().mine_queued(timestamp.map(|t| t.to()))?;
     Ok("0x0".into())
 }
 
@@ -101,10 +102,16 @@ fn anvil_mine(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
     if count > 10_000 {
         return Err(invalid_params("at most 10000 blocks at once"));
     }
-    let mut node = ctx.node();
+    let interval = interval.map(|i| i.to::<u64>().max(1));
+    let head = ctx.node().head().header.timestamp;
+    time::check_span(head, count, interval.unwrap_or(1))?;
+    // One block per hold of the node, handed fairly to a waiting request in between: mining
+    // thousands of blocks holds up no other client.
     for _ in 0..count {
-        let timestamp = interval.map(|i| node.head().header.timestamp + i.to::<u64>().max(1));
-        node.mine_queued(timestamp).map_err(internal)?;
+        let mut node = ctx.node();
+        let timestamp = interval.map(|i| node.head().header.timestamp.saturating_add(i));
+        node.mine_queued(timestamp)?;
+        MutexGuard::unlock_fair(node);
     }
     Ok(())
 }

@@ -1,6 +1,9 @@
 //! Polled filters: `eth_newFilter`, `eth_newBlockFilter`, `eth_getFilterChanges`, ...
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
 
 use alloy_primitives::{B256, U128};
 use alloy_rpc_types_eth::Filter;
@@ -26,6 +29,8 @@ struct Installed {
     kind: Kind,
     /// The last block whose changes the client has seen.
     seen: u64,
+    /// When the client last asked for the filter: one it stops polling expires.
+    polled: Instant,
 }
 
 enum Kind {
@@ -46,11 +51,27 @@ enum Changes {
 
 impl Filters {
     /// Installs a filter whose changes start after block `seen`.
-    fn install(&mut self, kind: Kind, seen: u64) -> U128 {
+    fn install(&mut self, kind: Kind, seen: u64, timeout: Duration) -> U128 {
+        self.expire(timeout);
         self.next_id += 1;
         let id = U128::from(self.next_id);
-        self.installed.insert(id, Installed { kind, seen });
+        let polled = Instant::now();
+        self.installed.insert(id, Installed { kind, seen, polled });
         id
+    }
+
+    /// The filter `id`, if it has not expired; asking for it keeps it alive.
+    fn get(&mut self, id: U128, timeout: Duration) -> Option<&mut Installed> {
+        self.expire(timeout);
+        let installed = self.installed.get_mut(&id)?;
+        installed.polled = Instant::now();
+        Some(installed)
+    }
+
+    /// Forgets the filters not asked for within `timeout` (geth's five minutes by default).
+    fn expire(&mut self, timeout: Duration) {
+        self.installed
+            .retain(|_, installed| installed.polled.elapsed() < timeout);
     }
 }
 
@@ -63,15 +84,23 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             .get_from_block()
             .map(|from| from.saturating_sub(1))
             .unwrap_or(head);
-        Ok(ctx.filters().install(Kind::Logs(Box::new(filter)), seen))
+        let timeout = ctx.limits.filter_timeout;
+        Ok(ctx
+            .filters()
+            .install(Kind::Logs(Box::new(filter)), seen, timeout))
     })?;
     method(module, "eth_newBlockFilter", |_, ctx| {
         let head = ctx.node().head().number;
-        Ok(ctx.filters().install(Kind::Blocks, head))
+        Ok(ctx
+            .filters()
+            .install(Kind::Blocks, head, ctx.limits.filter_timeout))
     })?;
     method(module, "eth_newPendingTransactionFilter", |_, ctx| {
         let head = ctx.node().head().number;
-        Ok(ctx.filters().install(Kind::PendingTransactions, head))
+        let timeout = ctx.limits.filter_timeout;
+        Ok(ctx
+            .filters()
+            .install(Kind::PendingTransactions, head, timeout))
     })?;
     method(module, "eth_uninstallFilter", |params, ctx| {
         let id: U128 = one(params)?;
@@ -82,25 +111,30 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let node = ctx.node();
         let mut filters = ctx.filters();
         let installed = filters
-            .installed
-            .get_mut(&id)
+            .get(id, ctx.limits.filter_timeout)
             .ok_or_else(|| invalid_params("filter not found"))?;
-        let head = node.head().number;
+        // At most as many blocks as a log query may span: a client that fell far behind
+        // catches up over several polls, each answer bounded.
         let from = installed.seen + 1;
+        let to = node
+            .head()
+            .number
+            .min(from.saturating_add(ctx.limits.max_log_blocks - 1));
         let changes = match &installed.kind {
-            Kind::Logs(filter) if from <= head => {
-                Changes::Logs(logs::matching(node.state(), filter, from, head)?)
+            Kind::Logs(filter) if from <= to => {
+                Changes::Logs(logs::matching(node.state(), filter, from, to)?)
             }
             Kind::Logs(_) => Changes::Logs(Vec::new()),
-            Kind::Blocks => Changes::Hashes(logs::block_hashes(node.state(), from, head)?),
+            Kind::Blocks => Changes::Hashes(logs::block_hashes(node.state(), from, to)?),
             Kind::PendingTransactions => Changes::Hashes(Vec::new()),
         };
-        installed.seen = head.max(installed.seen);
+        installed.seen = to.max(installed.seen);
         Ok(changes)
     })?;
     method(module, "eth_getFilterLogs", |params, ctx| {
         let id: U128 = one(params)?;
-        let filter = match ctx.filters().installed.get(&id).map(|f| &f.kind) {
+        let timeout = ctx.limits.filter_timeout;
+        let filter = match ctx.filters().get(id, timeout).map(|f| &f.kind) {
             Some(Kind::Logs(filter)) => filter.clone(),
             _ => return Err(invalid_params("filter not found")),
         };

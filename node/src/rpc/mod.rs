@@ -8,16 +8,14 @@ mod filters;
 mod params;
 mod subscriptions;
 
-use std::{
-    net::SocketAddr,
-    sync::{Arc, Mutex, MutexGuard, TryLockError},
-};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::{Context as _, Result};
 use jsonrpsee::{
     server::{BatchRequestConfig, ServerBuilder, ServerConfig, ServerHandle},
     RpcModule,
 };
+use parking_lot::{Mutex, MutexGuard};
 use tower_http::cors::{Any, CorsLayer};
 
 use crate::backend::Node;
@@ -30,8 +28,10 @@ pub struct Limits {
     pub max_request_bytes: u32,
     /// Most calls in one batch.
     pub max_batch: u32,
-    /// Most blocks one `eth_getLogs` may scan.
+    /// Most blocks one `eth_getLogs` may scan, or one `eth_getFilterChanges` answer covers.
     pub max_log_blocks: u64,
+    /// How long a filter nobody polls lives.
+    pub filter_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -40,6 +40,7 @@ impl Default for Limits {
             max_request_bytes: 16 << 20,
             max_batch: 1_000,
             max_log_blocks: 10_000,
+            filter_timeout: Duration::from_secs(5 * 60),
         }
     }
 }
@@ -52,27 +53,20 @@ pub struct Context {
 }
 
 impl Context {
-    /// The node, for one method's work. A handler that panicked poisons nothing for the
-    /// next: the chain's state only changes when a block is sealed.
+    /// The node, for one method's work. The lock does not poison: a handler that panicked
+    /// leaves nothing half-done for the next, since the chain's state only changes when a
+    /// block is sealed.
     fn node(&self) -> MutexGuard<'_, Node> {
-        self.node
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.node.lock()
     }
 
     /// The node, if no other request holds it.
     fn try_node(&self) -> Option<MutexGuard<'_, Node>> {
-        match self.node.try_lock() {
-            Ok(node) => Some(node),
-            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => None,
-        }
+        self.node.try_lock()
     }
 
     fn filters(&self) -> MutexGuard<'_, Filters> {
-        self.filters
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.filters.lock()
     }
 }
 
@@ -123,6 +117,7 @@ pub async fn serve(
 impl Context {
     /// Mines a block with the queued transactions (the interval miner's tick).
     pub fn mine_queued(&self) -> Result<()> {
-        self.node().mine_queued(None).map(|_| ())
+        self.node().mine_queued(None)?;
+        Ok(())
     }
 }

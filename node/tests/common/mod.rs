@@ -39,9 +39,12 @@ pub struct Rpc {
 }
 
 impl DevNode {
-    /// Starts the node with `args` on a free port and waits until it listens.
+    /// Starts the node with `args` on a free port and waits until it listens. `$FVM_DEVNET`
+    /// names another build to test (an older one, to see a test fail on it).
     pub fn start(args: &[&str]) -> DevNode {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_fvm-devnet"))
+        let binary = std::env::var("FVM_DEVNET")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_fvm-devnet").to_string());
+        let mut child = Command::new(binary)
             .args(["--port", "0"])
             .args(args)
             .stdout(Stdio::piped())

@@ -1,0 +1,192 @@
+//! Hostile and careless clients (issue 17): each probe that once crashed, bricked or stalled
+//! the node, replayed against the real binary. Each asserts the clear error the node now
+//! gives, and that it goes on serving; the timestamp probes also restart it on the same data.
+//! docs/RELIABILITY.md lists the probes with what they did before and after.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope};
+use alloy_eips::eip2718::Encodable2718;
+use alloy_primitives::{Address, Bytes, TxKind, U256};
+use alloy_signer::SignerSync;
+use common::{dev_key, quantity, DevNode, CHAIN_ID};
+use serde_json::{json, Value};
+
+fn assert_invalid_params(error: &Value, words: &str) {
+    assert_eq!(error["code"], -32602, "{error}");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains(words), "{error}");
+}
+
+#[test]
+fn fee_history_percentiles_are_bounded_and_checked() {
+    let node = DevNode::start(&["--in-memory"]);
+    node.result("anvil_mine", json!(["0x10"]));
+    // 20,000 percentiles over 1,024 blocks once built a 164 MB answer; 400,000 aborted the node.
+    let many = vec![50.0; 20_000];
+    let error = node.error("eth_feeHistory", json!(["0x400", "latest", many]));
+    assert_invalid_params(&error, "at most 100");
+    for bad in [json!([-5, 200]), json!([50, 10])] {
+        let error = node.error("eth_feeHistory", json!(["0x4", "latest", bad]));
+        assert_invalid_params(&error, "percentile");
+    }
+    let history = node.result("eth_feeHistory", json!(["0x4", "latest", [10, 50]]));
+    assert_eq!(history["reward"].as_array().unwrap().len(), 4, "{history}");
+    assert_eq!(history["reward"][0].as_array().unwrap().len(), 2);
+    // No blocks asked for, none answered (it used to answer one).
+    let empty = node.result("eth_feeHistory", json!(["0x0", "latest", []]));
+    assert_eq!(empty, json!({"gasUsedRatio": [], "oldestBlock": "0x0"}));
+}
+
+#[test]
+fn out_of_range_times_are_refused_and_the_chain_goes_on_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = DevNode::start_in(dir.path());
+    // Once accepted, this timestamp made every later block panic (debug) or go back in time.
+    let error = node.error("evm_setNextBlockTimestamp", json!(["0xffffffffffffffff"]));
+    assert_invalid_params(&error, "latest a block may have");
+    let error = node.error("anvil_mine", json!(["0x2", "0xffffffffffffffff"]));
+    assert_invalid_params(&error, "latest timestamp");
+    let error = node.error("evm_increaseTime", json!(["0x7fffffffffffffff"]));
+    assert_invalid_params(&error, "out of range");
+    // A block before the head is refused, not quietly mined at head + 1.
+    let head: Value = node.result("eth_getBlockByNumber", json!(["latest", false]));
+    let error = node.error("evm_mine", json!([quantity(&head["timestamp"]) - 1]));
+    assert_invalid_params(&error, "not after the head");
+    assert_eq!(node.block_number(), 0, "nothing was mined");
+
+    node.result("evm_mine", json!([]));
+    node.result("anvil_mine", json!(["0x2", "0x3c"]));
+    assert_eq!(node.block_number(), 3);
+    node.interrupt();
+
+    let node = DevNode::start_in(dir.path());
+    node.result("evm_mine", json!([]));
+    let timestamps: Vec<u64> = (0..=4)
+        .map(|n| {
+            let block = node.result("eth_getBlockByNumber", json!([format!("{n:#x}"), false]));
+            quantity(&block["timestamp"])
+        })
+        .collect();
+    assert!(
+        timestamps.windows(2).all(|pair| pair[0] < pair[1]),
+        "{timestamps:?}"
+    );
+}
+
+/// An EIP-1559 transfer from dev account 0 with the given value and fees.
+fn transfer(nonce: u64, value: U256, max_fee: u128, tip: u128) -> Bytes {
+    let tx = TxEip1559 {
+        chain_id: CHAIN_ID,
+        nonce,
+        gas_limit: 10_000_000,
+        max_fee_per_gas: max_fee,
+        max_priority_fee_per_gas: tip,
+        to: TxKind::Call(Address::repeat_byte(0x11)),
+        value,
+        access_list: Default::default(),
+        input: Bytes::new(),
+    };
+    let signature = dev_key(0).sign_hash_sync(&tx.signature_hash()).unwrap();
+    TxEnvelope::from(tx.into_signed(signature))
+        .encoded_2718()
+        .into()
+}
+
+#[test]
+fn transactions_that_cannot_be_paid_or_priced_are_refused() {
+    let node = DevNode::start(&["--in-memory"]);
+    let sender = dev_key(0).address();
+    let before = node.balance(sender);
+    // value + gas * feeCap once wrapped around 2^256, and the sender was charged for a failure.
+    let error = node.error(
+        "eth_sendRawTransaction",
+        json!([transfer(0, U256::MAX, 10_000, 1_000)]),
+    );
+    assert_eq!(error["code"], -32000, "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("insufficient funds"),
+        "{error}"
+    );
+    let error = node.error(
+        "eth_sendRawTransaction",
+        json!([transfer(0, U256::from(1), 1_000, 2_000)]),
+    );
+    assert_eq!(
+        error["message"],
+        "max priority fee per gas higher than max fee per gas"
+    );
+    assert_eq!(node.block_number(), 0);
+    assert_eq!(node.balance(sender), before);
+    node.result(
+        "eth_sendRawTransaction",
+        json!([transfer(0, U256::from(1), 10_000, 1_000)]),
+    );
+    assert_eq!(node.block_number(), 1);
+}
+
+#[test]
+fn filters_expire_and_answer_a_bounded_range_per_poll() {
+    let node = DevNode::start(&[
+        "--in-memory",
+        "--filter-timeout",
+        "1",
+        "--max-log-blocks",
+        "10",
+    ]);
+    let blocks = node.result("eth_newBlockFilter", json!([]));
+    let logs = node.result("eth_newFilter", json!([{}]));
+    node.result("anvil_mine", json!(["0x19"]));
+    // 25 blocks behind: answered 10 blocks at a time, nothing skipped.
+    let sizes: Vec<usize> = (0..4)
+        .map(|_| {
+            let changes = node.result("eth_getFilterChanges", json!([blocks]));
+            changes.as_array().unwrap().len()
+        })
+        .collect();
+    assert_eq!(sizes, [10, 10, 5, 0]);
+    // Filters nobody polls are forgotten (100,000 of them once stayed for good).
+    std::thread::sleep(Duration::from_millis(2_500));
+    let error = node.error("eth_getFilterChanges", json!([logs]));
+    assert_invalid_params(&error, "filter not found");
+}
+
+#[test]
+fn mining_many_blocks_holds_up_no_other_request() {
+    let node = DevNode::start(&["--in-memory"]);
+    node.result("evm_mine", json!([]));
+    let rpc = node.rpc.clone();
+    let mining = std::thread::spawn(move || rpc.result("anvil_mine", json!(["0x2710"])));
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    let number = node.block_number();
+    let waited = asked.elapsed();
+    mining.join().unwrap();
+    // It once waited for all 10,000 blocks (6.2 s).
+    assert!(
+        waited < Duration::from_secs(1),
+        "eth_blockNumber took {waited:?}"
+    );
+    assert!(number < 10_001, "answered only after the mining: {number}");
+    assert_eq!(node.block_number(), 10_001);
+}
+
+#[test]
+fn a_call_with_no_gas_is_a_clear_error() {
+    let node = DevNode::start(&["--in-memory"]);
+    let call = json!([{"to": Address::repeat_byte(0x11), "gas": "0x0"}, "latest"]);
+    let error = node.error("eth_call", call);
+    assert_eq!(error["code"], -32000, "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("intrinsic gas too low: have 0"),
+        "{error}"
+    );
+}
