@@ -54,6 +54,12 @@ struct Args {
     /// Seconds a filter lives without being polled (geth's five minutes).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     filter_timeout: u64,
+    /// Most connections at once, HTTP and WebSocket together.
+    #[arg(long, default_value_t = 1_000)]
+    max_connections: u32,
+    /// Seconds a request body may take to arrive.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    body_timeout: u64,
 }
 
 /// How many FVM messages may execute at once: a block being mined and calls beside it.
@@ -102,6 +108,8 @@ async fn serve() -> Result<()> {
         max_request_bytes: args.max_request_bytes,
         max_log_blocks: args.max_log_blocks,
         filter_timeout: Duration::from_secs(args.filter_timeout),
+        body_timeout: Duration::from_secs(args.body_timeout),
+        max_connections: args.max_connections,
         ..rpc::Limits::default()
     };
     let (address, handle, context) =

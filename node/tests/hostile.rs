@@ -190,3 +190,65 @@ fn a_call_with_no_gas_is_a_clear_error() {
         "{error}"
     );
 }
+
+#[test]
+fn notifications_run_unanswered_and_bad_ids_are_invalid_requests() {
+    let node = DevNode::start(&["--in-memory"]);
+    // A notification was dropped without running.
+    let (status, body) = node.post(r#"{"jsonrpc":"2.0","method":"evm_mine"}"#);
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert_eq!(node.block_number(), 1);
+    // These ids got an empty body.
+    for id in ["1e400", "{}", "[1]", "1.5", "true"] {
+        let request = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"eth_chainId"}}"#);
+        let (_, body) = node.post(request);
+        let answer: Value =
+            serde_json::from_str(&body).unwrap_or_else(|_| panic!("{id}: {body:?}"));
+        assert_eq!(answer["error"]["code"], -32600, "{id}: {answer}");
+        assert_eq!(answer["id"], Value::Null, "{answer}");
+    }
+}
+
+/// A connection that sends its headers and one byte of a 100-byte body, then nothing.
+fn stalled_body(url: &str) -> std::net::TcpStream {
+    use std::io::Write;
+    let address = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{";
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+}
+
+#[test]
+fn stalled_bodies_time_out_and_lock_no_one_out() {
+    let node = DevNode::start(&[
+        "--in-memory",
+        "--max-connections",
+        "20",
+        "--body-timeout",
+        "2",
+    ]);
+    // More stalled clients than connections: every other request got HTTP 429 for good.
+    let mut stalled: Vec<_> = (0..30).map(|_| stalled_body(&node.rpc.url)).collect();
+    let started = Instant::now();
+    let answered = loop {
+        match node.try_post(r#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#) {
+            Some((200, body)) if body.contains("result") => break started.elapsed(),
+            _ if started.elapsed() > Duration::from_secs(20) => panic!("locked out for 20 s"),
+            _ => std::thread::sleep(Duration::from_millis(200)),
+        }
+    };
+    assert!(
+        answered < Duration::from_secs(10),
+        "answered after {answered:?}"
+    );
+    // A stalled client is told why.
+    use std::io::Read;
+    let mut answer = String::new();
+    let first = &mut stalled[0];
+    first
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let _ = first.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}

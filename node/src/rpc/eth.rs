@@ -36,7 +36,9 @@ pub fn method<R>(
 where
     R: Serialize + Clone + Send + Sync + 'static,
 {
-    module.register_blocking_method(name, move |params, context, _| handler(params, &context))?;
+    module.register_blocking_method(name, move |params, context, _| {
+        guarded(name, || handler(params, &context))
+    })?;
     Ok(())
 }
 
@@ -55,15 +57,20 @@ where
 {
     module.register_async_method(name, move |params, context, _| async move {
         if let Some(node) = context.try_node() {
-            // A panic answers as the blocking pool would: an internal error, the server serving on.
-            return catch_unwind(AssertUnwindSafe(|| handler(params, &node)))
-                .unwrap_or_else(|_| Err(internal(anyhow!("{name} panicked"))));
+            return guarded(name, || handler(params, &node));
         }
-        tokio::task::spawn_blocking(move || handler(params, &context.node()))
+        tokio::task::spawn_blocking(move || guarded(name, || handler(params, &context.node())))
             .await
             .unwrap_or_else(|e| Err(internal(anyhow!("{name}: {e}"))))
     })?;
     Ok(())
+}
+
+/// Runs a handler; a panic becomes an internal error answered to the request that caused it
+/// (with its id), and the server serves on.
+fn guarded<R>(name: &str, handler: impl FnOnce() -> RpcResult<R>) -> RpcResult<R> {
+    catch_unwind(AssertUnwindSafe(handler))
+        .unwrap_or_else(|_| Err(internal(anyhow!("{name} panicked"))))
 }
 
 pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
@@ -342,4 +349,17 @@ fn fee_history(params: Params<'_>, ctx: &Context) -> RpcResult<FeeHistory> {
         number_ref(newest),
         percentiles,
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_handler_is_an_internal_error() {
+        let answer: RpcResult<()> = guarded("boom", || panic!("a bug"));
+        let error = answer.unwrap_err();
+        assert_eq!(error.code(), -32603);
+        assert!(error.message().contains("boom panicked"), "{error:?}");
+    }
 }

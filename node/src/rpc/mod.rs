@@ -2,6 +2,7 @@
 
 mod anvil;
 mod debug;
+mod envelope;
 mod errors;
 mod eth;
 mod filters;
@@ -32,6 +33,10 @@ pub struct Limits {
     pub max_log_blocks: u64,
     /// How long a filter nobody polls lives.
     pub filter_timeout: Duration,
+    /// How long a request body may take to arrive.
+    pub body_timeout: Duration,
+    /// Most connections, HTTP and WebSocket together.
+    pub max_connections: u32,
 }
 
 impl Default for Limits {
@@ -41,6 +46,8 @@ impl Default for Limits {
             max_batch: 1_000,
             max_log_blocks: 10_000,
             filter_timeout: Duration::from_secs(5 * 60),
+            body_timeout: Duration::from_secs(10),
+            max_connections: 1_000,
         }
     }
 }
@@ -103,10 +110,15 @@ pub async fn serve(
         .max_response_body_size(u32::MAX)
         .set_batch_request_config(BatchRequestConfig::Limit(limits.max_batch))
         .set_id_provider(subscriptions::HexIds)
+        .max_connections(limits.max_connections)
         .build();
+    let envelope = envelope::EnvelopeLayer {
+        max_body_bytes: limits.max_request_bytes,
+        body_timeout: limits.body_timeout,
+    };
     let server = ServerBuilder::default()
         .set_config(config)
-        .set_http_middleware(tower::ServiceBuilder::new().layer(cors))
+        .set_http_middleware(tower::ServiceBuilder::new().layer(cors).layer(envelope))
         .build(address)
         .await
         .with_context(|| format!("listening on {address}"))?;
