@@ -23,11 +23,14 @@ fn assert_invalid_params(error: &Value, words: &str) {
 #[test]
 fn fee_history_percentiles_are_bounded_and_checked() {
     let node = DevNode::start(&["--in-memory"]);
-    node.result("anvil_mine", json!(["0x10"]));
-    // 20,000 percentiles over 1,024 blocks once built a 164 MB answer; 400,000 aborted the node.
+    node.result("anvil_mine", json!(["0x400"]));
+    // 20,000 percentiles over 1,024 blocks once built a 164 MB answer and kept 610 MiB;
+    // 400,000 aborted the node.
     let many = vec![50.0; 20_000];
     let error = node.error("eth_feeHistory", json!(["0x400", "latest", many]));
     assert_invalid_params(&error, "at most 100");
+    let rss = node.rss_mib();
+    assert!(rss < 400, "the node holds {rss} MiB after the request");
     for bad in [json!([-5, 200]), json!([50, 10])] {
         let error = node.error("eth_feeHistory", json!(["0x4", "latest", bad]));
         assert_invalid_params(&error, "percentile");

@@ -6,7 +6,7 @@ use alloy_primitives::{Address, Bytes, TxKind, U256};
 use anyhow::Result;
 use host::{Chain, Message, Outcome, TokenAmount};
 
-use super::NodeError;
+use super::error::NodeError;
 use crate::tx::{self, TxError};
 
 /// A call's parameters (`eth_call`, `eth_estimateGas`, `eth_sendTransaction`).

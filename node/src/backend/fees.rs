@@ -4,8 +4,8 @@ use actor_types::network::BLOCK_GAS_LIMIT;
 use alloy_rpc_types_eth::FeeHistory;
 
 use super::{
+    error::NodeError,
     state::{BlockRef, ChainState},
-    NodeError,
 };
 
 /// Base fee per gas, in attoFIL: Lotus's minimum base fee, where an idle chain sits.

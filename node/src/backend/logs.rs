@@ -5,8 +5,8 @@ use alloy_primitives::B256;
 use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, FilterBlockOption, Log};
 
 use super::{
+    error::NodeError,
     state::{BlockRef, ChainState},
-    NodeError,
 };
 
 /// The blocks a filter covers, at most `max_blocks` of them.

@@ -81,7 +81,7 @@ impl Node {
         };
         let clock = time::Clock::default();
         let now = clock.now();
-        let state = ChainState::open(db, settings.chain_id, &genesis, |chain| {
+        let state = ChainState::open(db, settings.chain_id, fees::BASE_FEE, &genesis, |chain| {
             miner::genesis_block(chain, now)
         })?;
         Ok(Node {

@@ -10,9 +10,9 @@ use alloy_primitives::{Address, Signature, TxKind, B256, U256};
 
 use super::{
     calls::CallParams,
+    error::NodeError,
     fees::{BASE_FEE, PRIORITY_FEE},
     state::ChainState,
-    NodeError,
 };
 use crate::{
     accounts::DevAccount,

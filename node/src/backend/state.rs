@@ -13,7 +13,7 @@ use anyhow::{anyhow, Context, Result};
 use cid::Cid;
 use host::{externs::TipsetDigests, Chain, ChainConfig, Genesis, Store, TokenAmount};
 
-use super::{fees::BASE_FEE, NodeError};
+use super::error::NodeError;
 use crate::{
     db::Db,
     records::{BlockRecord, TxRecord},
@@ -45,10 +45,11 @@ pub struct ChainState {
 
 impl ChainState {
     /// Opens the chain in `db`, or starts a new one from `genesis` whose first block
-    /// `genesis_block` makes.
+    /// `genesis_block` makes. Messages run with `base_fee` (attoFIL per gas).
     pub fn open(
         db: Db,
         wanted_chain_id: Option<u64>,
+        base_fee: u128,
         genesis: &Genesis,
         genesis_block: impl FnOnce(&Chain) -> BlockRecord,
     ) -> Result<Self> {
@@ -64,7 +65,7 @@ impl ChainState {
             (Some((_, stored)), _) => stored,
             (None, wanted) => wanted.unwrap_or(DEVNET_CHAIN_ID),
         };
-        let config = chain_config(chain_id, Arc::clone(&hashes));
+        let config = chain_config(chain_id, base_fee, Arc::clone(&hashes));
         let mut state = match stored {
             Some((head_number, _)) => {
                 let head = db
@@ -260,10 +261,10 @@ impl ChainState {
 }
 
 /// The FVM's settings for this chain; `BLOCKHASH` reads the sealed blocks' hashes.
-fn chain_config(chain_id: u64, hashes: Arc<RwLock<Vec<B256>>>) -> ChainConfig {
+fn chain_config(chain_id: u64, base_fee: u128, hashes: Arc<RwLock<Vec<B256>>>) -> ChainConfig {
     ChainConfig {
         chain_id,
-        base_fee: TokenAmount::from_atto(BASE_FEE),
+        base_fee: TokenAmount::from_atto(base_fee),
         gas_limit: actor_types::network::BLOCK_GAS_LIMIT,
         tipset_digests: TipsetDigests::new(move |epoch| {
             let hashes = hashes.read().expect("hashes lock");

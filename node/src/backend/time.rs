@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::NodeError;
+use super::error::NodeError;
 
 /// The latest timestamp a block may have. Far beyond any real date, it leaves the chain
 /// 2^63 seconds of room, so no later block's timestamp (each after its parent's) can overflow.

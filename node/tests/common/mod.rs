@@ -87,6 +87,18 @@ impl DevNode {
         assert!(exit.success(), "the node exited with {exit} on SIGINT");
     }
 
+    /// The node's resident memory (`VmRSS` in `/proc/<pid>/status`), in MiB.
+    pub fn rss_mib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("reading the node's /proc status");
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc status");
+        kib / 1024
+    }
+
     /// SIGKILL: the process gets no chance to clean up.
     pub fn kill(mut self) {
         self.child.kill().expect("killing the node");
