@@ -13,17 +13,9 @@ pub fn eth_address_of(id: ActorID) -> EthAddress {
         .unwrap_or_else(|| EthAddress::from_id(id))
 }
 
-pub fn to_evm(address: EthAddress) -> EvmAddress {
-    EvmAddress::from(address.0)
-}
-
-pub fn from_evm(address: EvmAddress) -> EthAddress {
-    EthAddress(address.into_array())
-}
-
 /// The Filecoin address the EVM means by `address`.
 pub fn to_filecoin(address: EvmAddress) -> Address {
-    from_evm(address).to_filecoin()
+    EthAddress::from(address).to_filecoin()
 }
 
 /// What lives at an EVM address.

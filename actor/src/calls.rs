@@ -12,17 +12,19 @@
 //! * `CREATE`/`CREATE2` go to the EAM, which derives Ethereum's address.
 //!
 //! State is written before every send and re-read after a successful one, so re-entrant calls
-//! see and keep consistent storage.
+//! see and keep consistent storage. Everything here works on the running [`Frame`]; the host
+//! adapter calls in, nothing here calls back out to it.
 
 use actor_runtime::{ActorError, ActorResult};
 use actor_types::{
     builtin::EAM_ACTOR_ADDR,
     eam::{self, Create2Params, CreateParams, CreateReturn},
-    evm::{self, BytecodeHash, DelegateCallParams},
+    evm::{self, DelegateCallParams},
+    token::{atto_to_wei, wei_to_atto},
+    EthAddress,
 };
-use cid::Cid;
-use fvm_ipld_encoding::{ipld_block::IpldBlock, CBOR, DAG_CBOR, IPLD_RAW};
-use fvm_shared::{address::Address, error::ErrorNumber, sys::SendFlags, ActorID, Response};
+use fvm_ipld_encoding::{ipld_block::IpldBlock, BytesDe, CBOR, DAG_CBOR, IPLD_RAW};
+use fvm_shared::{address::Address, error::ErrorNumber, sys::SendFlags, Response};
 use interpreter::{
     Bytes, CallKind, CallOutcome, CallRequest, CreateOutcome, CreateRequest, CreateScheme,
     FrameStatus, U256,
@@ -30,9 +32,11 @@ use interpreter::{
 use precompiles::{EthereumPrecompile, FilecoinPrecompile};
 
 use crate::{
-    address::{classify, from_evm, is_missing, to_evm, to_filecoin, Target},
+    address::{classify, is_missing, to_filecoin, Target},
+    crypto::FvmCrypto,
     filecoin_precompiles,
-    host::{token_to_u256, u256_to_token, FvmHost},
+    frame::Frame,
+    peers,
 };
 
 /// FEVM gives a plain transfer (`transfer`/`send`: gas 0 with value, or the 2300 stipend
@@ -40,31 +44,31 @@ use crate::{
 const TRANSFER_GAS_LIMIT: u64 = 10_000_000;
 
 /// `CALL`, `CALLCODE`, `DELEGATECALL`, `STATICCALL`.
-pub fn call(host: &mut FvmHost, request: CallRequest) -> ActorResult<CallOutcome> {
+pub fn call(frame: &mut Frame, request: CallRequest) -> ActorResult<CallOutcome> {
     if let Some(precompile) = FilecoinPrecompile::from_address(&request.to) {
-        return filecoin_precompiles::run(host, precompile, &request);
+        return filecoin_precompiles::run(frame, precompile, &request);
     }
     if let Some(precompile) = EthereumPrecompile::from_address(&request.to) {
-        return value_to_precompile(host, precompile, &request);
+        return value_to_precompile(frame, precompile, &request);
     }
     if crate::address::is_reserved_precompile(request.to) {
         // Reserved but not implemented here: like an address without code.
         return Ok(success(Bytes::new()));
     }
     match request.kind {
-        CallKind::Call | CallKind::StaticCall => invoke(host, &request),
+        CallKind::Call | CallKind::StaticCall => invoke(frame, &request),
         CallKind::DelegateCall => {
-            let caller = host.frame.caller;
-            let value = host.frame.value;
-            delegate(host, &request, caller, value)
+            let caller = frame.caller;
+            let value = frame.value;
+            delegate(frame, &request, caller, value)
         }
         CallKind::CallCode => {
-            let balance = token_to_u256(&fvm_sdk::sself::current_balance());
+            let balance = atto_to_wei(&fvm_sdk::sself::current_balance());
             if balance < request.value {
                 return Ok(CallOutcome::failure(0));
             }
-            let caller = host.frame.address;
-            delegate(host, &request, caller, request.value)
+            let caller = frame.address;
+            delegate(frame, &request, caller, request.value)
         }
     }
 }
@@ -72,28 +76,28 @@ pub fn call(host: &mut FvmHost, request: CallRequest) -> ActorResult<CallOutcome
 /// A `CALL` that moves value to an Ethereum precompile: the value goes to the precompile's
 /// f410 address, then the precompile runs.
 fn value_to_precompile(
-    host: &mut FvmHost,
+    frame: &mut Frame,
     precompile: EthereumPrecompile,
     request: &CallRequest,
 ) -> ActorResult<CallOutcome> {
-    host.flush_before_send()?;
+    frame.flush_before_send()?;
     let sent = fvm_sdk::send::send(
         &to_filecoin(request.to),
         fvm_shared::METHOD_SEND,
         None,
-        u256_to_token(request.value),
+        wei_to_atto(request.value),
         None,
         SendFlags::empty(),
     );
     if !matches!(sent, Ok(Response { exit_code, .. }) if exit_code.is_success()) {
         return Ok(CallOutcome::failure(0));
     }
-    host.state.reload_if_changed()?;
+    frame.reload_after_send()?;
     Ok(
         match precompile.run(
             &request.input,
             interpreter::PLATFORM_PRECOMPILE_BUDGET,
-            host,
+            &FvmCrypto,
         ) {
             Ok(out) => success(out.output),
             Err(_) => CallOutcome::failure(0),
@@ -113,7 +117,7 @@ fn gas_for(request: &CallRequest) -> u64 {
 }
 
 /// `CALL`/`STATICCALL`: `InvokeContract` on the target.
-fn invoke(host: &mut FvmHost, request: &CallRequest) -> ActorResult<CallOutcome> {
+fn invoke(frame: &mut Frame, request: &CallRequest) -> ActorResult<CallOutcome> {
     // A call that moves no value leaves a missing account missing, as Ethereum's empty-account
     // rule (EIP-161) has it. Sent, it would make the FVM create a placeholder there: gas spent
     // on state that EXTCODEHASH would then report as an account (found by difftest).
@@ -130,7 +134,7 @@ fn invoke(host: &mut FvmHost, request: &CallRequest) -> ActorResult<CallOutcome>
         SendFlags::empty()
     };
     send(
-        host,
+        frame,
         &to_filecoin(request.to),
         evm::method::INVOKE_CONTRACT,
         params,
@@ -142,16 +146,16 @@ fn invoke(host: &mut FvmHost, request: &CallRequest) -> ActorResult<CallOutcome>
 
 /// Runs the target's code on this contract's state, as `caller` with apparent `value`.
 fn delegate(
-    host: &mut FvmHost,
+    frame: &mut Frame,
     request: &CallRequest,
-    caller: actor_types::EthAddress,
+    caller: EthAddress,
     value: U256,
 ) -> ActorResult<CallOutcome> {
-    let code = if from_evm(request.to) == host.frame.address {
-        Some(host.state.state.bytecode)
+    let code = if EthAddress::from(request.to) == frame.address {
+        Some(frame.state.state.bytecode)
     } else {
         match classify(request.to) {
-            Target::Contract(id) => contract_code_cid(id)?,
+            Target::Contract(id) => peers::code_cid(id)?,
             Target::Account(_) | Target::Missing | Target::Precompile => {
                 return Ok(success(Bytes::new()))
             }
@@ -165,13 +169,13 @@ fn delegate(
         code,
         input: request.input.to_vec(),
         caller,
-        value: u256_to_token(value),
+        value: wei_to_atto(value),
     };
     let params = IpldBlock::serialize_dag_cbor(&params)
         .map_err(|e| ActorError::serialization(e.to_string()))?;
     let own = Address::new_id(fvm_sdk::message::receiver());
     send(
-        host,
+        frame,
         &own,
         evm::method::INVOKE_CONTRACT_DELEGATE,
         params,
@@ -183,7 +187,7 @@ fn delegate(
 
 /// Sends, with the state written before and re-read after, and maps the result as FEVM does.
 fn send(
-    host: &mut FvmHost,
+    frame: &mut Frame,
     to: &Address,
     method: u64,
     params: Option<IpldBlock>,
@@ -191,18 +195,18 @@ fn send(
     gas_limit: u64,
     flags: SendFlags,
 ) -> ActorResult<CallOutcome> {
-    host.flush_before_send()?;
+    frame.flush_before_send()?;
     let result = fvm_sdk::send::send(
         to,
         method,
         params,
-        u256_to_token(value),
+        wei_to_atto(value),
         Some(gas_limit),
         flags,
     );
     let outcome = match result {
         Ok(response) if response.exit_code.is_success() => {
-            host.state.reload_if_changed()?;
+            frame.reload_after_send()?;
             success(return_bytes(response.return_data))
         }
         Ok(response) => CallOutcome {
@@ -235,7 +239,7 @@ pub fn return_bytes(block: Option<IpldBlock>) -> Bytes {
     match block {
         None => Bytes::new(),
         Some(block) if block.codec == CBOR || block.codec == DAG_CBOR => {
-            match fvm_ipld_encoding::from_slice::<serde_bytes_vec::ByteBuf>(&block.data) {
+            match fvm_ipld_encoding::from_slice::<BytesDe>(&block.data) {
                 Ok(bytes) => bytes.0.into(),
                 Err(_) => block.data.into(),
             }
@@ -244,19 +248,9 @@ pub fn return_bytes(block: Option<IpldBlock>) -> Bytes {
     }
 }
 
-mod serde_bytes_vec {
-    /// A CBOR byte string.
-    pub struct ByteBuf(pub Vec<u8>);
-    impl<'de> serde::Deserialize<'de> for ByteBuf {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            fvm_ipld_encoding::strict_bytes::deserialize(d).map(ByteBuf)
-        }
-    }
-}
-
 /// `CREATE`/`CREATE2` through the EAM.
-pub fn create(host: &mut FvmHost, request: CreateRequest) -> ActorResult<CreateOutcome> {
-    let balance = token_to_u256(&fvm_sdk::sself::current_balance());
+pub fn create(frame: &mut Frame, request: CreateRequest) -> ActorResult<CreateOutcome> {
+    let balance = atto_to_wei(&fvm_sdk::sself::current_balance());
     if balance < request.value {
         return Ok(CreateOutcome {
             status: FrameStatus::Failure,
@@ -268,14 +262,14 @@ pub fn create(host: &mut FvmHost, request: CreateRequest) -> ActorResult<CreateO
     let initcode = request.initcode.to_vec();
     let (method, params) = match request.scheme {
         CreateScheme::Create => {
-            let nonce = host.state.next_nonce();
+            let nonce = frame.state.next_nonce();
             (
                 eam::method::CREATE,
                 IpldBlock::serialize_cbor(&CreateParams { initcode, nonce }),
             )
         }
         CreateScheme::Create2 { salt } => {
-            host.state.next_nonce();
+            frame.state.next_nonce();
             (
                 eam::method::CREATE2,
                 IpldBlock::serialize_cbor(&Create2Params {
@@ -286,12 +280,12 @@ pub fn create(host: &mut FvmHost, request: CreateRequest) -> ActorResult<CreateO
         }
     };
     let params = params.map_err(|e| ActorError::serialization(e.to_string()))?;
-    host.flush_before_send()?;
+    frame.flush_before_send()?;
     let result = fvm_sdk::send::send(
         &EAM_ACTOR_ADDR,
         method,
         params,
-        u256_to_token(request.value),
+        wei_to_atto(request.value),
         Some(request.gas_limit),
         SendFlags::empty(),
     );
@@ -303,11 +297,11 @@ pub fn create(host: &mut FvmHost, request: CreateRequest) -> ActorResult<CreateO
     };
     Ok(match result {
         Ok(response) if response.exit_code.is_success() => {
-            host.state.reload_if_changed()?;
+            frame.reload_after_send()?;
             let created: CreateReturn = actor_runtime::decode_params(response.return_data)?;
             CreateOutcome {
                 status: FrameStatus::Success,
-                address: to_evm(created.eth_address),
+                address: created.eth_address.into(),
                 output: Bytes::new(),
                 gas_used: 0,
             }
@@ -322,44 +316,4 @@ pub fn create(host: &mut FvmHost, request: CreateRequest) -> ActorResult<CreateO
         }
         Err(_) => failed(FrameStatus::Failure, Bytes::new()),
     })
-}
-
-/// The code CID of contract `id`, `None` if it is dead.
-fn contract_code_cid(id: ActorID) -> ActorResult<Option<Cid>> {
-    let response = read_only_send(id, evm::method::GET_BYTECODE)?;
-    actor_runtime::decode_params(response)
-}
-
-/// The runtime code of contract `id` (empty if dead).
-pub fn contract_code(id: ActorID) -> ActorResult<Bytes> {
-    match contract_code_cid(id)? {
-        Some(cid) => fvm_sdk::ipld::get(&cid)
-            .map(Bytes::from)
-            .map_err(|e| ActorError::illegal_state(format!("reading f0{id}'s code: {e:?}"))),
-        None => Ok(Bytes::new()),
-    }
-}
-
-/// Keccak-256 of contract `id`'s code.
-pub fn contract_code_hash(id: ActorID) -> ActorResult<BytecodeHash> {
-    actor_runtime::decode_params(read_only_send(id, evm::method::GET_BYTECODE_HASH)?)
-}
-
-fn read_only_send(id: ActorID, method: u64) -> ActorResult<Option<IpldBlock>> {
-    let response = fvm_sdk::send::send(
-        &Address::new_id(id),
-        method,
-        None,
-        Default::default(),
-        None,
-        SendFlags::READ_ONLY,
-    )
-    .map_err(|e| ActorError::assertion_failed(format!("querying f0{id}: {e:?}")))?;
-    if !response.exit_code.is_success() {
-        return Err(ActorError::assertion_failed(format!(
-            "f0{id} method {method} failed with {}",
-            response.exit_code
-        )));
-    }
-    Ok(response.return_data)
 }

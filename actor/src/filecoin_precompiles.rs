@@ -4,16 +4,17 @@
 //! not zero is invalid input, and invalid input fails the call (the caller sees 0).
 
 use actor_runtime::ActorResult;
+use actor_types::token::wei_to_atto;
 use fvm_ipld_encoding::{ipld_block::IpldBlock, CBOR};
 use fvm_shared::{address::Address, sys::SendFlags};
 use interpreter::{CallKind, CallOutcome, CallRequest, FrameStatus, U256};
 use precompiles::FilecoinPrecompile;
 
-use crate::host::{u256_to_token, FvmHost};
+use crate::frame::Frame;
 
 /// Runs a Filecoin precompile.
 pub fn run(
-    host: &mut FvmHost,
+    frame: &mut Frame,
     precompile: FilecoinPrecompile,
     request: &CallRequest,
 ) -> ActorResult<CallOutcome> {
@@ -25,7 +26,7 @@ pub fn run(
             if request.kind != CallKind::DelegateCall {
                 None
             } else {
-                call_actor(host, precompile, &reader, request.gas_limit)?
+                call_actor(frame, precompile, &reader, request.gas_limit)?
             }
         }
     };
@@ -60,7 +61,7 @@ fn lookup_delegated_address(reader: &Reader) -> Option<Vec<u8>> {
 
 /// `call_actor(method, value, flags, codec, params, address)` and `call_actor_id(..., id)`.
 fn call_actor(
-    host: &mut FvmHost,
+    frame: &mut Frame,
     precompile: FilecoinPrecompile,
     reader: &Reader,
     gas_limit: u64,
@@ -68,19 +69,19 @@ fn call_actor(
     let Some(call) = parse_call(precompile, reader) else {
         return Ok(None);
     };
-    host.flush_before_send()?;
+    frame.flush_before_send()?;
     let result = fvm_sdk::send::send(
         &call.to,
         call.method,
         call.params,
-        u256_to_token(call.value),
+        wei_to_atto(call.value),
         Some(gas_limit),
         call.flags,
     );
     let (exit_code, block) = match result {
         Ok(response) => {
             if response.exit_code.is_success() {
-                host.state.reload_if_changed()?;
+                frame.reload_after_send()?;
             }
             (U256::from(response.exit_code.value()), response.return_data)
         }

@@ -1,11 +1,14 @@
-//! The interpreter's [`Host`] on the FVM: storage in this actor's state, the world through
-//! syscalls and sends.
+//! The interpreter's [`Host`] on the FVM, implemented on the running [`Frame`]: storage in
+//! this actor's state, the world through syscalls and sends.
+//!
+//! A thin adapter: calls and creates are [`calls`]'s, other contracts' code is [`peers`]'s,
+//! hashing is [`FvmCrypto`]'s. Only what the EVM asks of the block, the message and the event
+//! log is answered here.
 
 use actor_runtime::{ActorError, ActorResult};
-use actor_types::evm::BytecodeHash;
+use actor_types::{evm::BytecodeHash, network::BLOCK_GAS_LIMIT, token::atto_to_wei, EthAddress};
+use fvm_ipld_encoding::IPLD_RAW;
 use fvm_shared::{
-    crypto::hash::SupportedHashes,
-    econ::TokenAmount,
     event::{ActorEvent, Entry, Flags},
     sys::SendFlags,
 };
@@ -13,97 +16,35 @@ use interpreter::{
     Address, Bytes, CallOutcome, CallRequest, CreateOutcome, CreateRequest, Crypto, Host, Log,
     StorageWrite, B256, U256,
 };
-use std::cell::OnceCell;
 
 use crate::{
-    address::{classify, eth_address_of, from_evm, to_evm, to_filecoin, Target},
+    address::{classify, eth_address_of, to_filecoin, Target},
     calls,
-    state::ContractState,
+    crypto::FvmCrypto,
+    frame::Frame,
+    peers,
 };
-use actor_types::EthAddress;
-use fvm_ipld_encoding::IPLD_RAW;
 
-/// Ethereum's `GASLIMIT` has no FVM counterpart; report FEVM's constant (the block gas limit).
-const BLOCK_GAS_LIMIT: u64 = 10_000_000_000;
-
-/// Who is running: the frame's own address, caller and value.
-#[derive(Debug, Clone, Copy)]
-pub struct Frame {
-    pub address: EthAddress,
-    pub caller: EthAddress,
-    pub value: U256,
-}
-
-/// The FVM seen from one EVM frame.
-pub struct FvmHost {
-    pub state: ContractState,
-    pub frame: Frame,
-    prevrandao: OnceCell<B256>,
-}
-
-impl FvmHost {
-    pub fn new(state: ContractState, frame: Frame) -> Self {
-        Self {
-            state,
-            frame,
-            prevrandao: OnceCell::new(),
-        }
-    }
-
-    /// Writes pending state so a callee (perhaps this contract again) sees it.
-    pub fn flush_before_send(&mut self) -> ActorResult<()> {
-        self.state.flush()
-    }
-}
-
-/// Converts attoFIL to an EVM word (values are at most 2^128 or so, always fit).
-pub fn token_to_u256(amount: &TokenAmount) -> U256 {
-    let (_, bytes) = amount.atto().to_bytes_be();
-    U256::from_be_slice(&bytes)
-}
-
-/// Converts an EVM word to attoFIL.
-pub fn u256_to_token(value: U256) -> TokenAmount {
-    TokenAmount::from_atto(fvm_shared::bigint::BigInt::from_bytes_be(
-        fvm_shared::bigint::Sign::Plus,
-        &value.to_be_bytes::<32>(),
-    ))
-}
-
-fn hash(kind: SupportedHashes, data: &[u8], out: &mut [u8]) {
-    fvm_sdk::crypto::hash_into(kind, data, out);
-}
-
-impl Crypto for FvmHost {
+/// The interpreter reaches crypto through its host; the syscalls are [`FvmCrypto`]'s.
+impl Crypto for Frame {
     fn keccak256(&self, data: &[u8]) -> B256 {
-        let mut out = B256::ZERO;
-        hash(SupportedHashes::Keccak256, data, out.as_mut_slice());
-        out
+        FvmCrypto.keccak256(data)
     }
 
     fn sha256(&self, data: &[u8]) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        hash(SupportedHashes::Sha2_256, data, &mut out);
-        out
+        FvmCrypto.sha256(data)
     }
 
     fn ripemd160(&self, data: &[u8]) -> [u8; 20] {
-        let mut out = [0u8; 20];
-        hash(SupportedHashes::Ripemd160, data, &mut out);
-        out
+        FvmCrypto.ripemd160(data)
     }
 
     fn ecrecover(&self, hash: &B256, signature: &[u8; 64], recovery_id: u8) -> Option<Address> {
-        let mut sig = [0u8; 65];
-        sig[..64].copy_from_slice(signature);
-        sig[64] = recovery_id;
-        let key = fvm_sdk::crypto::recover_secp_public_key(&hash.0, &sig).ok()?;
-        let digest = self.keccak256(&key[1..]);
-        Some(Address::from_slice(&digest[12..]))
+        FvmCrypto.ecrecover(hash, signature, recovery_id)
     }
 }
 
-impl Host for FvmHost {
+impl Host for Frame {
     type Error = ActorError;
 
     fn sload(&mut self, key: U256) -> ActorResult<U256> {
@@ -118,27 +59,27 @@ impl Host for FvmHost {
         })
     }
 
-    fn tload(&mut self, key: U256) -> U256 {
-        self.state.tload(key).unwrap_or_else(|e| e.exit())
+    fn tload(&mut self, key: U256) -> ActorResult<U256> {
+        self.state.tload(key)
     }
 
-    fn tstore(&mut self, key: U256, value: U256) {
-        self.state.tstore(key, value).unwrap_or_else(|e| e.exit())
+    fn tstore(&mut self, key: U256, value: U256) -> ActorResult<()> {
+        self.state.tstore(key, value)
     }
 
     fn balance(&mut self, address: Address) -> ActorResult<U256> {
-        if from_evm(address) == self.frame.address {
-            return Ok(token_to_u256(&fvm_sdk::sself::current_balance()));
+        if EthAddress::from(address) == self.address {
+            return Ok(atto_to_wei(&fvm_sdk::sself::current_balance()));
         }
         let balance = fvm_sdk::actor::resolve_address(&to_filecoin(address))
             .and_then(fvm_sdk::actor::balance_of);
-        Ok(balance.map(|b| token_to_u256(&b)).unwrap_or_default())
+        Ok(balance.map(|b| atto_to_wei(&b)).unwrap_or_default())
     }
 
     fn code_size(&mut self, address: Address) -> ActorResult<usize> {
         Ok(match self.target(address) {
             OwnOr::Own => self.state.code()?.len(),
-            OwnOr::Other(Target::Contract(id)) => calls::contract_code(id)?.len(),
+            OwnOr::Other(Target::Contract(id)) => peers::code(id)?.len(),
             OwnOr::Other(Target::Native(..)) => 1,
             OwnOr::Other(_) => 0,
         })
@@ -147,7 +88,7 @@ impl Host for FvmHost {
     fn code_hash(&mut self, address: Address) -> ActorResult<B256> {
         Ok(match self.target(address) {
             OwnOr::Own => B256::from(self.state.state.bytecode_hash.0),
-            OwnOr::Other(Target::Contract(id)) => B256::from(calls::contract_code_hash(id)?.0),
+            OwnOr::Other(Target::Contract(id)) => B256::from(peers::code_hash(id)?.0),
             OwnOr::Other(Target::Native(..)) => B256::from(BytecodeHash::NATIVE_ACTOR.0),
             OwnOr::Other(Target::Account(_) | Target::Precompile) => {
                 B256::from(BytecodeHash::EMPTY.0)
@@ -159,7 +100,7 @@ impl Host for FvmHost {
     fn code(&mut self, address: Address) -> ActorResult<Bytes> {
         Ok(match self.target(address) {
             OwnOr::Own => self.state.code()?,
-            OwnOr::Other(Target::Contract(id)) => calls::contract_code(id)?,
+            OwnOr::Other(Target::Contract(id)) => peers::code(id)?,
             OwnOr::Other(Target::Native(..)) => Bytes::from_static(&[0xfe]),
             OwnOr::Other(_) => Bytes::new(),
         })
@@ -178,7 +119,7 @@ impl Host for FvmHost {
     }
 
     fn base_fee(&self) -> U256 {
-        token_to_u256(&fvm_sdk::network::base_fee())
+        atto_to_wei(&fvm_sdk::network::base_fee())
     }
 
     /// Filecoin has no blobs; report Ethereum's minimum blob base fee.
@@ -196,6 +137,10 @@ impl Host for FvmHost {
     }
 
     /// Drawn from the drand beacon, domain-separated as FEVM does (tag 10, "prevrandao").
+    ///
+    /// The one host method that still exits the actor from inside the interpreter: `Host`
+    /// has it infallible, as block data is, and the FVM failing to give the current epoch's
+    /// beacon means the machine itself is broken (no EVM-level answer would be right).
     fn prevrandao(&self) -> B256 {
         *self.prevrandao.get_or_init(|| {
             let epoch = fvm_sdk::network::curr_epoch();
@@ -212,11 +157,11 @@ impl Host for FvmHost {
     }
 
     fn origin(&self) -> Address {
-        to_evm(eth_address_of(fvm_sdk::message::origin()))
+        eth_address_of(fvm_sdk::message::origin()).into()
     }
 
     fn gas_price(&self) -> U256 {
-        token_to_u256(&(fvm_sdk::network::base_fee() + fvm_sdk::message::gas_premium()))
+        atto_to_wei(&(fvm_sdk::network::base_fee() + fvm_sdk::message::gas_premium()))
     }
 
     /// The digest of the tipset CID at that epoch (FEVM's choice), zero if unavailable.
@@ -238,7 +183,7 @@ impl Host for FvmHost {
 
     /// An FVM actor event: one entry per topic (`t1`..`t4`) and the data (`d`, when non-empty),
     /// all raw bytes and indexed, as FEVM emits them so that Lotus-style indexers read them.
-    fn log(&mut self, log: Log) {
+    fn log(&mut self, log: Log) -> ActorResult<()> {
         const TOPIC_KEYS: [&str; 4] = ["t1", "t2", "t3", "t4"];
         let mut entries: Vec<Entry> = log
             .data
@@ -260,9 +205,8 @@ impl Host for FvmHost {
                 value: log.data.data.to_vec(),
             });
         }
-        fvm_sdk::event::emit_event(&ActorEvent { entries }).unwrap_or_else(|e| {
-            ActorError::assertion_failed(format!("emitting event: {e:?}")).exit()
-        });
+        fvm_sdk::event::emit_event(&ActorEvent { entries })
+            .map_err(|e| ActorError::assertion_failed(format!("emitting event: {e:?}")))
     }
 
     /// Pays the whole balance to the beneficiary now and marks the contract dead from the end
@@ -288,7 +232,7 @@ impl Host for FvmHost {
                     ))
                 }
             }
-            self.state.reload_if_changed()?;
+            self.reload_after_send()?;
         }
         self.state.bury();
         Ok(())
@@ -312,11 +256,11 @@ enum OwnOr {
     Other(Target),
 }
 
-impl FvmHost {
+impl Frame {
     /// Queries about this contract itself are answered from its own state (a send to itself
     /// would be wasted gas).
     fn target(&self, address: Address) -> OwnOr {
-        if from_evm(address) == self.frame.address {
+        if EthAddress::from(address) == self.address {
             OwnOr::Own
         } else {
             OwnOr::Other(classify(address))

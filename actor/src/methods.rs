@@ -10,20 +10,18 @@ use actor_types::{
         method, BytecodeHash, ConstructorParams, DelegateCallParams, GetStorageAtParams,
         HANDLE_FILECOIN_METHOD_SELECTOR,
     },
+    token::atto_to_wei,
     EthAddress, U256Bytes,
 };
-use fvm_ipld_encoding::{ipld_block::IpldBlock, CBOR, DAG_CBOR, IPLD_RAW};
-use interpreter::{execute, Bytes, Config, ExitStatus, Message, U256};
+use fvm_ipld_encoding::{ipld_block::IpldBlock, BytesDe, CBOR, DAG_CBOR, IPLD_RAW};
+use interpreter::{execute, Bytes, Config, ExitStatus, Message, MAX_CODE_SIZE, U256};
 
 use crate::{
-    address::{eth_address_of, to_evm},
+    address::eth_address_of,
     exit::{bytes_block, to_method_result},
-    host::{token_to_u256, Frame, FvmHost},
+    frame::Frame,
     state::ContractState,
 };
-
-/// EIP-170: the largest runtime code a contract may have.
-const MAX_CODE_SIZE: usize = 24_576;
 
 /// Routes a method to its implementation. Every method is callable by anyone the method itself
 /// accepts (FEVM's dispatch is unrestricted).
@@ -77,13 +75,9 @@ fn deploy(params: ConstructorParams) -> MethodResult {
     if params.initcode.is_empty() {
         return Ok(None);
     }
-    let frame = Frame {
-        address,
-        caller: params.creator,
-        value: token_to_u256(&fvm_sdk::message::value_received()),
-    };
-    let mut host = FvmHost::new(state, frame);
-    let result = run(&mut host, Bytes::new(), params.initcode.to_vec().into())?;
+    let value = atto_to_wei(&fvm_sdk::message::value_received());
+    let mut frame = Frame::new(address, params.creator, value, state);
+    let result = run(&mut frame, Bytes::new(), params.initcode.to_vec().into())?;
     if result.status != ExitStatus::Success {
         return to_method_result(result).map(|_| None);
     }
@@ -99,24 +93,24 @@ fn deploy(params: ConstructorParams) -> MethodResult {
             "runtime code may not start with 0xEF (EIP-3541)",
         ));
     }
-    let hash = interpreter::Crypto::keccak256(&host, &code);
-    host.state.set_code(&code, hash.0)?;
-    host.state.flush()?;
+    let hash = interpreter::Crypto::keccak256(&frame, &code);
+    frame.state.set_code(&code, hash.0)?;
+    frame.state.flush()?;
     Ok(None)
 }
 
-/// Runs one frame of `code` with `input` for `host.frame`, on this actor.
-fn run(host: &mut FvmHost, input: Bytes, code: Bytes) -> ActorResult<interpreter::ExecutionResult> {
+/// Runs `code` with `input` as `frame`, on this actor.
+fn run(frame: &mut Frame, input: Bytes, code: Bytes) -> ActorResult<interpreter::ExecutionResult> {
     let message = Message {
-        address: to_evm(host.frame.address),
-        caller: to_evm(host.frame.caller),
-        value: host.frame.value,
+        address: frame.address.into(),
+        caller: frame.caller.into(),
+        value: frame.value,
         input,
         is_static: fvm_sdk::vm::read_only(),
         depth: 0,
         gas_limit: 0,
     };
-    execute(host, &message, code, &Config::platform())
+    execute(frame, &message, code, &Config::platform())
 }
 
 /// `InvokeContract`: the contract's input is one CBOR byte string, or a raw block (what other
@@ -124,7 +118,7 @@ fn run(host: &mut FvmHost, input: Bytes, code: Bytes) -> ActorResult<interpreter
 fn invoke_contract(params: Option<IpldBlock>) -> MethodResult {
     let input = input_bytes(params)?;
     let caller = eth_address_of(fvm_sdk::message::caller());
-    let value = token_to_u256(&fvm_sdk::message::value_received());
+    let value = atto_to_wei(&fvm_sdk::message::value_received());
     execute_contract(input, caller, value)
 }
 
@@ -137,15 +131,10 @@ fn execute_contract(input: Bytes, caller: EthAddress, value: U256) -> MethodResu
     if code.is_empty() {
         return Ok(bytes_block(&[]));
     }
-    let frame = Frame {
-        address: own_address()?,
-        caller,
-        value,
-    };
-    let mut host = FvmHost::new(state, frame);
-    let result = run(&mut host, input, code)?;
+    let mut frame = Frame::new(own_address()?, caller, value, state);
+    let result = run(&mut frame, input, code)?;
     if result.status == ExitStatus::Success {
-        host.state.flush()?;
+        frame.state.flush()?;
     }
     to_method_result(result)
 }
@@ -155,7 +144,7 @@ fn input_bytes(params: Option<IpldBlock>) -> ActorResult<Bytes> {
         None => Ok(Bytes::new()),
         Some(block) if block.codec == IPLD_RAW => Ok(block.data.into()),
         Some(block) if block.codec == CBOR || block.codec == DAG_CBOR => {
-            let bytes: serde_bytes::ByteBuf = block.deserialize().map_err(|e| {
+            let bytes: BytesDe = block.deserialize().map_err(|e| {
                 ActorError::serialization(format!("InvokeContract expects one byte string: {e}"))
             })?;
             Ok(bytes.0.into())
@@ -164,15 +153,6 @@ fn input_bytes(params: Option<IpldBlock>) -> ActorResult<Bytes> {
             "unsupported params codec {:#x}",
             block.codec
         ))),
-    }
-}
-
-mod serde_bytes {
-    pub struct ByteBuf(pub Vec<u8>);
-    impl<'de> serde::Deserialize<'de> for ByteBuf {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            fvm_ipld_encoding::strict_bytes::deserialize(d).map(ByteBuf)
-        }
     }
 }
 
@@ -190,15 +170,11 @@ fn invoke_contract_delegate(params: Option<IpldBlock>) -> MethodResult {
     let code: Bytes = fvm_sdk::ipld::get(&params.code)
         .map_err(|e| ActorError::illegal_argument(format!("reading delegated code: {e:?}")))?
         .into();
-    let frame = Frame {
-        address: own_address()?,
-        caller: params.caller,
-        value: token_to_u256(&params.value),
-    };
-    let mut host = FvmHost::new(state, frame);
-    let result = run(&mut host, params.input.into(), code)?;
+    let value = &params.value;
+    let mut frame = Frame::new(own_address()?, params.caller, atto_to_wei(value), state);
+    let result = run(&mut frame, params.input.into(), code)?;
     if result.status == ExitStatus::Success {
-        host.state.flush()?;
+        frame.state.flush()?;
     }
     to_method_result(result)
 }
@@ -253,7 +229,7 @@ fn handle_filecoin_method(method: u64, params: Option<IpldBlock>) -> MethodResul
     input.extend(&data);
     input.resize(4 + (input.len() - 4).next_multiple_of(32), 0);
     let caller = eth_address_of(fvm_sdk::message::caller());
-    let value = token_to_u256(&fvm_sdk::message::value_received());
+    let value = atto_to_wei(&fvm_sdk::message::value_received());
     let output = match execute_contract(input.into(), caller, value)? {
         Some(block) => crate::calls::return_bytes(Some(block)),
         None => Bytes::new(),

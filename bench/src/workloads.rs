@@ -67,17 +67,13 @@ fn holder(i: u64) -> Address {
     Address::from_word(U256::from(0x10_0000 + i).into())
 }
 
-fn to_address(address: EthAddress) -> Address {
-    Address::from(address.0)
-}
-
 /// A Caller and a Callee; the calldata for the Caller names the Callee.
 fn caller_and_callee(
     lab: &mut Lab,
     contracts: &Contracts,
     calldata: impl Fn(Address) -> Vec<u8>,
 ) -> Result<(EthAddress, Vec<u8>)> {
-    let callee = to_address(deploy(lab, contracts, "Callee", &[])?);
+    let callee = Address::from(deploy(lab, contracts, "Callee", &[])?);
     let caller = deploy(lab, contracts, "Caller", &[])?;
     Ok((caller, calldata(callee)))
 }

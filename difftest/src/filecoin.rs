@@ -4,26 +4,29 @@ use crate::{
     observation::{Account, Log, Observation, Status},
     program::{accounts, Case},
 };
-use actor_types::evm;
+use actor_types::{
+    evm,
+    token::{atto_to_wei, wei_to_atto},
+};
 use alloy_primitives::{Address, B256, U256};
 use anyhow::Result;
-use host::{Chain, ChainConfig, EthAddress, Genesis, GenesisAccount, Store, TokenAmount};
+use host::{Chain, ChainConfig, Genesis, GenesisAccount, Store, TokenAmount};
 use std::collections::BTreeMap;
 
 /// Runs `case` as one message from the caller to contract 0, on a fresh chain.
 pub fn run(case: &Case) -> Result<Observation> {
     let mut chain = chain()?;
     for (index, code) in case.codes().into_iter().enumerate() {
-        let address = eth(accounts::contract(index));
+        let address = accounts::contract(index).into();
         chain.set_code(address, &code)?;
         chain.set_balance(address, TokenAmount::from_atto(accounts::CONTRACT_BALANCE))?;
     }
     chain.set_block(accounts::BLOCK_NUMBER as i64, accounts::TIMESTAMP);
     let outcome = chain.call(
-        eth(accounts::CALLER),
-        eth(accounts::contract(0)),
+        accounts::CALLER.into(),
+        accounts::contract(0).into(),
         &case.calldata,
-        atto(case.value),
+        wei_to_atto(case.value),
     )?;
 
     let status = if outcome.is_success() {
@@ -41,7 +44,7 @@ pub fn run(case: &Case) -> Result<Observation> {
         .logs
         .iter()
         .map(|log| Log {
-            address: Address::new(log.address.0),
+            address: log.address.into(),
             topics: log.topics.iter().map(|t| B256::new(*t)).collect(),
             data: log.data.clone(),
         })
@@ -66,7 +69,7 @@ fn chain() -> Result<Chain> {
     let genesis = Genesis {
         network_name: "difftest".into(),
         accounts: vec![GenesisAccount {
-            address: eth(accounts::CALLER),
+            address: accounts::CALLER.into(),
             balance: TokenAmount::from_atto(accounts::CALLER_BALANCE),
             nonce: 0,
         }],
@@ -89,28 +92,13 @@ fn accounts_of(chain: &Chain) -> Result<BTreeMap<Address, Account>> {
             .map(|(k, v)| (U256::from_be_bytes(k), U256::from_be_bytes(v)))
             .collect();
         let account = Account {
-            balance: U256::from_be_slice(&chain.balance(address)?.atto().to_bytes_be().1),
+            balance: atto_to_wei(&chain.balance(address)?),
             code: chain.code(address)?,
             storage,
         };
         if !account.is_empty() {
-            out.insert(Address::new(address.0), account);
+            out.insert(address.into(), account);
         }
     }
     Ok(out)
-}
-
-fn eth(address: Address) -> EthAddress {
-    EthAddress(address.into_array())
-}
-
-fn atto(value: U256) -> TokenAmount {
-    TokenAmount::from_atto(num_bigint_from(value))
-}
-
-fn num_bigint_from(value: U256) -> fvm_shared::bigint::BigInt {
-    fvm_shared::bigint::BigInt::from_bytes_be(
-        fvm_shared::bigint::Sign::Plus,
-        &value.to_be_bytes::<32>(),
-    )
 }

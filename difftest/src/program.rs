@@ -150,7 +150,7 @@ pub mod accounts {
     /// What the caller and every contract hold before the transaction.
     pub const CALLER_BALANCE: u128 = 1_000_000_000_000_000_000_000;
     pub const CONTRACT_BALANCE: u128 = 1_000_000_000_000_000_000;
-    pub const CHAIN_ID: u64 = 31_415_926;
+    pub const CHAIN_ID: u64 = actor_types::network::DEVNET_CHAIN_ID;
     pub const BLOCK_NUMBER: u64 = 1_000;
     pub const TIMESTAMP: u64 = 1_700_000_000;
 

@@ -5,6 +5,7 @@ use actor_types::{
     builtin::{EAM_ACTOR_ADDR, SYSTEM_ACTOR_ADDR},
     eam::{self, CreateExternalParams, CreateReturn},
     evm::{self, GetStorageAtParams},
+    network::{BLOCK_GAS_LIMIT, DEVNET_CHAIN_ID},
     EthAddress, U256Bytes,
 };
 use anyhow::{anyhow, Result};
@@ -19,7 +20,7 @@ use fvm::{
     state_tree::{ActorState, StateTree},
     trace::ExecutionTrace,
 };
-use fvm_ipld_encoding::{strict_bytes, RawBytes};
+use fvm_ipld_encoding::{BytesDe, RawBytes};
 use fvm_shared::{
     address::Address, chainid::ChainID, clock::ChainEpoch, econ::TokenAmount, error::ExitCode,
     message::Message, version::NetworkVersion, ActorID, MethodNum,
@@ -71,10 +72,10 @@ pub struct ChainConfig {
 impl Default for ChainConfig {
     fn default() -> Self {
         Self {
-            chain_id: 31_415_926,
+            chain_id: DEVNET_CHAIN_ID,
             network_version: NetworkVersion::V28,
             base_fee: TokenAmount::from_atto(100),
-            gas_limit: 10_000_000_000,
+            gas_limit: BLOCK_GAS_LIMIT,
             tracing: false,
             tipset_digests: TipsetDigests::default(),
             charge_fees: true,
@@ -105,17 +106,11 @@ impl Outcome {
 
     /// The bytes inside the return data's CBOR byte string: a contract's output or revert data.
     pub fn output(&self) -> Vec<u8> {
-        decode_bytes(self.return_data.bytes()).unwrap_or_else(|| self.return_data.bytes().to_vec())
+        match fvm_ipld_encoding::from_slice::<BytesDe>(self.return_data.bytes()) {
+            Ok(bytes) => bytes.into_vec(),
+            Err(_) => self.return_data.bytes().to_vec(),
+        }
     }
-}
-
-fn decode_bytes(cbor: &[u8]) -> Option<Vec<u8>> {
-    #[derive(serde::Deserialize)]
-    #[serde(transparent)]
-    struct Bytes(#[serde(with = "strict_bytes")] Vec<u8>);
-    fvm_ipld_encoding::from_slice::<Bytes>(cbor)
-        .ok()
-        .map(|b| b.0)
 }
 
 /// A deployment's outcome and, on success, the new contract.

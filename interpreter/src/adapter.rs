@@ -2,10 +2,11 @@
 //!
 //! revm's host speaks of accounts, journals and access lists; ours speaks of one contract and its
 //! neighbours. The adapter translates, keeps the first embedder error (revm's instructions can
-//! only report "fatal external error"), and, under Ethereum metering from Berlin on, tracks which
-//! slots and accounts this frame has touched so that EIP-2929 prices cold accesses. The tracking
-//! is per frame: an embedder running several frames natively sees each start cold, which
-//! overprices repeated cross-frame access, a gas-only difference.
+//! only report "fatal external error", and its `TLOAD`, `TSTORE` and `LOG` not even that: see
+//! [`crate::instructions`]), and, under Ethereum metering from Berlin on, tracks which slots and
+//! accounts this frame has touched so that EIP-2929 prices cold accesses. The tracking is per
+//! frame: an embedder running several frames natively sees each start cold, which overprices
+//! repeated cross-frame access, a gas-only difference.
 
 use crate::{
     config::{Config, GasMode, SpecId},
@@ -224,8 +225,11 @@ impl<H: Host> revm_interpreter::Host for HostAdapter<'_, H> {
         Ok(StateLoad::new(result, is_cold))
     }
 
+    /// revm's `LOG` cannot fail: an error is kept, and the instruction halts on it.
     fn log(&mut self, log: Log) {
-        self.host.log(log)
+        if let Err(e) = self.host.log(log) {
+            self.fail(e);
+        }
     }
 
     fn sstore_skip_cold_load(
@@ -264,12 +268,19 @@ impl<H: Host> revm_interpreter::Host for HostAdapter<'_, H> {
         Ok(StateLoad::new(value, is_cold))
     }
 
+    /// Like [`Self::log`], revm's `TSTORE` and `TLOAD` cannot fail: an error is kept, and the
+    /// instruction halts on it (so the zero a failed `TLOAD` returns here is never seen).
     fn tstore(&mut self, _address: Address, key: StorageKey, value: StorageValue) {
-        self.host.tstore(key, value)
+        if let Err(e) = self.host.tstore(key, value) {
+            self.fail(e);
+        }
     }
 
     fn tload(&mut self, _address: Address, key: StorageKey) -> StorageValue {
-        self.host.tload(key)
+        self.host.tload(key).unwrap_or_else(|e| {
+            self.fail(e);
+            StorageValue::ZERO
+        })
     }
 
     fn load_account_info_skip_cold_load(

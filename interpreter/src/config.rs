@@ -1,6 +1,10 @@
 //! How an execution is metered and bounded.
 
 pub use revm_interpreter::primitives::hardfork::SpecId;
+// Ethereum's size limits, re-exported as the one home for every embedder and test: EIP-170's
+// 24 KiB for the runtime code a create installs (checked by the embedder, which installs it) and
+// EIP-3860's twice that for initcode (checked here, see `Config::max_initcode_size`).
+pub use revm_interpreter::primitives::{eip170::MAX_CODE_SIZE, eip3860::MAX_INITCODE_SIZE};
 
 /// How EVM gas works in an execution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +39,7 @@ pub struct Config {
     pub memory_limit: u64,
     /// Deepest frame allowed to make a call or create; Ethereum's is 1024.
     pub max_call_depth: usize,
-    /// Largest initcode `CREATE`/`CREATE2` accept (EIP-3860: twice the 24 KiB code limit).
+    /// Largest initcode `CREATE`/`CREATE2` accept (EIP-3860: [`MAX_INITCODE_SIZE`]).
     pub max_initcode_size: usize,
 }
 
@@ -47,7 +51,7 @@ impl Config {
             gas,
             memory_limit: 32 << 20,
             max_call_depth: 1024,
-            max_initcode_size: 2 * 24_576,
+            max_initcode_size: MAX_INITCODE_SIZE,
         }
     }
 

@@ -36,10 +36,10 @@ pub trait Host: Crypto {
     fn sstore(&mut self, key: U256, value: U256) -> Result<StorageWrite, Self::Error>;
 
     /// `TLOAD` (EIP-1153): transient storage, cleared at the end of the transaction.
-    fn tload(&mut self, key: U256) -> U256;
+    fn tload(&mut self, key: U256) -> Result<U256, Self::Error>;
 
     /// `TSTORE` (EIP-1153).
-    fn tstore(&mut self, key: U256, value: U256);
+    fn tstore(&mut self, key: U256, value: U256) -> Result<(), Self::Error>;
 
     // --- Other accounts (including this one).
 
@@ -86,7 +86,7 @@ pub trait Host: Crypto {
 
     /// `LOG0`..`LOG4`, emitted by the executing contract. Logs of a frame that later reverts
     /// must be discarded by the embedder with the rest of that frame's effects.
-    fn log(&mut self, log: Log);
+    fn log(&mut self, log: Log) -> Result<(), Self::Error>;
 
     /// `SELFDESTRUCT`: move this contract's balance to `beneficiary` and schedule whatever
     /// deletion the platform's semantics say (the FVM actor follows FEVM: the contract is

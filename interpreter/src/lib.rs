@@ -25,7 +25,7 @@ mod instructions;
 mod message;
 
 pub use alloy_primitives::{Address, Bytes, Log, LogData, B256, U256};
-pub use config::{Config, GasMode, SpecId};
+pub use config::{Config, GasMode, SpecId, MAX_CODE_SIZE, MAX_INITCODE_SIZE};
 pub use execute::{execute, ExecutionResult, ExitStatus, Halt};
 pub use host::{Host, StorageWrite};
 pub use instructions::PLATFORM_PRECOMPILE_BUDGET;

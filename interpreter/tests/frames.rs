@@ -20,6 +20,11 @@ struct RecordingHost {
     created: Address,
     /// `SLOAD` of this key fails with an embedder error.
     broken_key: Option<U256>,
+    /// `TLOAD` and `TSTORE` fail with an embedder error.
+    broken_transient: bool,
+    /// `LOG0`..`LOG4` fail with an embedder error.
+    broken_log: bool,
+    logs: Vec<Log>,
     /// What the host was asked to hash with Keccak-256.
     hashed: std::cell::RefCell<Vec<Vec<u8>>>,
 }
@@ -56,11 +61,18 @@ impl Host for RecordingHost {
             present,
         })
     }
-    fn tload(&mut self, key: U256) -> U256 {
-        self.transient.get(&key).copied().unwrap_or_default()
+    fn tload(&mut self, key: U256) -> Result<U256, String> {
+        if self.broken_transient {
+            return Err("transient storage is unreadable".into());
+        }
+        Ok(self.transient.get(&key).copied().unwrap_or_default())
     }
-    fn tstore(&mut self, key: U256, value: U256) {
+    fn tstore(&mut self, key: U256, value: U256) -> Result<(), String> {
+        if self.broken_transient {
+            return Err("transient storage is unwritable".into());
+        }
         self.transient.insert(key, value);
+        Ok(())
     }
     fn balance(&mut self, _: Address) -> Result<U256, String> {
         Ok(U256::from(1000))
@@ -93,7 +105,7 @@ impl Host for RecordingHost {
         Address::ZERO
     }
     fn block_gas_limit(&self) -> u64 {
-        10_000_000_000
+        30_000_000
     }
     fn prevrandao(&self) -> B256 {
         B256::repeat_byte(0x44)
@@ -107,7 +119,13 @@ impl Host for RecordingHost {
     fn block_hash(&mut self, number: u64) -> Result<B256, String> {
         Ok(B256::from(U256::from(number)))
     }
-    fn log(&mut self, _: Log) {}
+    fn log(&mut self, log: Log) -> Result<(), String> {
+        if self.broken_log {
+            return Err("the event was refused".into());
+        }
+        self.logs.push(log);
+        Ok(())
+    }
     fn selfdestruct(&mut self, _: Address) -> Result<(), String> {
         Ok(())
     }
@@ -300,6 +318,45 @@ fn embedder_errors_abort_the_execution() {
     let error = run(&mut host, &message(), "600754600160015500").unwrap_err();
     assert_eq!(error, "slot 7 is unreadable");
     assert!(host.storage.is_empty());
+}
+
+#[test]
+fn transient_storage_and_log_errors_abort_the_execution() {
+    // Each failing instruction, then SSTORE(1, 1) which must never run.
+    let cases = [
+        // TLOAD(1)
+        ("60015c", "transient storage is unreadable"),
+        // TSTORE(1, 1)
+        ("600160015d", "transient storage is unwritable"),
+        // LOG0 of no data
+        ("5f5fa0", "the event was refused"),
+        // LOG1 of no data with topic 7
+        ("60075f5fa1", "the event was refused"),
+    ];
+    for (code, expected) in cases {
+        let mut host = RecordingHost {
+            broken_transient: true,
+            broken_log: true,
+            ..Default::default()
+        };
+        let error = run(&mut host, &message(), &format!("{code}600160015500")).unwrap_err();
+        assert_eq!(error, expected, "{code}");
+        assert!(host.storage.is_empty(), "{code}: ran on after the error");
+        assert!(host.logs.is_empty() && host.transient.is_empty(), "{code}");
+    }
+}
+
+#[test]
+fn transient_storage_and_logs_reach_the_host() {
+    let mut host = RecordingHost::default();
+    // TSTORE(1, 5); LOG1(topic TLOAD(1)) of no data; TLOAD(1) to memory; return it
+    let code = concat!("600560015d", "60015c5f5fa1", "60015c5f5260205ff3");
+    let result = run(&mut host, &message(), code).unwrap();
+    assert_eq!(result.output.to_vec(), word(5));
+    assert_eq!(host.transient.get(&U256::from(1)), Some(&U256::from(5)));
+    assert_eq!(host.logs.len(), 1);
+    assert_eq!(host.logs[0].address, message().address);
+    assert_eq!(host.logs[0].topics(), &[B256::from(U256::from(5))]);
 }
 
 #[test]

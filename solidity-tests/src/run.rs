@@ -19,6 +19,7 @@ use crate::{
     parser::{Builtin, Call, CallKind},
     settings::Pipeline,
 };
+use actor_types::token::{atto_to_wei, wei_to_atto};
 use alloy_primitives::U256;
 use anyhow::{anyhow, Result};
 use host::{Chain, ChainConfig, EthAddress, Genesis, GenesisAccount, Store, TokenAmount};
@@ -239,7 +240,9 @@ impl Run<'_> {
             None => (U256::ZERO, false),
         };
         self.next_block();
-        let deployment = self.chain.deploy(self.sender, &initcode, to_token(value))?;
+        let deployment = self
+            .chain
+            .deploy(self.sender, &initcode, wei_to_atto(value))?;
         let created = deployment.contract.clone();
         self.contract = Some(created.as_ref().map(|c| c.eth_address).unwrap_or_default());
         self.events = events::event_table(&compiled);
@@ -272,7 +275,7 @@ impl Run<'_> {
             self.sender,
             contract,
             &call.calldata(),
-            to_token(call.value),
+            wei_to_atto(call.value),
         )?;
         let failed = !outcome.is_success();
         let output = outcome.output();
@@ -313,10 +316,7 @@ impl Run<'_> {
                     None => contract,
                 };
                 let balance = self.chain.balance(address).unwrap_or_default();
-                (
-                    word(U256::from_str_radix(&balance.atto().to_string(), 10).unwrap_or_default()),
-                    vec![],
-                )
+                (word(atto_to_wei(&balance)), vec![])
             }
             Builtin::Account => {
                 let index = call
@@ -357,11 +357,6 @@ impl Run<'_> {
             .map(|log| events::format(log, &self.events, main))
             .collect()
     }
-}
-
-/// Wei to attoFIL (one to one); no test sends more than fits in 128 bits.
-fn to_token(value: U256) -> TokenAmount {
-    TokenAmount::from_atto(u128::try_from(value).unwrap_or(u128::MAX))
 }
 
 fn mismatch(call: &Call, expected: String, got: String) -> Verdict {

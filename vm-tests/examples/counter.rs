@@ -16,7 +16,7 @@ fn main() {
     let mut world = World::new(
         Default::default(),
         Environment {
-            chain_id: 31415926,
+            chain_id: 1,
             ..Default::default()
         },
     );

@@ -8,7 +8,7 @@
 use alloy_primitives::{Address, Bytes, Log, B256, U256};
 use interpreter::{
     execute, CallKind, CallOutcome, CallRequest, Config, CreateOutcome, CreateRequest,
-    CreateScheme, Crypto, FrameStatus, Host, Message, StorageWrite,
+    CreateScheme, Crypto, FrameStatus, Host, Message, StorageWrite, MAX_CODE_SIZE,
 };
 use precompiles::{EthereumPrecompile, NativeCrypto};
 use std::collections::BTreeMap;
@@ -194,16 +194,18 @@ impl Host for FrameHost<'_> {
         Ok(StorageWrite { original, present })
     }
 
-    fn tload(&mut self, key: U256) -> U256 {
-        self.world
+    fn tload(&mut self, key: U256) -> Result<U256, Self::Error> {
+        Ok(self
+            .world
             .transient
             .get(&(self.address, key))
             .copied()
-            .unwrap_or_default()
+            .unwrap_or_default())
     }
 
-    fn tstore(&mut self, key: U256, value: U256) {
+    fn tstore(&mut self, key: U256, value: U256) -> Result<(), Self::Error> {
         self.world.transient.insert((self.address, key), value);
+        Ok(())
     }
 
     fn balance(&mut self, address: Address) -> Result<U256, Self::Error> {
@@ -277,8 +279,9 @@ impl Host for FrameHost<'_> {
         Ok(self.keccak256(number.to_string().as_bytes()))
     }
 
-    fn log(&mut self, log: Log) {
+    fn log(&mut self, log: Log) -> Result<(), Self::Error> {
         self.world.logs.push(log);
+        Ok(())
     }
 
     fn selfdestruct(&mut self, beneficiary: Address) -> Result<(), Self::Error> {
@@ -376,7 +379,7 @@ impl Host for FrameHost<'_> {
         let code = outcome.output.clone();
         // EIP-3541 and EIP-170: deployed code may not start with 0xEF nor exceed 24 KiB.
         if outcome.status == FrameStatus::Success
-            && (code.first() == Some(&0xef) || code.len() > 24_576)
+            && (code.first() == Some(&0xef) || code.len() > MAX_CODE_SIZE)
         {
             *self.world = snapshot;
             return Ok(failed(request.gas_limit));

@@ -130,13 +130,14 @@ fn account_key_address(id: ActorID) -> ActorResult<Address> {
 
 /// `keccak256(rlp([creator, nonce]))[12..]`.
 pub fn create_address(creator: &EthAddress, nonce: u64) -> EthAddress {
-    EthAddress(AlloyAddress::from(creator.0).create(nonce).into_array())
+    AlloyAddress::from(*creator).create(nonce).into()
 }
 
 /// `keccak256(0xff ++ creator ++ salt ++ keccak256(initcode))[12..]`.
 pub fn create2_address(creator: &EthAddress, salt: &[u8; 32], initcode: &[u8]) -> EthAddress {
-    let address = AlloyAddress::from(creator.0).create2(B256::from(*salt), keccak256(initcode));
-    EthAddress(address.into_array())
+    AlloyAddress::from(*creator)
+        .create2(B256::from(*salt), keccak256(initcode))
+        .into()
 }
 
 /// Creates (or resurrects) the contract at `address`, running `initcode` as `creator`, with

@@ -5,6 +5,7 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::{sol, SolCall, SolValue};
 use fvm_ipld_encoding::RawBytes;
 use host::{Chain, EthAddress, ExitCode, TokenAmount};
+use interpreter::MAX_CODE_SIZE;
 
 sol! {
     function inc() external returns (uint256);
@@ -25,9 +26,9 @@ fn others(chain: &Chain, watched: &[EthAddress]) -> Vec<Option<(cid::Cid, TokenA
 }
 
 /// Initcode that returns `len` bytes of runtime code, the first being `first`.
-fn returning(first: u8, len: u16) -> Vec<u8> {
+fn returning(first: u8, len: usize) -> Vec<u8> {
     // PUSH1 first, PUSH0, MSTORE8, PUSH2 len, PUSH0, RETURN
-    let [hi, lo] = len.to_be_bytes();
+    let [hi, lo] = u16::try_from(len).expect("a PUSH2 length").to_be_bytes();
     vec![0x60, first, 0x5f, 0x53, 0x61, hi, lo, 0x5f, 0xf3]
 }
 
@@ -103,13 +104,13 @@ fn bad_initcode_and_oversized_code_are_refused() {
         ),
         (
             "runtime code over 24 KiB (EIP-170)",
-            returning(0x00, 24_577),
+            returning(0x00, MAX_CODE_SIZE + 1),
             16,
         ),
     ];
     for (what, initcode, exit_code) in cases {
         let nonce = chain.nonce(ALICE).unwrap();
-        let would_be = EthAddress(Address::from(ALICE.0).create(nonce).into_array());
+        let would_be = EthAddress::from(Address::from(ALICE).create(nonce));
         let deployment = chain
             .deploy(ALICE, &initcode, TokenAmount::default())
             .unwrap();
@@ -128,7 +129,11 @@ fn bad_initcode_and_oversized_code_are_refused() {
 
     // Exactly 24 KiB is fine.
     let deployment = chain
-        .deploy(ALICE, &returning(0x00, 24_576), TokenAmount::default())
+        .deploy(
+            ALICE,
+            &returning(0x00, MAX_CODE_SIZE),
+            TokenAmount::default(),
+        )
         .unwrap();
     assert!(deployment.outcome.is_success());
 

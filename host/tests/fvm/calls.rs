@@ -33,7 +33,7 @@ sol! {
 fn factory_children_get_ethereum_addresses() {
     let mut chain = chain();
     let factory = deploy(&mut chain, ALICE, "Factory", &[]);
-    let factory_address = Address::from(factory.0);
+    let factory_address = Address::from(factory);
 
     let child = Address::abi_decode(&call_ok(
         &mut chain,
@@ -76,7 +76,7 @@ fn factory_children_get_ethereum_addresses() {
 
     // The children run: constructor arguments stored, CALLER in the constructor is the factory.
     for (address, expected) in [(child, 5u64), (created2, 9)] {
-        let child = host::EthAddress(address.into_array());
+        let child = host::EthAddress::from(address);
         let read = call_ok(&mut chain, BOB, child, &valueCall {}.abi_encode());
         assert_eq!(U256::abi_decode(&read).unwrap(), U256::from(expected));
         let read = call_ok(&mut chain, BOB, child, &parentCall {}.abi_encode());
@@ -149,7 +149,7 @@ fn reverts_are_caught_and_bubbled_with_their_data() {
     let mut chain = chain();
     let callee = deploy(&mut chain, ALICE, "Callee", &[]);
     let caller = deploy(&mut chain, ALICE, "Caller", &[]);
-    let callee_address = Address::from(callee.0);
+    let callee_address = Address::from(callee);
 
     let poked = call_ok(
         &mut chain,
@@ -198,7 +198,7 @@ fn reverts_are_caught_and_bubbled_with_their_data() {
     assert_eq!(error.code, U256::from(77));
     assert_eq!(
         error.who,
-        Address::from(caller.0),
+        Address::from(caller),
         "msg.sender of the callee is the calling contract"
     );
 
@@ -234,7 +234,7 @@ fn a_dead_contract_is_resurrected_at_its_create2_address() {
         &hatchCall {}.abi_encode(),
     ))
     .unwrap();
-    let phoenix = host::EthAddress(first.into_array());
+    let phoenix = host::EthAddress::from(first);
     let generation = call_ok(&mut chain, ALICE, phoenix, &generationCall {}.abi_encode());
     assert_eq!(U256::abi_decode(&generation).unwrap(), U256::from(1));
     call_ok(&mut chain, ALICE, phoenix, &dieCall {}.abi_encode());

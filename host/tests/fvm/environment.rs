@@ -22,8 +22,8 @@ fn block_chain_and_sender_context() {
     assert_eq!(context.number, U256::from(1234));
     assert_eq!(context.timestamp, U256::from(1_700_000_123));
     assert_eq!(context.chainid, U256::from(chain.config().chain_id));
-    assert_eq!(context.sender, Address::from(BOB.0));
-    assert_eq!(context.origin, Address::from(BOB.0));
+    assert_eq!(context.sender, Address::from(BOB));
+    assert_eq!(context.origin, Address::from(BOB));
 
     let out = call_ok(
         &mut chain,

@@ -20,7 +20,7 @@ fn balance(chain: &host::Chain, token: host::EthAddress, who: host::EthAddress) 
             ALICE,
             token,
             &balanceOfCall {
-                who: Address::from(who.0),
+                who: Address::from(who),
             }
             .abi_encode(),
         )
@@ -44,7 +44,7 @@ fn erc20_transfer_approve_transfer_from_and_events() {
             ALICE,
             token,
             &transferCall {
-                to: Address::from(BOB.0),
+                to: Address::from(BOB),
                 value: U256::from(250),
             }
             .abi_encode(),
@@ -76,7 +76,7 @@ fn erc20_transfer_approve_transfer_from_and_events() {
             BOB,
             token,
             &approveCall {
-                spender: Address::from(carol.0),
+                spender: Address::from(carol),
                 value: U256::from(100),
             }
             .abi_encode(),
@@ -106,8 +106,8 @@ fn erc20_transfer_approve_transfer_from_and_events() {
         .unwrap();
     assert!(chain.apply(fund).unwrap().is_success());
     let spend = transferFromCall {
-        from: Address::from(BOB.0),
-        to: Address::from(carol.0),
+        from: Address::from(BOB),
+        to: Address::from(carol),
         value: U256::from(60),
     }
     .abi_encode();
@@ -128,8 +128,8 @@ fn erc20_transfer_approve_transfer_from_and_events() {
             BOB,
             token,
             &allowanceCall {
-                owner: Address::from(BOB.0),
-                spender: Address::from(carol.0),
+                owner: Address::from(BOB),
+                spender: Address::from(carol),
             }
             .abi_encode(),
         )
@@ -154,7 +154,7 @@ fn erc20_transfer_approve_transfer_from_and_events() {
 
     // A custom error keeps its selector and arguments.
     let too_much = transferCall {
-        to: Address::from(ALICE.0),
+        to: Address::from(ALICE),
         value: U256::from(1000),
     }
     .abi_encode();

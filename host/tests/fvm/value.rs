@@ -60,7 +60,7 @@ fn payable_receive_and_transfers() {
         ALICE,
         vault,
         &forwardCall {
-            to: Address::from(fresh.0),
+            to: Address::from(fresh),
             amount: U256::from(300),
         }
         .abi_encode(),
@@ -75,7 +75,7 @@ fn payable_receive_and_transfers() {
         ALICE,
         vault,
         &forwardCall {
-            to: Address::from(BOB.0),
+            to: Address::from(BOB),
             amount: U256::from(100),
         }
         .abi_encode(),
@@ -90,7 +90,7 @@ fn payable_receive_and_transfers() {
         ALICE,
         vault,
         &forwardCall {
-            to: Address::from(other.0),
+            to: Address::from(other),
             amount: U256::from(200),
         }
         .abi_encode(),
@@ -106,7 +106,7 @@ fn payable_receive_and_transfers() {
             ALICE,
             vault,
             &forwardCall {
-                to: Address::from(fresh.0),
+                to: Address::from(fresh),
                 amount: U256::from(1_000_000),
             }
             .abi_encode(),
@@ -135,7 +135,7 @@ fn selfdestruct_pays_out_and_the_contract_is_gone_after_the_message() {
         ALICE,
         mortal,
         &destroyCall {
-            beneficiary: Address::from(heir.0),
+            beneficiary: Address::from(heir),
         }
         .abi_encode(),
     );

@@ -9,10 +9,12 @@
 //!   `EXTCODESIZE`, `EXTCODEHASH` and `EXTCODECOPY` each make exactly the one host query they
 //!   need (revm's versions load a whole account to price the access).
 //! * [`hash`]: under platform metering, `KECCAK256` hashes with the host's crypto.
+//! * [`checked`]: `TLOAD`, `TSTORE` and `LOG0`..`LOG4` halt the frame when the embedder fails.
 
 mod account;
 pub(crate) mod arithmetic;
 mod calls;
+mod checked;
 mod hash;
 
 pub use calls::PLATFORM_PRECOMPILE_BUDGET;
@@ -50,6 +52,13 @@ pub(crate) fn table<'h, H: Host>(
     set(opcode::STATICCALL, calls::call::<{ opcode::STATICCALL }, H>);
     set(opcode::CREATE, calls::create::<false, H>);
     set(opcode::CREATE2, calls::create::<true, H>);
+    set(opcode::TLOAD, checked::tload::<H>);
+    set(opcode::TSTORE, checked::tstore::<H>);
+    set(opcode::LOG0, checked::log::<0, H>);
+    set(opcode::LOG1, checked::log::<1, H>);
+    set(opcode::LOG2, checked::log::<2, H>);
+    set(opcode::LOG3, checked::log::<3, H>);
+    set(opcode::LOG4, checked::log::<4, H>);
     if mode == GasMode::Platform {
         set(opcode::GAS, account::gas::<H>);
         set(opcode::BALANCE, account::balance::<H>);
