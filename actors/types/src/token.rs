@@ -8,6 +8,7 @@ use fvm_shared::{
 };
 
 /// An amount of wei as attoFIL; every word fits.
+#[inline]
 pub fn wei_to_atto(wei: U256) -> TokenAmount {
     TokenAmount::from_atto(BigInt::from_bytes_be(Sign::Plus, &wei.to_be_bytes::<32>()))
 }
@@ -15,6 +16,7 @@ pub fn wei_to_atto(wei: U256) -> TokenAmount {
 /// An amount of attoFIL as wei. Balances and values are never negative (the sign is dropped)
 /// and stay far below 2^256 (FIL's whole supply is about 2^91 attoFIL); a larger amount
 /// reads as `U256::MAX`.
+#[inline]
 pub fn atto_to_wei(amount: &TokenAmount) -> U256 {
     let (_, bytes) = amount.atto().to_bytes_be();
     U256::try_from_be_slice(&bytes).unwrap_or(U256::MAX)
