@@ -1,7 +1,7 @@
 //! Making blocks: the transactions run as FVM messages one after another, then the block, its
 //! receipts and its roots are built and sealed, and subscribers hear of it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use actor_types::{eam::CreateReturn, network::BLOCK_GAS_LIMIT};
 use alloy_consensus::{
@@ -12,6 +12,7 @@ use alloy_primitives::{Address, Log, TxKind, B256};
 use anyhow::Result;
 use cid::Cid;
 use host::{Chain, Outcome};
+use serde_json::value::RawValue;
 use tokio::sync::broadcast;
 
 use super::{fees::BASE_FEE, state::ChainState};
@@ -21,10 +22,95 @@ use crate::{
 };
 
 /// A sealed block and its transactions, as subscribers and filters see it.
+///
+/// It also holds the JSON `eth_subscribe` sends for the block, made once when a first
+/// subscriber needs it and shared by every other: the `newHeads` header and each log as `logs`
+/// subscribers get it. A subscriber copies one message at a time from here into its
+/// connection, never the whole block. It is all dropped with the block, when the last
+/// subscriber is done with it.
 #[derive(Debug, Clone)]
 pub struct Mined {
     pub block: BlockRecord,
     pub transactions: Vec<TxRecord>,
+    header_json: OnceLock<Box<RawValue>>,
+    /// The block's logs in order (their `logIndex`).
+    logs: Box<[SharedLog]>,
+}
+
+/// Where a log of the block comes from, and its JSON once made.
+#[derive(Debug, Clone)]
+struct SharedLog {
+    /// Its transaction, an index into `Mined::transactions`.
+    tx: usize,
+    /// Its index among that transaction's logs.
+    in_tx: usize,
+    json: OnceLock<Box<RawValue>>,
+}
+
+impl Mined {
+    pub fn new(block: BlockRecord, transactions: Vec<TxRecord>) -> Self {
+        let logs = transactions
+            .iter()
+            .enumerate()
+            .flat_map(|(tx, record)| {
+                (0..record.receipt.logs.len()).map(move |in_tx| SharedLog {
+                    tx,
+                    in_tx,
+                    json: OnceLock::new(),
+                })
+            })
+            .collect();
+        Self {
+            block,
+            transactions,
+            header_json: OnceLock::new(),
+            logs,
+        }
+    }
+
+    /// The block's header as `newHeads` sends it, made on the first call.
+    pub fn header_json(&self) -> &RawValue {
+        self.header_json.get_or_init(|| {
+            let header = alloy_rpc_types_eth::Header {
+                hash: self.block.hash,
+                inner: self.block.header.clone(),
+                total_difficulty: Some(Default::default()),
+                size: None,
+            };
+            serde_json::value::to_raw_value(&header).expect("a header serialises")
+        })
+    }
+
+    /// How many logs the block has.
+    pub fn log_count(&self) -> usize {
+        self.logs.len()
+    }
+
+    /// Log `index` of the block (in `logIndex` order), for a filter to match.
+    pub fn log(&self, index: usize) -> &Log {
+        let shared = &self.logs[index];
+        &self.transactions[shared.tx].receipt.logs[shared.in_tx]
+    }
+
+    /// Log `index` of the block as `eth_getLogs` and `logs` subscriptions show it, made on the
+    /// first call.
+    pub fn log_json(&self, index: usize) -> &RawValue {
+        let shared = &self.logs[index];
+        shared.json.get_or_init(|| {
+            let tx = &self.transactions[shared.tx];
+            let log = alloy_rpc_types_eth::Log {
+                inner: tx.receipt.logs[shared.in_tx].clone(),
+                block_hash: Some(tx.block_hash),
+                block_number: Some(tx.block_number),
+                block_timestamp: Some(self.block.header.timestamp),
+                transaction_hash: Some(tx.hash),
+                transaction_index: Some(tx.index),
+                log_index: Some(tx.receipt.first_log_index + shared.in_tx as u64),
+                removed: false,
+            };
+            serde_json::value::to_raw_value(&log).expect("a log serialises")
+        })
+    }
 }
 
 pub struct Miner {
@@ -58,10 +144,7 @@ impl Miner {
         let sealed =
             build(state, number, timestamp, parent_root, &txs).and_then(|(block, records)| {
                 state.seal(block.clone(), records.clone())?;
-                Ok(Arc::new(Mined {
-                    block,
-                    transactions: records,
-                }))
+                Ok(Arc::new(Mined::new(block, records)))
             });
         match sealed {
             Ok(mined) => {

@@ -1,14 +1,45 @@
 //! `eth_subscribe` over WebSocket: `newHeads` and `logs`.
+//!
+//! Every subscriber hears of each sealed block through the miner's broadcast. The JSON it sends
+//! is made once per block and shared ([`Mined::header_json`], [`Mined::log_json`]): a
+//! subscriber copies one notification at a time into its connection's buffer, so a block with
+//! thousands of logs costs its JSON once, not once per subscriber.
+//!
+//! A subscriber's reader must keep up, as geth requires. Notifications wait in the connection's
+//! buffer (jsonrpsee's, shared by the connection's subscriptions and answers); once
+//! [`MAX_BACKLOG`] are waiting, a subscriber waits for the reader to take some. If it has not
+//! within [`SLOW_READER_TIMEOUT`] (geth's write timeout), the subscription ends with an error
+//! notification: a reader that stopped reading holds at most about [`MAX_BACKLOG`]
+//! notifications of the node's memory, not every block's logs. A subscriber that falls so far
+//! behind that the broadcast dropped blocks it had not sent ends the same way: a client that
+//! silently misses blocks or logs is worse off than one told its subscription ended.
 
-use alloy_rpc_types_eth::{Filter, Header};
+use std::time::Duration;
+
+use alloy_rpc_types_eth::Filter;
 use anyhow::Result;
 use jsonrpsee::{
-    core::SubscriptionResult, server::IdProvider, types::SubscriptionId, PendingSubscriptionSink,
-    RpcModule, SubscriptionMessage,
+    core::{server::TrySendError, SubscriptionError, SubscriptionResult},
+    server::IdProvider,
+    types::SubscriptionId,
+    PendingSubscriptionSink, RpcModule, SubscriptionMessage, SubscriptionSink,
 };
-use tokio::sync::broadcast::error::RecvError;
+use serde_json::value::RawValue;
+use tokio::{sync::broadcast::error::RecvError, time::Instant};
 
 use super::{errors::invalid_params, Context};
+use crate::backend::Mined;
+
+/// Notifications that may wait in a connection's buffer before a subscriber waits for the
+/// reader. With 8 KB logs (16 KB of hex each) that is about 1 MiB per connection.
+pub const MAX_BACKLOG: usize = 64;
+
+/// How long a subscriber waits for its reader to make room before the subscription ends
+/// (geth's write timeout).
+pub const SLOW_READER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest pause between two looks at a full connection buffer.
+const MAX_PAUSE: Duration = Duration::from_millis(50);
 
 /// Subscription ids as Ethereum nodes write them: `0x` and 32 hex digits.
 #[derive(Debug, Clone, Copy)]
@@ -75,39 +106,86 @@ async fn subscribe(
         }
     };
     let mut blocks = ctx.node().subscribe();
-    let sink = pending.accept().await?;
+    let mut sink = pending.accept().await?;
     loop {
         let mined = tokio::select! {
             _ = sink.closed() => return Ok(()),
             mined = blocks.recv() => match mined {
                 Ok(mined) => mined,
-                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Lagged(missed)) => return Err(ended(format!(
+                    "subscription ended: the client fell {missed} blocks behind"
+                ))),
                 Err(RecvError::Closed) => return Ok(()),
             },
         };
-        let messages: Vec<serde_json::Value> = match &filter {
-            None => {
-                let header = Header {
-                    hash: mined.block.hash,
-                    inner: mined.block.header.clone(),
-                    total_difficulty: Some(Default::default()),
-                    size: None,
-                };
-                vec![serde_json::to_value(header)?]
-            }
-            Some(filter) => mined
-                .transactions
-                .iter()
-                .flat_map(|tx| tx.rpc_logs(mined.block.header.timestamp))
-                .filter(|log| filter.matches(&log.inner))
-                .map(serde_json::to_value)
-                .collect::<Result<_, _>>()?,
-        };
-        for message in messages {
-            let message = SubscriptionMessage::from(serde_json::value::to_raw_value(&message)?);
-            if sink.send(message).await.is_err() {
-                return Ok(());
+        if !notify(&mut sink, &mined, filter.as_ref()).await? {
+            return Ok(());
+        }
+    }
+}
+
+/// Sends a block's notifications: its header, or the logs `filter` matches, in order. `false`
+/// when the subscription or its connection closed.
+async fn notify(
+    sink: &mut SubscriptionSink,
+    mined: &Mined,
+    filter: Option<&Filter>,
+) -> Result<bool, SubscriptionError> {
+    let Some(filter) = filter else {
+        return send(sink, mined.header_json()).await;
+    };
+    for index in 0..mined.log_count() {
+        if filter.matches(mined.log(index)) && !send(sink, mined.log_json(index)).await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Sends one notification once fewer than [`MAX_BACKLOG`] wait in the connection's buffer.
+/// `false` when the subscription or its connection closed; an error when the reader left no
+/// room for [`SLOW_READER_TIMEOUT`].
+///
+/// jsonrpsee tells when its buffer has room for one more message, not when it holds fewer
+/// than some number, so a subscriber facing a full backlog looks again after a pause that
+/// doubles up to [`MAX_PAUSE`]. Only readers that fall behind pay for it.
+async fn send(sink: &mut SubscriptionSink, result: &RawValue) -> Result<bool, SubscriptionError> {
+    let mut message = SubscriptionMessage::new(sink.method_name(), sink.subscription_id(), &result)
+        .map_err(|e| ended(format!("subscription ended: {e}")))?;
+    let limit = MAX_BACKLOG.min(sink.max_capacity());
+    let deadline = Instant::now() + SLOW_READER_TIMEOUT;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        let waiting = sink.max_capacity().saturating_sub(sink.capacity());
+        if waiting < limit {
+            match sink.try_send(message) {
+                Ok(()) => return Ok(true),
+                Err(TrySendError::Closed(_)) => return Ok(false),
+                Err(TrySendError::Full(unsent)) => message = unsent,
             }
         }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(ended(format!(
+                "subscription ended: the client is reading too slowly ({limit} notifications \
+                 unread for {} s)",
+                SLOW_READER_TIMEOUT.as_secs()
+            )));
+        }
+        tokio::select! {
+            _ = sink.closed() => return Ok(false),
+            _ = tokio::time::sleep(pause.min(deadline - now)) => {}
+        }
+        pause = (pause * 2).min(MAX_PAUSE);
+    }
+}
+
+/// The error notification that ends a subscription, with geth's code for a server-side
+/// failure.
+fn ended(message: String) -> SubscriptionError {
+    let error = serde_json::json!({ "code": -32000, "message": message });
+    match serde_json::value::to_raw_value(&error) {
+        Ok(json) => SubscriptionError::from_json(json),
+        Err(_) => SubscriptionError::from(message),
     }
 }
