@@ -10,7 +10,6 @@
 mod common;
 
 use std::{
-    fs,
     net::SocketAddr,
     time::{Duration, Instant},
 };
@@ -64,15 +63,14 @@ fn many_log_subscribers_and_slow_readers_keep_memory_bounded() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let node = DevNode::start_in(dir.path());
-    let pid = node_pid(&node.url);
     let address: SocketAddr = node.url.trim_start_matches("http://").parse().unwrap();
     let emitter = Address::repeat_byte(0x44);
     node.result("anvil_setCode", json!([emitter, EMITTER_CODE]));
     // The first message compiles the actors: do it before measuring.
     emit(&node, emitter, 1);
-    let baseline = memory_kib(pid, "VmRSS");
+    let baseline = node.memory_kib("VmRSS");
     eprintln!(
-        "node pid {pid}: {} MiB resident after the warm-up ({:.1} s)",
+        "{} MiB resident after the warm-up ({:.1} s)",
         baseline >> 10,
         started.elapsed().as_secs_f64()
     );
@@ -134,8 +132,8 @@ fn many_log_subscribers_and_slow_readers_keep_memory_bounded() {
     // The slow subscribers are dropped once they have left notifications unread for the
     // node's timeout. Then they read what the node had queued for them, and the error.
     std::thread::sleep(SLOW_READERS_SILENT_FOR.saturating_sub(mined.elapsed()));
-    let peak = memory_kib(pid, "VmHWM");
-    let connected = memory_kib(pid, "VmRSS");
+    let peak = node.memory_kib("VmHWM");
+    let connected = node.memory_kib("VmRSS");
     eprintln!(
         "resident memory: {} MiB before, {} MiB at the peak, {} MiB with the slow readers \
          connected",
@@ -171,10 +169,10 @@ fn many_log_subscribers_and_slow_readers_keep_memory_bounded() {
 
     // The clients have gone; give the node a moment to notice.
     let deadline = Instant::now() + Duration::from_secs(5);
-    let mut left = memory_kib(pid, "VmRSS");
+    let mut left = node.memory_kib("VmRSS");
     while left > baseline + (LEFT_GROWTH_MIB << 10) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(200));
-        left = memory_kib(pid, "VmRSS");
+        left = node.memory_kib("VmRSS");
     }
     eprintln!(
         "{} MiB resident after the clients left ({:.1} s in all)",
@@ -335,62 +333,4 @@ fn check_log(log: &Value, index: u64, n: u64) {
         n - index,
         "log {index}'s data"
     );
-}
-
-/// Resident memory figure `field` (`VmRSS`, `VmHWM`) of process `pid`, in KiB.
-fn memory_kib(pid: u32, field: &str) -> u64 {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status
-        .lines()
-        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
-        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"));
-    line.trim().trim_end_matches("kB").trim().parse().unwrap()
-}
-
-/// The node's process: the child of this test that listens on the node's port.
-fn node_pid(url: &str) -> u32 {
-    let port = url.rsplit(':').next().unwrap();
-    let port = format!("{:04X}", port.parse::<u16>().unwrap());
-    // The listening sockets' inodes (state 0A is LISTEN).
-    let mut sockets = Vec::new();
-    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        let Ok(table) = fs::read_to_string(table) else {
-            continue;
-        };
-        for line in table.lines().skip(1) {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            if fields[1].ends_with(&format!(":{port}")) && fields[3] == "0A" {
-                sockets.push(format!("socket:[{}]", fields[9]));
-            }
-        }
-    }
-    assert!(!sockets.is_empty(), "nothing listens on {url}");
-    let me = std::process::id().to_string();
-    for entry in fs::read_dir("/proc").unwrap() {
-        let name = entry.unwrap().file_name();
-        let Some(pid) = name.to_str().and_then(|name| name.parse::<u32>().ok()) else {
-            continue;
-        };
-        let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // pid (comm) state ppid ...: comm may hold spaces, so split after its ')'.
-        let parent = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest.split_whitespace().nth(1));
-        if parent != Some(Some(me.as_str())) {
-            continue;
-        }
-        let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) else {
-            continue;
-        };
-        for fd in fds.flatten() {
-            if let Ok(link) = fs::read_link(fd.path()) {
-                if sockets.iter().any(|s| link.to_str() == Some(s)) {
-                    return pid;
-                }
-            }
-        }
-    }
-    panic!("no child process listens on {url}");
 }

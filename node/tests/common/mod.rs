@@ -89,14 +89,20 @@ impl DevNode {
 
     /// The node's resident memory (`VmRSS` in `/proc/<pid>/status`), in MiB.
     pub fn rss_mib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+        self.memory_kib("VmRSS") / 1024
+    }
+
+    /// A memory figure of the node's process (`VmRSS`, `VmHWM`, ...) from
+    /// `/proc/<pid>/status`, in KiB.
+    pub fn memory_kib(&self, field: &str) -> u64 {
+        let pid = self.child.id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
             .expect("reading the node's /proc status");
-        let kib: u64 = status
+        status
             .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
             .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmRSS in /proc status");
-        kib / 1024
+            .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
     }
 
     /// SIGKILL: the process gets no chance to clean up.
