@@ -72,21 +72,23 @@ impl TxRecord {
     }
 
     pub fn rpc_logs(&self, timestamp: u64) -> Vec<rpc::Log> {
-        self.receipt
-            .logs
-            .iter()
-            .enumerate()
-            .map(|(i, log)| rpc::Log {
-                inner: log.clone(),
-                block_hash: Some(self.block_hash),
-                block_number: Some(self.block_number),
-                block_timestamp: Some(timestamp),
-                transaction_hash: Some(self.hash),
-                transaction_index: Some(self.index),
-                log_index: Some(self.receipt.first_log_index + i as u64),
-                removed: false,
-            })
+        (0..self.receipt.logs.len())
+            .map(|i| self.rpc_log(i, timestamp))
             .collect()
+    }
+
+    /// This transaction's log `i` as JSON-RPC shows it.
+    pub fn rpc_log(&self, i: usize, timestamp: u64) -> rpc::Log {
+        rpc::Log {
+            inner: self.receipt.logs[i].clone(),
+            block_hash: Some(self.block_hash),
+            block_number: Some(self.block_number),
+            block_timestamp: Some(timestamp),
+            transaction_hash: Some(self.hash),
+            transaction_index: Some(self.index),
+            log_index: Some(self.receipt.first_log_index + i as u64),
+            removed: false,
+        }
     }
 
     pub fn rpc_receipt(&self, timestamp: u64) -> Result<rpc::TransactionReceipt> {

@@ -97,17 +97,8 @@ impl Mined {
     pub fn log_json(&self, index: usize) -> &RawValue {
         let shared = &self.logs[index];
         shared.json.get_or_init(|| {
-            let tx = &self.transactions[shared.tx];
-            let log = alloy_rpc_types_eth::Log {
-                inner: tx.receipt.logs[shared.in_tx].clone(),
-                block_hash: Some(tx.block_hash),
-                block_number: Some(tx.block_number),
-                block_timestamp: Some(self.block.header.timestamp),
-                transaction_hash: Some(tx.hash),
-                transaction_index: Some(tx.index),
-                log_index: Some(tx.receipt.first_log_index + shared.in_tx as u64),
-                removed: false,
-            };
+            let log =
+                self.transactions[shared.tx].rpc_log(shared.in_tx, self.block.header.timestamp);
             serde_json::value::to_raw_value(&log).expect("a log serialises")
         })
     }
