@@ -1,9 +1,11 @@
-//! The Ethereum precompiles at `0x01..=0x09`.
+//! The Ethereum precompiles at `0x01..=0x09`, `0x0b..=0x11` (BLS12-381) and `0x0100`
+//! (P256VERIFY): the set Filecoin's EVM actor provides.
 //!
 //! Semantics are Ethereum's byte for byte; gas is Ethereum's (Istanbul prices for bn254, Berlin
-//! (EIP-2565) for modexp). An embedder that does not meter Ethereum gas passes a generous limit,
-//! which still bounds the work a single input can demand (modexp and pairing prices grow with
-//! the size of the job).
+//! (EIP-2565) for modexp, Prague (EIP-2537) for BLS12-381, Osaka (EIP-7951) for P256VERIFY). An
+//! embedder that does not meter Ethereum gas passes a generous limit, which still bounds the work
+//! a single input can demand (modexp, pairing and multi-scalar-multiplication prices grow with the
+//! size of the job).
 //!
 //! `0x0a` (KZG point evaluation) is not provided: there are no blobs on Filecoin, so that address
 //! behaves as an empty account.
@@ -11,11 +13,12 @@
 use crate::Crypto;
 use alloc::{format, string::String};
 use alloy_primitives::{Address, Bytes, B256, U256};
-use revm_precompile::{blake2, bn254, modexp, PrecompileHalt};
+use revm_precompile::{blake2, bls12_381, bn254, modexp, secp256r1, PrecompileHalt};
 
-/// One of the Ethereum precompiles.
+/// One of the Ethereum precompiles. The discriminant is the address's last two bytes (every
+/// other byte is zero): P256VERIFY's `0x0100` does not fit in one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
+#[repr(u16)]
 pub enum EthereumPrecompile {
     /// `0x01`: secp256k1 public-key recovery.
     EcRecover = 1,
@@ -35,6 +38,22 @@ pub enum EthereumPrecompile {
     Bn254Pairing = 8,
     /// `0x09`: BLAKE2b compression function F (EIP-152).
     Blake2F = 9,
+    /// `0x0b`: BLS12-381 G1 point addition (EIP-2537).
+    Bls12G1Add = 0x0b,
+    /// `0x0c`: BLS12-381 G1 multi-scalar multiplication (EIP-2537).
+    Bls12G1Msm = 0x0c,
+    /// `0x0d`: BLS12-381 G2 point addition (EIP-2537).
+    Bls12G2Add = 0x0d,
+    /// `0x0e`: BLS12-381 G2 multi-scalar multiplication (EIP-2537).
+    Bls12G2Msm = 0x0e,
+    /// `0x0f`: BLS12-381 pairing check (EIP-2537).
+    Bls12PairingCheck = 0x0f,
+    /// `0x10`: BLS12-381 map field element to G1 (EIP-2537).
+    Bls12MapFpToG1 = 0x10,
+    /// `0x11`: BLS12-381 map Fp2 element to G2 (EIP-2537).
+    Bls12MapFp2ToG2 = 0x11,
+    /// `0x0100`: secp256r1 (P-256) signature verification (EIP-7951).
+    P256Verify = 0x0100,
 }
 
 /// What a successful precompile call returns.
@@ -64,27 +83,19 @@ impl EthereumPrecompile {
     /// The precompile at `address`, if it is one.
     pub fn from_address(address: &Address) -> Option<Self> {
         let bytes = address.as_slice();
-        if bytes[..19].iter().any(|&b| b != 0) {
+        if bytes[..18].iter().any(|&b| b != 0) {
             return None;
         }
-        Some(match bytes[19] {
-            1 => Self::EcRecover,
-            2 => Self::Sha256,
-            3 => Self::Ripemd160,
-            4 => Self::Identity,
-            5 => Self::ModExp,
-            6 => Self::Bn254Add,
-            7 => Self::Bn254Mul,
-            8 => Self::Bn254Pairing,
-            9 => Self::Blake2F,
-            _ => return None,
-        })
+        let index = u16::from_be_bytes([bytes[18], bytes[19]]);
+        // Searching `ALL` keeps one list of what is a precompile; it is short, and only addresses
+        // with 18 leading zero bytes get this far.
+        ALL.into_iter().find(|p| *p as u16 == index)
     }
 
     /// The address of this precompile.
     pub fn address(self) -> Address {
         let mut bytes = [0u8; 20];
-        bytes[19] = self as u8;
+        bytes[18..].copy_from_slice(&(self as u16).to_be_bytes());
         Address::from(bytes)
     }
 
@@ -121,6 +132,20 @@ impl EthereumPrecompile {
                 gas_limit,
             )),
             Self::Blake2F => from_revm(blake2::run(input, gas_limit)),
+            Self::Bls12G1Add => from_revm(bls12_381::g1_add::g1_add(input, gas_limit)),
+            Self::Bls12G1Msm => from_revm(bls12_381::g1_msm::g1_msm(input, gas_limit)),
+            Self::Bls12G2Add => from_revm(bls12_381::g2_add::g2_add(input, gas_limit)),
+            Self::Bls12G2Msm => from_revm(bls12_381::g2_msm::g2_msm(input, gas_limit)),
+            Self::Bls12PairingCheck => from_revm(bls12_381::pairing::pairing(input, gas_limit)),
+            Self::Bls12MapFpToG1 => {
+                from_revm(bls12_381::map_fp_to_g1::map_fp_to_g1(input, gas_limit))
+            }
+            Self::Bls12MapFp2ToG2 => {
+                from_revm(bls12_381::map_fp2_to_g2::map_fp2_to_g2(input, gas_limit))
+            }
+            // A bad signature, key or input length is not an error: the call succeeds with
+            // empty output (EIP-7951).
+            Self::P256Verify => from_revm(secp256r1::p256_verify_osaka(input, gas_limit)),
         }
     }
 }
@@ -180,8 +205,8 @@ fn from_revm(
     }
 }
 
-/// All nine precompiles, in address order.
-pub const ALL: [EthereumPrecompile; 9] = [
+/// All the precompiles, in address order.
+pub const ALL: [EthereumPrecompile; 17] = [
     EthereumPrecompile::EcRecover,
     EthereumPrecompile::Sha256,
     EthereumPrecompile::Ripemd160,
@@ -191,4 +216,46 @@ pub const ALL: [EthereumPrecompile; 9] = [
     EthereumPrecompile::Bn254Mul,
     EthereumPrecompile::Bn254Pairing,
     EthereumPrecompile::Blake2F,
+    EthereumPrecompile::Bls12G1Add,
+    EthereumPrecompile::Bls12G1Msm,
+    EthereumPrecompile::Bls12G2Add,
+    EthereumPrecompile::Bls12G2Msm,
+    EthereumPrecompile::Bls12PairingCheck,
+    EthereumPrecompile::Bls12MapFpToG1,
+    EthereumPrecompile::Bls12MapFp2ToG2,
+    EthereumPrecompile::P256Verify,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_round_trip_in_order() {
+        for p in ALL {
+            assert_eq!(EthereumPrecompile::from_address(&p.address()), Some(p));
+        }
+        assert!(ALL.windows(2).all(|w| (w[0] as u16) < w[1] as u16));
+        assert_eq!(
+            EthereumPrecompile::P256Verify.address(),
+            alloy_primitives::address!("0000000000000000000000000000000000000100")
+        );
+    }
+
+    #[test]
+    fn near_misses_are_not_precompiles() {
+        for index in [0x0a_u16, 0x12, 0x0101, 0x0000] {
+            let mut bytes = [0u8; 20];
+            bytes[18..].copy_from_slice(&index.to_be_bytes());
+            assert_eq!(
+                EthereumPrecompile::from_address(&bytes.into()),
+                None,
+                "{index:#x}"
+            );
+        }
+        // Only the last two bytes may be non-zero.
+        let mut high = EthereumPrecompile::P256Verify.address().0;
+        high[17] = 1;
+        assert_eq!(EthereumPrecompile::from_address(&high.into()), None);
+    }
+}
