@@ -24,10 +24,11 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-/// `rpc::subscriptions::MAX_BACKLOG`: notifications that may wait for a reader.
-const MAX_BACKLOG: usize = 64;
-/// `rpc::subscriptions::SLOW_READER_TIMEOUT`, and some.
-const SLOW_READER_GIVEN_UP: Duration = Duration::from_secs(11);
+/// Notifications that may wait for a reader.
+static MAX_BACKLOG: LazyLock<usize> = LazyLock::new(|| Limits::default().subscription_backlog);
+/// When the node has given up on a reader that stopped: its timeout, and some.
+static SLOW_READER_GIVEN_UP: LazyLock<Duration> =
+    LazyLock::new(|| Limits::default().slow_reader_timeout + Duration::from_secs(1));
 /// jsonrpsee's connection buffer (`ServerConfig`'s default message buffer capacity).
 const CONNECTION_BUFFER: usize = 1024;
 /// Steps per input.
@@ -299,15 +300,15 @@ async fn run(module: &RpcModule<Context>, mut script: Script<'_>) {
     // The prompt subscriptions are read to the end; the others wait until the node has given
     // up on them.
     read_until_quiet(&mut subs).await;
-    tokio::time::sleep(SLOW_READER_GIVEN_UP).await;
+    tokio::time::sleep(*SLOW_READER_GIVEN_UP).await;
     for sub in subs.iter_mut().filter(|s| !s.prompt) {
         let waiting = sub.rx.len();
         assert!(
-            waiting <= MAX_BACKLOG + 1,
+            waiting <= *MAX_BACKLOG + 1,
             "{waiting} notifications queued for a reader that never read"
         );
         let read = sub.read();
-        if waiting == MAX_BACKLOG + 1 {
+        if waiting == *MAX_BACKLOG + 1 {
             assert!(sub.ended, "a full backlog without an error");
         }
         assert_eq!(read, waiting);

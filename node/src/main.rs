@@ -60,6 +60,17 @@ struct Args {
     /// Seconds a request body may take to arrive.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     body_timeout: u64,
+    /// Seconds a connection without subscriptions may stay silent before it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Notifications that may wait unread on a WebSocket before its subscribers wait for the
+    /// reader.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    subscription_backlog: u64,
+    /// Seconds a subscriber waits for a reader that stopped reading before ending the
+    /// subscription with an error (geth's write timeout).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    slow_reader_timeout: u64,
 }
 
 /// How many FVM messages may execute at once: a block being mined and calls beside it.
@@ -110,6 +121,9 @@ async fn serve() -> Result<()> {
         filter_timeout: Duration::from_secs(args.filter_timeout),
         body_timeout: Duration::from_secs(args.body_timeout),
         max_connections: args.max_connections,
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        subscription_backlog: args.subscription_backlog as usize,
+        slow_reader_timeout: Duration::from_secs(args.slow_reader_timeout),
         ..rpc::Limits::default()
     };
     let (address, handle, context) =

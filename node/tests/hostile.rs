@@ -201,6 +201,18 @@ fn notifications_run_unanswered_and_bad_ids_are_invalid_requests() {
     let (status, body) = node.post(r#"{"jsonrpc":"2.0","method":"evm_mine"}"#);
     assert_eq!((status, body.as_str()), (200, ""));
     assert_eq!(node.block_number(), 1);
+    // In a batch too: the notification runs, and only the call is answered.
+    let (_, body) = node.post(
+        r#"[{"jsonrpc":"2.0","method":"evm_mine"},{"jsonrpc":"2.0","id":7,"method":"eth_blockNumber"}]"#,
+    );
+    let answers: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{body:?}"));
+    assert_eq!(
+        answers,
+        json!([{"jsonrpc": "2.0", "id": 7, "result": "0x2"}])
+    );
+    let (status, body) = node.post(r#"[{"jsonrpc":"2.0","method":"evm_mine"}]"#);
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert_eq!(node.block_number(), 3);
     // These ids got an empty body.
     for id in ["1e400", "{}", "[1]", "1.5", "true"] {
         let request = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"eth_chainId"}}"#);

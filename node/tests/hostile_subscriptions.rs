@@ -47,7 +47,7 @@ const SLOW: usize = 8;
 /// them and the node sees them stop reading.
 const SLOW_RECEIVE_BUFFER: u32 = 64 << 10;
 /// The node drops a subscriber whose reader leaves its notifications waiting for 10 s
-/// (`rpc::subscriptions::SLOW_READER_TIMEOUT`). The slow readers stay silent this long after
+/// (`--slow-reader-timeout`'s default). The slow readers stay silent this long after
 /// the block is mined (the node fills their buffers within a second or two), so that the
 /// node has dropped them by the time they read.
 const SLOW_READERS_SILENT_FOR: Duration = Duration::from_secs(16);
@@ -210,6 +210,98 @@ fn many_log_subscribers_and_slow_readers_keep_memory_bounded() {
     assert_eq!(quantity(&receipt["blockNumber"]), node.block_number());
 }
 
+/// Issue 17, item 4: WebSockets that hold every connection and say nothing. Before, all other
+/// requests got HTTP 429 for as long as they stayed open; now a silent connection without
+/// subscriptions is closed after `--idle-timeout`, and a silent subscriber keeps listening.
+#[test]
+fn idle_websockets_are_closed_and_silent_subscribers_stay() {
+    const CONNECTIONS: usize = 8;
+    let node = DevNode::start(&[
+        "--in-memory",
+        "--max-connections",
+        &CONNECTIONS.to_string(),
+        "--idle-timeout",
+        "2",
+    ]);
+    let address: SocketAddr = node.url.trim_start_matches("http://").parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let chain_id = r#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#;
+    let (mut subscriber, heads_id, mut idle) = runtime.block_on(async {
+        let mut subscriber = Ws::connect(address, None).await;
+        let heads_id = subscriber.subscribe(json!(["newHeads"])).await;
+        let mut idle = Vec::new();
+        for _ in 1..CONNECTIONS {
+            idle.push(Ws::connect(address, None).await);
+        }
+        (subscriber, heads_id, idle)
+    });
+    let (status, _) = node.post(chain_id);
+    assert_eq!(status, 429, "every connection is taken");
+
+    let started = Instant::now();
+    let answered = loop {
+        match node.try_post(chain_id) {
+            Some((200, body)) if body.contains("result") => break started.elapsed(),
+            _ if started.elapsed() > Duration::from_secs(20) => panic!("locked out for 20 s"),
+            _ => std::thread::sleep(Duration::from_millis(200)),
+        }
+    };
+    assert!(
+        answered < Duration::from_secs(8),
+        "answered after {answered:?}"
+    );
+    runtime.block_on(async {
+        for ws in &mut idle {
+            let closed = tokio::time::timeout(Duration::from_secs(5), ws.next()).await;
+            assert!(matches!(closed, Ok(None)), "an idle connection stays open");
+        }
+    });
+    // The subscriber said nothing since it subscribed, and still hears of new blocks.
+    node.result("evm_mine", json!([]));
+    let head = runtime.block_on(async {
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            subscriber.next_notification(&heads_id),
+        )
+        .await
+        .expect("a newHeads notification within 10 s")
+    });
+    let head = head.expect("the subscription is alive");
+    assert_eq!(quantity(&head["number"]), node.block_number());
+}
+
+/// Issue 17, item 8, over WebSocket: a notification runs and is not answered.
+#[test]
+fn notifications_over_websocket_run_unanswered() {
+    let node = DevNode::start(&["--in-memory"]);
+    let address: SocketAddr = node.url.trim_start_matches("http://").parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let number = runtime.block_on(async {
+        let mut ws = Ws::connect(address, None).await;
+        let notification = json!({"jsonrpc": "2.0", "method": "evm_mine"});
+        ws.sender.send_text(notification.to_string()).await.unwrap();
+        // The connection runs messages side by side: ask until the block is there. Every
+        // message that comes is an answer to a request (`request` checks), none is the
+        // notification's.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let number = ws.request("eth_blockNumber", json!([])).await;
+            if number != "0x0" || Instant::now() > deadline {
+                return number;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    assert_eq!(number, "0x1");
+}
+
 /// Sends a transaction that makes the emitter log `n` times, and returns its hash once mined.
 fn emit(node: &DevNode, emitter: Address, n: u64) -> Value {
     let input = B256::left_padding_from(&n.to_be_bytes());
@@ -264,6 +356,7 @@ impl Ws {
         self.sender.send_text(request.to_string()).await.unwrap();
         self.sender.flush().await.unwrap();
         let answer = self.next().await.expect("an answer");
+        assert_eq!(answer["id"], 1, "not the answer to {method}: {answer}");
         assert!(answer.get("error").is_none(), "{method} failed: {answer}");
         answer["result"].clone()
     }

@@ -3,11 +3,11 @@
 //!
 //! - A body that does not arrive within the limit is answered 408, so a client that sends one
 //!   byte and stops does not keep its connection, one of a bounded number, for good.
-//! - A notification (a request without `id`) runs, and gets no answer. jsonrpsee drops
-//!   notifications without running them.
 //! - An `id` that is not a string, an unsigned integer or null (`1e400`, `1.5`, `true`, `{}`,
 //!   `[1]`) is an invalid request (-32600). jsonrpsee reads such a request as a notification
-//!   and answers with an empty body.
+//!   and answers with an empty body. (In a batch such an entry is taken for a notification:
+//!   see `notifications.rs`.)
+//! - Notifications, and batches of nothing else, get an empty body. jsonrpsee writes `null`.
 //!
 //! Batches and WebSocket messages go to jsonrpsee as they came.
 
@@ -93,59 +93,35 @@ where
                 Ok(Err(e)) => return Err(e),
                 Ok(Ok(collected)) => collected.to_bytes().to_vec(),
             };
-            match Shape::of(&body) {
-                Shape::InvalidId => Ok(invalid_request()),
-                Shape::Notification => {
-                    let request =
-                        HttpRequest::from_parts(parts, HttpBody::from(with_null_id(&body)));
-                    inner.call(request).await?;
-                    Ok(response::ok_response(""))
-                }
-                Shape::Other => {
-                    inner
-                        .call(HttpRequest::from_parts(parts, body.into()))
-                        .await
-                }
+            if has_invalid_id(&body) {
+                return Ok(invalid_request());
             }
+            let answer = inner
+                .call(HttpRequest::from_parts(parts, body.into()))
+                .await?;
+            Ok(without_null_body(answer).await)
         })
     }
 }
 
-/// What a body is, as far as the envelope goes.
-#[derive(Debug, PartialEq, Eq)]
-enum Shape {
-    /// One request object without `id`.
-    Notification,
-    /// One request object whose `id` jsonrpsee cannot take.
-    InvalidId,
-    /// Anything else: a request with a good id, a batch, bad JSON (jsonrpsee answers those).
-    Other,
-}
-
-impl Shape {
-    fn of(body: &[u8]) -> Shape {
-        /// The `id` field: `None` when absent, its raw JSON (`null` included) when present.
-        #[derive(Deserialize)]
-        struct Probe<'a> {
-            #[serde(borrow, default, deserialize_with = "present")]
-            id: Option<&'a RawValue>,
-            #[serde(borrow)]
-            method: Option<&'a RawValue>,
-        }
-        fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
-            <&RawValue>::deserialize(d).map(Some)
-        }
-        if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            return Shape::Other;
-        }
-        match serde_json::from_slice::<Probe>(body) {
-            Ok(Probe {
-                id: None,
-                method: Some(_),
-            }) => Shape::Notification,
-            Ok(Probe { id: Some(id), .. }) if !is_valid_id(id.get()) => Shape::InvalidId,
-            _ => Shape::Other,
-        }
+/// Whether `body` is one request object whose `id` jsonrpsee cannot take. Batches, requests
+/// with a good id or none, and bad JSON go to jsonrpsee, which answers them.
+fn has_invalid_id(body: &[u8]) -> bool {
+    /// The `id` field: `None` when absent, its raw JSON (`null` included) when present.
+    #[derive(Deserialize)]
+    struct Probe<'a> {
+        #[serde(borrow, default, deserialize_with = "present")]
+        id: Option<&'a RawValue>,
+    }
+    fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+        <&RawValue>::deserialize(d).map(Some)
+    }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return false;
+    }
+    match serde_json::from_slice::<Probe>(body) {
+        Ok(Probe { id: Some(id) }) => !is_valid_id(id.get()),
+        _ => false,
     }
 }
 
@@ -154,17 +130,25 @@ fn is_valid_id(raw: &str) -> bool {
     raw == "null" || raw.starts_with('"') || raw.parse::<u64>().is_ok()
 }
 
-/// The notification's body with `"id":null`, so jsonrpsee runs it as a request.
-fn with_null_id(body: &[u8]) -> Vec<u8> {
-    let open = body
-        .iter()
-        .position(|&b| b == b'{')
-        .expect("a notification is an object");
-    let mut request = Vec::with_capacity(body.len() + 10);
-    request.extend_from_slice(&body[..=open]);
-    request.extend_from_slice(br#""id":null,"#);
-    request.extend_from_slice(&body[open + 1..]);
-    request
+/// `answer`, with an empty body where jsonrpsee wrote `null`: only notifications are answered
+/// so, as a JSON-RPC answer is an object or an array.
+async fn without_null_body(answer: HttpResponse) -> HttpResponse {
+    if http_body::Body::size_hint(answer.body()).exact() != Some(4) {
+        return answer;
+    }
+    let (parts, body) = answer.into_parts();
+    match body.collect().await {
+        Ok(collected) => {
+            let bytes = collected.to_bytes();
+            let body = if bytes.as_ref() == b"null" {
+                HttpBody::empty()
+            } else {
+                HttpBody::from(bytes.to_vec())
+            };
+            HttpResponse::from_parts(parts, body)
+        }
+        Err(_) => HttpResponse::from_parts(parts, HttpBody::empty()),
+    }
 }
 
 fn invalid_request() -> HttpResponse {
@@ -190,32 +174,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shapes() {
-        let shape = |body: &str| Shape::of(body.as_bytes());
-        assert_eq!(
-            shape(r#"{"jsonrpc":"2.0","method":"evm_mine"}"#),
-            Shape::Notification
-        );
+    fn invalid_ids() {
+        let invalid = |id: &str| {
+            has_invalid_id(
+                format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"eth_chainId"}}"#).as_bytes(),
+            )
+        };
         for id in ["1e400", "1.5", "true", "{}", "[1]", "-1"] {
-            let body = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"eth_chainId"}}"#);
-            assert_eq!(shape(&body), Shape::InvalidId, "{id}");
+            assert!(invalid(id), "{id}");
         }
         for id in ["null", "7", "\"abc\"", "18446744073709551615"] {
-            let body = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"eth_chainId"}}"#);
-            assert_eq!(shape(&body), Shape::Other, "{id}");
+            assert!(!invalid(id), "{id}");
         }
-        assert_eq!(
-            shape(r#"[{"jsonrpc":"2.0","method":"evm_mine"}]"#),
-            Shape::Other
-        );
-        assert_eq!(shape("{not json"), Shape::Other);
-    }
-
-    #[test]
-    fn a_notification_becomes_a_request_with_a_null_id() {
-        let body = with_null_id(br#" {"jsonrpc":"2.0","method":"evm_mine"}"#);
-        let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(request["id"], serde_json::Value::Null);
-        assert_eq!(request["method"], "evm_mine");
+        assert!(!has_invalid_id(br#"{"jsonrpc":"2.0","method":"evm_mine"}"#));
+        assert!(!has_invalid_id(
+            br#"[{"jsonrpc":"2.0","id":1.5,"method":"evm_mine"}]"#
+        ));
+        assert!(!has_invalid_id(b"{not json"));
     }
 }

@@ -1,11 +1,13 @@
 //! The JSON-RPC server: HTTP and WebSocket on one port, batches, CORS, size limits.
 
 mod anvil;
+mod connections;
 mod debug;
 mod envelope;
 mod errors;
 mod eth;
 mod filters;
+mod notifications;
 mod params;
 mod subscriptions;
 
@@ -13,8 +15,9 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::{Context as _, Result};
 use jsonrpsee::{
+    core::middleware::RpcServiceBuilder,
     server::{BatchRequestConfig, ServerBuilder, ServerConfig, ServerHandle},
-    RpcModule,
+    Methods, RpcModule,
 };
 use parking_lot::{Mutex, MutexGuard};
 use tower_http::cors::{Any, CorsLayer};
@@ -37,6 +40,13 @@ pub struct Limits {
     pub body_timeout: Duration,
     /// Most connections, HTTP and WebSocket together.
     pub max_connections: u32,
+    /// How long a connection without subscriptions may stay silent before it is closed.
+    pub idle_timeout: Duration,
+    /// Notifications that may wait unread on a connection before its subscribers wait.
+    pub subscription_backlog: usize,
+    /// How long a subscriber waits for a reader that left no room before ending the
+    /// subscription.
+    pub slow_reader_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -48,6 +58,9 @@ impl Default for Limits {
             filter_timeout: Duration::from_secs(5 * 60),
             body_timeout: Duration::from_secs(10),
             max_connections: 1_000,
+            idle_timeout: Duration::from_secs(300),
+            subscription_backlog: 64,
+            slow_reader_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -116,14 +129,20 @@ pub async fn serve(
         max_body_bytes: limits.max_request_bytes,
         body_timeout: limits.body_timeout,
     };
-    let server = ServerBuilder::default()
+    let builder = ServerBuilder::default()
         .set_config(config)
         .set_http_middleware(tower::ServiceBuilder::new().layer(cors).layer(envelope))
-        .build(address)
+        .set_rpc_middleware(RpcServiceBuilder::new().layer(notifications::RunNotifications))
+        .to_service_builder();
+    let listener = tokio::net::TcpListener::bind(address)
         .await
         .with_context(|| format!("listening on {address}"))?;
-    let bound = server.local_addr()?;
-    Ok((bound, server.start(module), context))
+    let bound = listener.local_addr()?;
+    let methods = Methods::from(module);
+    let handle = connections::spawn(listener, limits.idle_timeout, move |stop| {
+        builder.clone().build(methods.clone(), stop)
+    });
+    Ok((bound, handle, context))
 }
 
 impl Context {

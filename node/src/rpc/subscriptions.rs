@@ -7,14 +7,14 @@
 //!
 //! A subscriber's reader must keep up, as geth requires. Notifications wait in the connection's
 //! buffer (jsonrpsee's, shared by the connection's subscriptions and answers); once
-//! [`MAX_BACKLOG`] are waiting, a subscriber waits for the reader to take some. If it has not
-//! within [`SLOW_READER_TIMEOUT`] (geth's write timeout), the subscription ends with an error
-//! notification: a reader that stopped reading holds at most about [`MAX_BACKLOG`]
-//! notifications of the node's memory, not every block's logs. A subscriber that falls so far
+//! `--subscription-backlog` are waiting, a subscriber waits for the reader to take some. If it
+//! has not within `--slow-reader-timeout` (geth's write timeout by default), the subscription
+//! ends with an error notification: a reader that stopped reading holds at most about a
+//! backlog of notifications of the node's memory, not every block's logs. A subscriber that falls so far
 //! behind that the broadcast dropped blocks it had not sent ends the same way: a client that
 //! silently misses blocks or logs is worse off than one told its subscription ended.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use alloy_rpc_types_eth::Filter;
 use anyhow::Result;
@@ -27,16 +27,8 @@ use jsonrpsee::{
 use serde_json::value::RawValue;
 use tokio::{sync::broadcast::error::RecvError, time::Instant};
 
-use super::{errors::invalid_params, Context};
+use super::{connections::Activity, errors::invalid_params, Context, Limits};
 use crate::backend::Mined;
-
-/// Notifications that may wait in a connection's buffer before a subscriber waits for the
-/// reader. With 8 KB logs (16 KB of hex each) that is about 1 MiB per connection.
-pub const MAX_BACKLOG: usize = 64;
-
-/// How long a subscriber waits for its reader to make room before the subscription ends
-/// (geth's write timeout).
-pub const SLOW_READER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The longest pause between two looks at a full connection buffer.
 const MAX_PAUSE: Duration = Duration::from_millis(50);
@@ -69,7 +61,13 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         "eth_subscribe",
         "eth_subscription",
         "eth_unsubscribe",
-        |params, pending, ctx, _| async move { subscribe(params, pending, ctx).await },
+        |params, pending, ctx, extensions| async move {
+            // Counted while it lives, so that its connection is not closed as idle.
+            let _counted = extensions
+                .get::<Arc<Activity>>()
+                .map(Activity::subscription);
+            subscribe(params, pending, ctx).await
+        },
     )?;
     Ok(())
 }
@@ -77,7 +75,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
 async fn subscribe(
     params: jsonrpsee::types::Params<'static>,
     pending: PendingSubscriptionSink,
-    ctx: std::sync::Arc<Context>,
+    ctx: Arc<Context>,
 ) -> SubscriptionResult {
     let mut seq = params.sequence();
     let kind: String = match seq.next() {
@@ -118,7 +116,7 @@ async fn subscribe(
                 Err(RecvError::Closed) => return Ok(()),
             },
         };
-        if !notify(&mut sink, &mined, filter.as_ref()).await? {
+        if !notify(&mut sink, &mined, filter.as_ref(), &ctx.limits).await? {
             return Ok(());
         }
     }
@@ -130,30 +128,35 @@ async fn notify(
     sink: &mut SubscriptionSink,
     mined: &Mined,
     filter: Option<&Filter>,
+    limits: &Limits,
 ) -> Result<bool, SubscriptionError> {
     let Some(filter) = filter else {
-        return send(sink, mined.header_json()).await;
+        return send(sink, mined.header_json(), limits).await;
     };
     for index in 0..mined.log_count() {
-        if filter.matches(mined.log(index)) && !send(sink, mined.log_json(index)).await? {
+        if filter.matches(mined.log(index)) && !send(sink, mined.log_json(index), limits).await? {
             return Ok(false);
         }
     }
     Ok(true)
 }
 
-/// Sends one notification once fewer than [`MAX_BACKLOG`] wait in the connection's buffer.
+/// Sends one notification once fewer than the backlog limit wait in the connection's buffer.
 /// `false` when the subscription or its connection closed; an error when the reader left no
-/// room for [`SLOW_READER_TIMEOUT`].
+/// room for the slow-reader timeout.
 ///
 /// jsonrpsee tells when its buffer has room for one more message, not when it holds fewer
 /// than some number, so a subscriber facing a full backlog looks again after a pause that
 /// doubles up to [`MAX_PAUSE`]. Only readers that fall behind pay for it.
-async fn send(sink: &mut SubscriptionSink, result: &RawValue) -> Result<bool, SubscriptionError> {
+async fn send(
+    sink: &mut SubscriptionSink,
+    result: &RawValue,
+    limits: &Limits,
+) -> Result<bool, SubscriptionError> {
     let mut message = SubscriptionMessage::new(sink.method_name(), sink.subscription_id(), &result)
         .map_err(|e| ended(format!("subscription ended: {e}")))?;
-    let limit = MAX_BACKLOG.min(sink.max_capacity());
-    let deadline = Instant::now() + SLOW_READER_TIMEOUT;
+    let limit = limits.subscription_backlog.clamp(1, sink.max_capacity());
+    let deadline = Instant::now() + limits.slow_reader_timeout;
     let mut pause = Duration::from_millis(1);
     loop {
         let waiting = sink.max_capacity().saturating_sub(sink.capacity());
@@ -169,7 +172,7 @@ async fn send(sink: &mut SubscriptionSink, result: &RawValue) -> Result<bool, Su
             return Err(ended(format!(
                 "subscription ended: the client is reading too slowly ({limit} notifications \
                  unread for {} s)",
-                SLOW_READER_TIMEOUT.as_secs()
+                limits.slow_reader_timeout.as_secs()
             )));
         }
         tokio::select! {
