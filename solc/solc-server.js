@@ -4,7 +4,8 @@
 'use strict';
 const path = require('path');
 const readline = require('readline');
-const solc = require(path.join(__dirname, '..', 'node_modules', 'solc'));
+// The npm package to load: `solc` (the pinned default) or an alias of another pinned version.
+const solc = require(path.join(__dirname, '..', 'node_modules', process.argv[2] || 'solc'));
 
 const lines = readline.createInterface({ input: process.stdin, terminal: false });
 process.stdout.write(JSON.stringify({ ready: solc.version() }) + '\n');

@@ -21,7 +21,7 @@ pub fn to_filecoin(address: EvmAddress) -> Address {
 /// What lives at an EVM address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// An Ethereum or Filecoin precompile, or a reserved precompile address.
+    /// An Ethereum or Filecoin precompile.
     Precompile,
     /// An EVM contract: its actor ID.
     Contract(ActorID),
@@ -35,7 +35,11 @@ pub enum Target {
 
 /// Classifies the actor behind `address`.
 pub fn classify(address: EvmAddress) -> Target {
-    if is_reserved_precompile(address) {
+    // A reserved address with no precompile behind it is whatever actor lives there, as in
+    // builtin-actors: usually none, a placeholder once value was sent to it.
+    if EthereumPrecompile::from_address(&address).is_some()
+        || FilecoinPrecompile::from_address(&address).is_some()
+    {
         return Target::Precompile;
     }
     let Some((id, code)) = actor_code(address) else {

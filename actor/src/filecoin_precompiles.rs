@@ -22,6 +22,7 @@ pub fn run(
     let output = match precompile {
         FilecoinPrecompile::ResolveAddress => resolve_address(&request.input),
         FilecoinPrecompile::LookupDelegatedAddress => lookup_delegated_address(&reader),
+        FilecoinPrecompile::GetRandomness => get_randomness(&reader),
         FilecoinPrecompile::CallActor | FilecoinPrecompile::CallActorId => {
             if request.kind != CallKind::DelegateCall {
                 None
@@ -57,6 +58,17 @@ fn lookup_delegated_address(reader: &Reader) -> Option<Vec<u8>> {
             .map(|a| a.to_bytes())
             .unwrap_or_default(),
     )
+}
+
+/// Input: an epoch word. Output: the drand beacon randomness of that epoch (32 bytes), as the
+/// FVM's `get_beacon_randomness` answers it; the call fails when it fails (an epoch the chain
+/// cannot look back to). The epoch is the word's low 8 bytes as a signed integer, the high 24
+/// must be zero: so builtin-actors reads it, and a word in `[2^63, 2^64)` is a negative epoch.
+fn get_randomness(reader: &Reader) -> Option<Vec<u8>> {
+    let epoch = reader.u64_at(0)? as i64;
+    fvm_sdk::rand::get_beacon_randomness(epoch)
+        .ok()
+        .map(|randomness| randomness.to_vec())
 }
 
 /// `call_actor(method, value, flags, codec, params, address)` and `call_actor_id(..., id)`.

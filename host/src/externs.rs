@@ -52,13 +52,18 @@ fn digest(domain: &[u8], epoch: ChainEpoch) -> [u8; 32] {
         .expect("32-byte digest")
 }
 
+/// The dev chain's drand beacon randomness at `round`.
+pub fn beacon_randomness(round: ChainEpoch) -> [u8; 32] {
+    digest(b"fevm-rs beacon randomness", round)
+}
+
 impl Rand for DevExterns {
     fn get_chain_randomness(&self, round: ChainEpoch) -> anyhow::Result<[u8; 32]> {
         Ok(digest(b"fevm-rs chain randomness", round))
     }
 
     fn get_beacon_randomness(&self, round: ChainEpoch) -> anyhow::Result<[u8; 32]> {
-        Ok(digest(b"fevm-rs beacon randomness", round))
+        Ok(beacon_randomness(round))
     }
 }
 

@@ -9,7 +9,7 @@
 //! repeated cross-frame access, a gas-only difference.
 
 use crate::{
-    config::{Config, GasMode, SpecId},
+    config::{precompile_at, Config, GasMode, SpecId},
     host::Host,
     message::Message,
 };
@@ -47,7 +47,12 @@ impl<'h, H: Host> HostAdapter<'h, H> {
         let mut access = AccessTracker::new(tracks_access);
         // EIP-2929 starts the sender, the recipient and the precompiles warm.
         access.warm([message.address, message.caller]);
-        access.warm(ethereum::ALL.map(|p| p.address()));
+        access.warm(
+            ethereum::ALL
+                .iter()
+                .filter(|p| precompile_at(spec, &p.address()).is_some())
+                .map(|p| p.address()),
+        );
         Self {
             host,
             config,

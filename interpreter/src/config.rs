@@ -1,5 +1,7 @@
 //! How an execution is metered and bounded.
 
+use alloy_primitives::Address;
+use precompiles::EthereumPrecompile;
 pub use revm_interpreter::primitives::hardfork::SpecId;
 // Ethereum's size limits, re-exported as the one home for every embedder and test: EIP-170's
 // 24 KiB for the runtime code a create installs (checked by the embedder, which installs it) and
@@ -15,7 +17,8 @@ pub enum GasMode {
     Ethereum(SpecId),
     /// The platform meters execution, not the EVM (FIP-0054, as Filecoin's EVM does). No EVM gas
     /// is charged; `GAS` reports [`crate::Host::gas_available`]; a call's gas argument, capped
-    /// at 63/64 of what is available, becomes the callee's gas limit. Opcodes are Cancun's.
+    /// at 63/64 of what is available, becomes the callee's gas limit. Opcodes and precompiles
+    /// are Osaka's (with `CLZ`, BLS12-381 and P256VERIFY), as builtin-actors v18 has them.
     Platform,
 }
 
@@ -24,7 +27,7 @@ impl GasMode {
     pub fn spec(self) -> SpecId {
         match self {
             GasMode::Ethereum(spec) => spec,
-            GasMode::Platform => SpecId::CANCUN,
+            GasMode::Platform => SpecId::OSAKA,
         }
     }
 }
@@ -39,7 +42,9 @@ pub struct Config {
     pub memory_limit: u64,
     /// Deepest frame allowed to make a call or create; Ethereum's is 1024.
     pub max_call_depth: usize,
-    /// Largest initcode `CREATE`/`CREATE2` accept (EIP-3860: [`MAX_INITCODE_SIZE`]).
+    /// Largest initcode `CREATE`/`CREATE2` accept (EIP-3860: [`MAX_INITCODE_SIZE`] under
+    /// Ethereum gas; unlimited under platform metering, where only the memory limit bounds
+    /// it, as in Filecoin's EVM, which never adopted EIP-3860).
     pub max_initcode_size: usize,
 }
 
@@ -51,7 +56,10 @@ impl Config {
             gas,
             memory_limit: 32 << 20,
             max_call_depth: 1024,
-            max_initcode_size: MAX_INITCODE_SIZE,
+            max_initcode_size: match gas {
+                GasMode::Ethereum(_) => MAX_INITCODE_SIZE,
+                GasMode::Platform => usize::MAX,
+            },
         }
     }
 
@@ -59,4 +67,23 @@ impl Config {
     pub const fn platform() -> Self {
         Self::new(GasMode::Platform)
     }
+}
+
+/// The Ethereum precompile at `address` in fork `spec`: BLS12-381 came with Prague (EIP-2537),
+/// P256VERIFY with Osaka (EIP-7951); before them those addresses are plain accounts.
+pub(crate) fn precompile_at(spec: SpecId, address: &Address) -> Option<EthereumPrecompile> {
+    use EthereumPrecompile as P;
+    let precompile = EthereumPrecompile::from_address(address)?;
+    let since = match precompile {
+        P::Bls12G1Add
+        | P::Bls12G1Msm
+        | P::Bls12G2Add
+        | P::Bls12G2Msm
+        | P::Bls12PairingCheck
+        | P::Bls12MapFpToG1
+        | P::Bls12MapFp2ToG2 => SpecId::PRAGUE,
+        P::P256Verify => SpecId::OSAKA,
+        _ => SpecId::FRONTIER,
+    };
+    spec.is_enabled_in(since).then_some(precompile)
 }

@@ -6,6 +6,7 @@
 //! | `0xfe00..02` | `lookup_delegated_address` | actor ID -> its f4 address bytes (empty if none) |
 //! | `0xfe00..03` | `call_actor` | send a message to any actor (method, value, flags, codec, params) |
 //! | `0xfe00..05` | `call_actor_id` | like `call_actor`, addressed by actor ID |
+//! | `0xfe00..06` | `get_randomness` | an epoch -> the beacon randomness of that epoch (FIP-0095) |
 //!
 //! These need the actor runtime (address resolution, sends), so the EVM actor implements them.
 //! The interpreter does not run them in-process: a call to one of these addresses is handed to the
@@ -29,6 +30,8 @@ pub enum FilecoinPrecompile {
     CallActor = 3,
     /// `0xfe00..05`: call any actor by actor ID.
     CallActorId = 5,
+    /// `0xfe00..06`: the beacon randomness of an epoch.
+    GetRandomness = 6,
 }
 
 impl FilecoinPrecompile {
@@ -43,6 +46,7 @@ impl FilecoinPrecompile {
             2 => Some(Self::LookupDelegatedAddress),
             3 => Some(Self::CallActor),
             5 => Some(Self::CallActorId),
+            6 => Some(Self::GetRandomness),
             _ => None,
         }
     }
@@ -67,6 +71,7 @@ mod tests {
             FilecoinPrecompile::LookupDelegatedAddress,
             FilecoinPrecompile::CallActor,
             FilecoinPrecompile::CallActorId,
+            FilecoinPrecompile::GetRandomness,
         ] {
             assert_eq!(FilecoinPrecompile::from_address(&p.address()), Some(p));
         }
@@ -77,6 +82,9 @@ mod tests {
         let mut four = FilecoinPrecompile::CallActor.address().0;
         four[19] = 4;
         assert_eq!(FilecoinPrecompile::from_address(&four.into()), None);
+        let mut seven = four;
+        seven[19] = 7;
+        assert_eq!(FilecoinPrecompile::from_address(&seven.into()), None);
         let mut masked_id = FilecoinPrecompile::CallActor.address().0;
         masked_id[0] = 0xff;
         assert_eq!(FilecoinPrecompile::from_address(&masked_id.into()), None);

@@ -109,10 +109,17 @@ fn server_script() -> PathBuf {
 }
 
 impl Solc {
-    /// Starts node with solc-js.
+    /// Starts node with solc-js (the npm package `solc`).
     pub fn start() -> Result<Self> {
+        Self::start_package("solc")
+    }
+
+    /// Starts node with the solc-js of the npm package `package`: `solc`, or `solc-osaka`
+    /// (0.8.31, for `osaka` and `prague` code: `CLZ`), both pinned in package.json.
+    pub fn start_package(package: &str) -> Result<Self> {
         let mut child = Command::new("node")
             .arg(server_script())
+            .arg(package)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -8,5 +8,6 @@ mod common;
 mod counter;
 mod environment;
 mod filecoin;
+mod osaka;
 mod token;
 mod value;

@@ -16,7 +16,7 @@
 
 use super::{account::query, Context};
 use crate::{
-    config::GasMode,
+    config::{precompile_at, GasMode},
     host::Host,
     message::{
         CallKind, CallOutcome, CallRequest, CreateOutcome, CreateRequest, CreateScheme, FrameStatus,
@@ -113,7 +113,7 @@ fn perform_call<H: Host>(
         });
     }
     let moves_value = request.kind == CallKind::Call && !request.value.is_zero();
-    match EthereumPrecompile::from_address(&request.to) {
+    match precompile_at(context.host.config.gas.spec(), &request.to) {
         Some(precompile) if !moves_value => Ok(run_precompile(
             context.host.config.gas,
             precompile,
