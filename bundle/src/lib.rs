@@ -14,6 +14,10 @@ use fvm_ipld_encoding::{CborStore, IPLD_RAW};
 use multihash_codetable::Code;
 use std::collections::BTreeMap;
 
+pub mod production;
+
+pub use production::Actors;
+
 include!(concat!(env!("OUT_DIR"), "/actors.rs"));
 
 /// Where the bundle's blocks landed in a blockstore.

@@ -9,7 +9,7 @@ use actor_types::{
     EthAddress, U256Bytes,
 };
 use anyhow::{anyhow, Result};
-use bundle::Bundle;
+use bundle::{Actors, Bundle};
 use cid::Cid;
 use fvm::{
     call_manager::DefaultCallManager,
@@ -50,6 +50,24 @@ pub fn set_concurrency(n: u32) -> bool {
     ENGINES.set(MultiEngine::new(n.max(1))).is_ok()
 }
 
+/// The production network whose bundle [`Actors::Hybrid`] and [`Actors::Fevm`] use: the EVM,
+/// EAM and EthAccount actors are the same code in every network's bundle.
+const PRODUCTION_NETWORK: &str = "mainnet";
+
+/// Writes the chosen actors' code and manifest into `store`. The production CAR is read once
+/// per process.
+fn install_actors(store: &Store, actors: Actors) -> Result<Bundle> {
+    static PRODUCTION_CAR: OnceLock<std::result::Result<Vec<u8>, String>> = OnceLock::new();
+    if actors == Actors::Ours {
+        return bundle::install(store);
+    }
+    let car = PRODUCTION_CAR
+        .get_or_init(|| bundle::production::car(PRODUCTION_NETWORK).map_err(|e| format!("{e:#}")))
+        .as_ref()
+        .map_err(|e| anyhow!("{e}"))?;
+    bundle::production::install(store, car, actors)
+}
+
 /// Settings of a chain.
 #[derive(Debug, Clone)]
 pub struct ChainConfig {
@@ -67,6 +85,8 @@ pub struct ChainConfig {
     /// Whether senders pay for gas. Off, messages carry a fee cap of zero, so nothing is burnt
     /// although `BASEFEE` still reports the base fee (as Ethereum test hosts behave).
     pub charge_fees: bool,
+    /// Our bundle, or builtin-actors v18's mainnet bundle with our EVM actor or its own.
+    pub actors: Actors,
 }
 
 impl Default for ChainConfig {
@@ -79,6 +99,7 @@ impl Default for ChainConfig {
             tracing: false,
             tipset_digests: TipsetDigests::default(),
             charge_fees: true,
+            actors: Actors::Ours,
         }
     }
 }
@@ -133,14 +154,14 @@ pub struct Chain {
 impl Chain {
     /// A new chain from `genesis`.
     pub fn genesis(store: Store, genesis: &Genesis, config: ChainConfig) -> Result<Self> {
-        let bundle = bundle::install(&store)?;
+        let bundle = install_actors(&store, config.actors)?;
         let state_root = crate::genesis::build(&store, &bundle, genesis)?;
         Self::open(store, state_root, config)
     }
 
     /// A chain continuing from a committed state root in `store`.
     pub fn open(store: Store, state_root: Cid, config: ChainConfig) -> Result<Self> {
-        let bundle = bundle::install(&store)?;
+        let bundle = install_actors(&store, config.actors)?;
         anyhow::ensure!(
             fvm_ipld_blockstore::Blockstore::has(&store, &state_root)?,
             "state root {state_root} is not in the store"

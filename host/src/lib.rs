@@ -22,4 +22,5 @@ pub use store::{MemoryStore, Store};
 pub use fvm_shared::message::Message;
 
 pub use actor_types::{eam::CreateReturn, EthAddress};
+pub use bundle::Actors;
 pub use fvm_shared::{econ::TokenAmount, error::ExitCode};

@@ -34,7 +34,13 @@ fn returning(first: u8, len: usize) -> Vec<u8> {
 
 #[test]
 fn malformed_params_and_unknown_methods() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        malformed_params_and_unknown_methods_on(actors);
+    }
+}
+
+fn malformed_params_and_unknown_methods_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let counter = deploy(&mut chain, ALICE, "Counter", &U256::from(1).abi_encode());
     let watched = [counter, BOB];
     let before = others(&chain, &watched);
@@ -92,7 +98,13 @@ fn malformed_params_and_unknown_methods() {
 
 #[test]
 fn bad_initcode_and_oversized_code_are_refused() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        bad_initcode_and_oversized_code_are_refused_on(actors);
+    }
+}
+
+fn bad_initcode_and_oversized_code_are_refused_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let watched = [BOB];
     let before = others(&chain, &watched);
     let cases: [(&str, Vec<u8>, u32); 3] = [
@@ -153,7 +165,13 @@ fn bad_initcode_and_oversized_code_are_refused() {
 
 #[test]
 fn messages_to_missing_actors_fail_cleanly() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        messages_to_missing_actors_fail_cleanly_on(actors);
+    }
+}
+
+fn messages_to_missing_actors_fail_cleanly_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let missing = EthAddress::from_id(99_999);
     let message = chain
         .message(

@@ -31,7 +31,13 @@ sol! {
 
 #[test]
 fn factory_children_get_ethereum_addresses() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        factory_children_get_ethereum_addresses_on(actors);
+    }
+}
+
+fn factory_children_get_ethereum_addresses_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let factory = deploy(&mut chain, ALICE, "Factory", &[]);
     let factory_address = Address::from(factory);
 
@@ -101,7 +107,13 @@ fn factory_children_get_ethereum_addresses() {
 
 #[test]
 fn linked_library_runs_on_the_callers_storage_by_delegatecall() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        linked_library_runs_on_the_callers_storage_by_delegatecall_on(actors);
+    }
+}
+
+fn linked_library_runs_on_the_callers_storage_by_delegatecall_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let tally = deploy(&mut chain, ALICE, "Tally", &[]);
     let user = contract("UsesTally");
     assert!(user.needs_linking());
@@ -146,7 +158,13 @@ fn linked_library_runs_on_the_callers_storage_by_delegatecall() {
 
 #[test]
 fn reverts_are_caught_and_bubbled_with_their_data() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        reverts_are_caught_and_bubbled_with_their_data_on(actors);
+    }
+}
+
+fn reverts_are_caught_and_bubbled_with_their_data_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let callee = deploy(&mut chain, ALICE, "Callee", &[]);
     let caller = deploy(&mut chain, ALICE, "Caller", &[]);
     let callee_address = Address::from(callee);
@@ -225,7 +243,13 @@ fn reverts_are_caught_and_bubbled_with_their_data() {
 
 #[test]
 fn a_dead_contract_is_resurrected_at_its_create2_address() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        a_dead_contract_is_resurrected_at_its_create2_address_on(actors);
+    }
+}
+
+fn a_dead_contract_is_resurrected_at_its_create2_address_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let nest = deploy(&mut chain, ALICE, "Nest", &[]);
     let first = Address::abi_decode(&call_ok(
         &mut chain,

@@ -1,5 +1,6 @@
 //! Shared set-up for the host's tests: a funded chain on the real FVM and compiled contracts.
 
+pub use host::Actors;
 use host::{
     Chain, ChainConfig, Deployment, EthAddress, Genesis, GenesisAccount, Store, TokenAmount,
 };
@@ -21,8 +22,23 @@ pub fn chain() -> Chain {
     chain_on(Store::memory())
 }
 
+/// [`chain`] running `actors`: ours, the production bundle with our EVM actor, or the
+/// production bundle as it is.
+pub fn chain_of(actors: Actors) -> Chain {
+    let config = ChainConfig {
+        actors,
+        ..ChainConfig::default()
+    };
+    Chain::genesis(Store::memory(), &genesis(), config)
+        .unwrap_or_else(|e| panic!("genesis with {} actors: {e:#}", actors.name()))
+}
+
 pub fn chain_on(store: Store) -> Chain {
-    let genesis = Genesis {
+    Chain::genesis(store, &genesis(), ChainConfig::default()).expect("genesis")
+}
+
+fn genesis() -> Genesis {
+    Genesis {
         network_name: "test".into(),
         accounts: vec![
             GenesisAccount {
@@ -36,8 +52,7 @@ pub fn chain_on(store: Store) -> Chain {
                 nonce: 0,
             },
         ],
-    };
-    Chain::genesis(store, &genesis, ChainConfig::default()).expect("genesis")
+    }
 }
 
 /// Every contract in `tests/contracts/`, compiled once per test binary.

@@ -12,7 +12,13 @@ sol! {
 
 #[test]
 fn counter_deploys_increments_and_keeps_its_storage() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        counter_deploys_increments_and_keeps_its_storage_on(actors);
+    }
+}
+
+fn counter_deploys_increments_and_keeps_its_storage_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let counter = deploy(
         &mut chain,
         ALICE,

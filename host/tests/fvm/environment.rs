@@ -14,7 +14,13 @@ sol! {
 
 #[test]
 fn block_chain_and_sender_context() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        block_chain_and_sender_context_on(actors);
+    }
+}
+
+fn block_chain_and_sender_context_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let env = deploy(&mut chain, ALICE, "Environment", &[]);
     chain.set_block(1234, 1_700_000_123);
     let out = call_ok(&mut chain, BOB, env, &contextCall {}.abi_encode());
@@ -52,7 +58,13 @@ fn block_chain_and_sender_context() {
 
 #[test]
 fn ecrecover_and_sha256_from_solidity() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        ecrecover_and_sha256_from_solidity_on(actors);
+    }
+}
+
+fn ecrecover_and_sha256_from_solidity_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let env = deploy(&mut chain, ALICE, "Environment", &[]);
 
     let out = call_ok(

@@ -14,7 +14,13 @@ sol! {
 
 #[test]
 fn resolve_lookup_and_call_actor_id() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        resolve_lookup_and_call_actor_id_on(actors);
+    }
+}
+
+fn resolve_lookup_and_call_actor_id_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let deployment = deploy_with(
         &mut chain,
         ALICE,

@@ -3,6 +3,7 @@
 //! actors and contracts are compiled once.
 
 mod bad_input;
+mod bundles;
 mod calls;
 mod common;
 mod counter;

@@ -1,12 +1,13 @@
 //! What builtin-actors v18 added to Filecoin's EVM, from Solidity compiled for osaka (solc
 //! 0.8.31) on the real FVM: `CLZ`; the BLS12-381 precompiles `0x0b..=0x11` and P256VERIFY at
 //! `0x0100`, on go-ethereum's vectors from the conformance data; and `get_randomness` at
-//! `0xfe00..06`.
+//! `0xfe00..06`. Each runs on our bundle, on the production bundle with our EVM actor, and on
+//! the production bundle as it is: Filecoin's own EVM must agree.
 
 use crate::common::*;
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{sol, SolCall};
-use host::{Chain, EthAddress};
+use host::{Actors, Chain, EthAddress};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -41,7 +42,13 @@ fn deploy_osaka(chain: &mut Chain) -> EthAddress {
 
 #[test]
 fn clz_counts_leading_zeros() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        clz_counts_leading_zeros_on(actors);
+    }
+}
+
+fn clz_counts_leading_zeros_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let osaka = deploy_osaka(&mut chain);
     for (x, zeros) in [
         (U256::ZERO, 256),
@@ -58,7 +65,7 @@ fn clz_counts_leading_zeros() {
             &countLeadingZerosCall { x }.abi_encode(),
         );
         let got = countLeadingZerosCall::abi_decode_returns(&out).unwrap();
-        assert_eq!(got, U256::from(zeros), "clz({x:#x})");
+        assert_eq!(got, U256::from(zeros), "{}: clz({x:#x})", actors.name());
     }
 }
 
@@ -115,7 +122,13 @@ fn check_precompile(chain: &mut Chain, osaka: EthAddress, address: u16, file: &s
 
 #[test]
 fn bls12_381_precompiles_answer_the_vectors() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        bls12_381_on(actors);
+    }
+}
+
+fn bls12_381_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let osaka = deploy_osaka(&mut chain);
     for (address, name) in [
         (0x0b, "G1Add"),
@@ -133,7 +146,13 @@ fn bls12_381_precompiles_answer_the_vectors() {
 
 #[test]
 fn p256verify_answers_one_or_nothing() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        p256verify_on(actors);
+    }
+}
+
+fn p256verify_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let osaka = deploy_osaka(&mut chain);
     let all = vectors("eip7951_p256verify.json", usize::MAX);
     let valid = all.iter().find(|v| v.expected.as_deref() != Some(""));
@@ -158,7 +177,13 @@ fn p256verify_answers_one_or_nothing() {
 
 #[test]
 fn get_randomness_returns_the_beacon_of_past_epochs() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        get_randomness_on(actors);
+    }
+}
+
+fn get_randomness_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let osaka = deploy_osaka(&mut chain);
     chain.set_block(1234, 1_700_000_000);
     let ask = |chain: &mut Chain, epoch: U256| {

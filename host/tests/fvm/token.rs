@@ -30,7 +30,13 @@ fn balance(chain: &host::Chain, token: host::EthAddress, who: host::EthAddress) 
 
 #[test]
 fn erc20_transfer_approve_transfer_from_and_events() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        erc20_transfer_approve_transfer_from_and_events_on(actors);
+    }
+}
+
+fn erc20_transfer_approve_transfer_from_and_events_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let token = deploy(
         &mut chain,
         ALICE,

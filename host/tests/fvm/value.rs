@@ -22,7 +22,13 @@ fn atto(n: u64) -> TokenAmount {
 
 #[test]
 fn payable_receive_and_transfers() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        payable_receive_and_transfers_on(actors);
+    }
+}
+
+fn payable_receive_and_transfers_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let vault = deploy(&mut chain, ALICE, "Vault", &[]);
 
     // A payable function.
@@ -119,7 +125,13 @@ fn payable_receive_and_transfers() {
 
 #[test]
 fn selfdestruct_pays_out_and_the_contract_is_gone_after_the_message() {
-    let mut chain = chain();
+    for actors in Actors::ALL {
+        selfdestruct_pays_out_and_the_contract_is_gone_after_the_message_on(actors);
+    }
+}
+
+fn selfdestruct_pays_out_and_the_contract_is_gone_after_the_message_on(actors: Actors) {
+    let mut chain = chain_of(actors);
     let deployment = deploy_with(&mut chain, ALICE, "Mortal", &[], atto(5000));
     assert!(
         deployment.outcome.is_success(),
