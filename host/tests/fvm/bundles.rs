@@ -76,3 +76,20 @@ fn initcode_over_eip3860s_limit_deploys_as_on_the_production_actor() {
     assert_eq!(results[0], results[2], "ours and FEVM differ");
     assert_eq!(results[1], results[2], "hybrid and FEVM differ");
 }
+
+/// The same from a contract: a constructor that `CREATE`s with 60,000 zero bytes of initcode
+/// and deploys, as its own code, the word `CREATE` returned (zero if it refused).
+#[test]
+fn create_with_initcode_over_eip3860s_limit_as_on_the_production_actor() {
+    // PUSH3 60000 PUSH1 0 PUSH1 0 CREATE; PUSH1 0 MSTORE; PUSH1 32 PUSH1 0 RETURN
+    let initcode = hex::decode("62 00ea60 6000 6000 f0 6000 52 6020 6000 f3".replace(' ', ""))
+        .unwrap();
+    let created = Actors::ALL.map(|actors| {
+        let mut chain = chain_of(actors);
+        let outer = deploy_code(&mut chain, ALICE, &initcode, &[]);
+        chain.code(outer).unwrap()
+    });
+    assert_ne!(created[2], vec![0u8; 32], "FEVM refused the create");
+    assert_eq!(created[0], created[2], "ours and FEVM differ");
+    assert_eq!(created[1], created[2], "hybrid and FEVM differ");
+}
