@@ -213,6 +213,18 @@ fn notifications_run_unanswered_and_bad_ids_are_invalid_requests() {
     let (status, body) = node.post(r#"[{"jsonrpc":"2.0","method":"evm_mine"}]"#);
     assert_eq!((status, body.as_str()), (200, ""));
     assert_eq!(node.block_number(), 3);
+    // In a batch, an entry with a bad id ran as a notification; it is an invalid request.
+    let (_, body) = node.post(
+        r#"[{"jsonrpc":"2.0","id":1.5,"method":"evm_mine"},{"jsonrpc":"2.0","id":8,"method":"eth_blockNumber"}]"#,
+    );
+    let answers: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{body:?}"));
+    let answers = answers.as_array().unwrap();
+    assert_eq!(answers.len(), 2, "{answers:?}");
+    assert!(answers.contains(&json!({"jsonrpc": "2.0", "id": 8, "result": "0x3"})));
+    assert!(answers
+        .iter()
+        .any(|a| a["error"]["code"] == -32600 && a["id"] == Value::Null));
+    assert_eq!(node.block_number(), 3, "the invalid request ran");
     // These ids got an empty body.
     for id in ["1e400", "{}", "[1]", "1.5", "true"] {
         let request = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"eth_chainId"}}"#);

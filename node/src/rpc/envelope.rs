@@ -5,11 +5,11 @@
 //!   byte and stops does not keep its connection, one of a bounded number, for good.
 //! - An `id` that is not a string, an unsigned integer or null (`1e400`, `1.5`, `true`, `{}`,
 //!   `[1]`) is an invalid request (-32600). jsonrpsee reads such a request as a notification
-//!   and answers with an empty body. (In a batch such an entry is taken for a notification:
-//!   see `notifications.rs`.)
+//!   and answers with an empty body; in a batch, jsonrpsee would run it as a notification, so
+//!   the envelope answers it and passes the batch's other entries on.
 //! - Notifications, and batches of nothing else, get an empty body. jsonrpsee writes `null`.
 //!
-//! Batches and WebSocket messages go to jsonrpsee as they came.
+//! Other batches and WebSocket messages go to jsonrpsee as they came.
 
 use std::{
     future::Future,
@@ -96,6 +96,9 @@ where
             if has_invalid_id(&body) {
                 return Ok(invalid_request());
             }
+            if let Some(batch) = Batch::with_invalid_ids(&body) {
+                return batch.answer(parts, inner).await;
+            }
             let answer = inner
                 .call(HttpRequest::from_parts(parts, body.into()))
                 .await?;
@@ -104,24 +107,81 @@ where
     }
 }
 
+/// The `id` field of a request object: `None` when absent, its raw JSON (`null` included) when
+/// present.
+#[derive(Deserialize)]
+struct Probe<'a> {
+    #[serde(borrow, default, deserialize_with = "present")]
+    id: Option<&'a RawValue>,
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+/// Whether `request` is an object whose `id` jsonrpsee cannot take.
+fn is_invalid_request(request: &[u8]) -> bool {
+    match serde_json::from_slice::<Probe>(request) {
+        Ok(Probe { id: Some(id) }) => !is_valid_id(id.get()),
+        _ => false,
+    }
+}
+
+fn first_byte(body: &[u8]) -> Option<u8> {
+    body.iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
 /// Whether `body` is one request object whose `id` jsonrpsee cannot take. Batches, requests
 /// with a good id or none, and bad JSON go to jsonrpsee, which answers them.
 fn has_invalid_id(body: &[u8]) -> bool {
-    /// The `id` field: `None` when absent, its raw JSON (`null` included) when present.
-    #[derive(Deserialize)]
-    struct Probe<'a> {
-        #[serde(borrow, default, deserialize_with = "present")]
-        id: Option<&'a RawValue>,
+    first_byte(body) == Some(b'{') && is_invalid_request(body)
+}
+
+/// A batch with entries whose ids jsonrpsee cannot take (it would run them as notifications):
+/// the rest go to jsonrpsee, and each of these is answered -32600 beside its answers.
+struct Batch {
+    /// The other entries, as a JSON array.
+    valid: Vec<u8>,
+    invalid: usize,
+}
+
+impl Batch {
+    fn with_invalid_ids(body: &[u8]) -> Option<Batch> {
+        if first_byte(body) != Some(b'[') {
+            return None;
+        }
+        let entries: Vec<&RawValue> = serde_json::from_slice(body).ok()?;
+        let (invalid, valid): (Vec<_>, Vec<_>) = entries
+            .into_iter()
+            .partition(|entry| is_invalid_request(entry.get().as_bytes()));
+        if invalid.is_empty() {
+            return None;
+        }
+        Some(Batch {
+            valid: serde_json::to_vec(&valid).ok()?,
+            invalid: invalid.len(),
+        })
     }
-    fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
-        <&RawValue>::deserialize(d).map(Some)
-    }
-    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return false;
-    }
-    match serde_json::from_slice::<Probe>(body) {
-        Ok(Probe { id: Some(id) }) => !is_valid_id(id.get()),
-        _ => false,
+
+    async fn answer<S>(self, parts: http::request::Parts, mut inner: S) -> Answer
+    where
+        S: tower::Service<HttpRequest, Response = HttpResponse, Error = BoxError>,
+    {
+        let mut answers: Vec<serde_json::Value> = Vec::new();
+        if self.valid != b"[]" {
+            let answer = inner
+                .call(HttpRequest::from_parts(parts, self.valid.into()))
+                .await?;
+            let body = answer.into_body().collect().await?.to_bytes();
+            // Empty or `null` when the other entries were all notifications.
+            if let Ok(serde_json::Value::Array(others)) = serde_json::from_slice(&body) {
+                answers = others;
+            }
+        }
+        answers.extend((0..self.invalid).map(|_| invalid_request_json()));
+        Ok(response::ok_response(
+            serde_json::Value::Array(answers).to_string(),
+        ))
     }
 }
 
@@ -151,13 +211,16 @@ async fn without_null_body(answer: HttpResponse) -> HttpResponse {
     }
 }
 
-fn invalid_request() -> HttpResponse {
-    let body = serde_json::json!({
+fn invalid_request_json() -> serde_json::Value {
+    serde_json::json!({
         "jsonrpc": "2.0",
         "id": null,
         "error": {"code": INVALID_REQUEST, "message": "Invalid request: the id must be a string, an unsigned integer or null"},
-    });
-    response::ok_response(body.to_string())
+    })
+}
+
+fn invalid_request() -> HttpResponse {
+    response::ok_response(invalid_request_json().to_string())
 }
 
 fn timed_out(limit: Duration) -> HttpResponse {
