@@ -54,18 +54,38 @@ pub fn set_concurrency(n: u32) -> bool {
 /// EAM and EthAccount actors are the same code in every network's bundle.
 const PRODUCTION_NETWORK: &str = "mainnet";
 
-/// Writes the chosen actors' code and manifest into `store`. The production CAR is read once
-/// per process.
+/// Writes the chosen actors' code and manifest into `store`, unless they are there already (a
+/// chain reopened on its store, or on an overlay of it). The production CAR is read once per
+/// process.
 fn install_actors(store: &Store, actors: Actors) -> Result<Bundle> {
     static PRODUCTION_CAR: OnceLock<std::result::Result<Vec<u8>, String>> = OnceLock::new();
-    if actors == Actors::Ours {
-        return bundle::install(store);
+    static INSTALLED: std::sync::Mutex<BTreeMap<&str, Bundle>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let known = INSTALLED
+        .lock()
+        .map_err(|_| anyhow!("a thread panicked installing actors"))?
+        .get(actors.name())
+        .cloned();
+    if let Some(bundle) = known {
+        if fvm_ipld_blockstore::Blockstore::has(store, &bundle.manifest)? {
+            return Ok(bundle);
+        }
     }
-    let car = PRODUCTION_CAR
-        .get_or_init(|| bundle::production::car(PRODUCTION_NETWORK).map_err(|e| format!("{e:#}")))
-        .as_ref()
-        .map_err(|e| anyhow!("{e}"))?;
-    bundle::production::install(store, car, actors)
+    let bundle = if actors == Actors::Ours {
+        bundle::install(store)?
+    } else {
+        let car = PRODUCTION_CAR
+            .get_or_init(|| {
+                bundle::production::car(PRODUCTION_NETWORK).map_err(|e| format!("{e:#}"))
+            })
+            .as_ref()
+            .map_err(|e| anyhow!("{e}"))?;
+        bundle::production::install(store, car, actors)?
+    };
+    if let Ok(mut installed) = INSTALLED.lock() {
+        installed.insert(actors.name(), bundle.clone());
+    }
+    Ok(bundle)
 }
 
 /// Settings of a chain.

@@ -44,6 +44,8 @@ pub struct ExecuteOptions {
     pub cache: PathBuf,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// The bundle the chains run: ours, or the production one with our EVM actor or its own.
+    pub actors: host::Actors,
 }
 
 impl Default for ExecuteOptions {
@@ -59,6 +61,7 @@ impl Default for ExecuteOptions {
                 .unwrap_or(1),
             cache: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/solc-cache"),
             progress: true,
+            actors: host::Actors::Ours,
         }
     }
 }
@@ -74,6 +77,7 @@ pub fn execute(options: &ExecuteOptions) -> anyhow::Result<Report> {
         options.root.clone()
     };
     host::set_concurrency(options.jobs as u32);
+    run::use_actors(options.actors)?;
     let mut results = Vec::new();
     let mut queue = VecDeque::new();
     let mut taken: std::collections::HashMap<String, usize> = Default::default();

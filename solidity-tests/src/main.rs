@@ -1,4 +1,4 @@
-//! `solidity-tests [--json FILE] [--report FILE] [--filter TEXT] [--per-folder N] [-j N] [--dir DIR] [--cache DIR]`
+//! `solidity-tests [--json FILE] [--report FILE] [--filter TEXT] [--per-folder N] [-j N] [--dir DIR] [--cache DIR] [--actors ours|hybrid|fevm]`
 //!
 //! Runs the semantic test suite on the FVM and prints the Markdown report.
 
@@ -24,8 +24,9 @@ fn main() -> Result<()> {
             "--dir" => options.root = PathBuf::from(value()?),
             "--cache" => options.cache = PathBuf::from(value()?),
             "--no-progress" => options.progress = false,
+            "--actors" => options.actors = value()?.parse()?,
             "-h" | "--help" => {
-                println!("usage: solidity-tests [--json FILE] [--report FILE] [--filter TEXT] [--per-folder N] [-j N] [--dir DIR] [--cache DIR] [--no-progress]");
+                println!("usage: solidity-tests [--json FILE] [--report FILE] [--filter TEXT] [--per-folder N] [-j N] [--dir DIR] [--cache DIR] [--no-progress] [--actors ours|hybrid|fevm]");
                 return Ok(());
             }
             other => bail!("unknown argument {other:?} (see --help)"),

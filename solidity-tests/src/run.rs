@@ -57,8 +57,23 @@ fn tipset_digest(epoch: i64) -> [u8; 32] {
     (base + U256::from(epoch.max(0) as u64)).to_be_bytes()
 }
 
+/// The bundle every chain of this process runs ([`use_actors`]).
+static ACTORS: std::sync::OnceLock<host::Actors> = std::sync::OnceLock::new();
+
+/// Makes every chain of this process run `actors`; once, before the first test runs.
+pub fn use_actors(actors: host::Actors) -> Result<()> {
+    let chosen = *ACTORS.get_or_init(|| actors);
+    anyhow::ensure!(
+        chosen == actors,
+        "this process runs the {} actors already",
+        chosen.name()
+    );
+    Ok(())
+}
+
 fn config() -> ChainConfig {
     ChainConfig {
+        actors: ACTORS.get().copied().unwrap_or_default(),
         chain_id: 1,
         base_fee: TokenAmount::from_atto(7),
         tipset_digests: host::externs::TipsetDigests::new(tipset_digest),

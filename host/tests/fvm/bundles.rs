@@ -82,8 +82,8 @@ fn initcode_over_eip3860s_limit_deploys_as_on_the_production_actor() {
 #[test]
 fn create_with_initcode_over_eip3860s_limit_as_on_the_production_actor() {
     // PUSH3 60000 PUSH1 0 PUSH1 0 CREATE; PUSH1 0 MSTORE; PUSH1 32 PUSH1 0 RETURN
-    let initcode = hex::decode("62 00ea60 6000 6000 f0 6000 52 6020 6000 f3".replace(' ', ""))
-        .unwrap();
+    let initcode =
+        hex::decode("62 00ea60 6000 6000 f0 6000 52 6020 6000 f3".replace(' ', "")).unwrap();
     let created = Actors::ALL.map(|actors| {
         let mut chain = chain_of(actors);
         let outer = deploy_code(&mut chain, ALICE, &initcode, &[]);
@@ -92,4 +92,39 @@ fn create_with_initcode_over_eip3860s_limit_as_on_the_production_actor() {
     assert_ne!(created[2], vec![0u8; 32], "FEVM refused the create");
     assert_eq!(created[0], created[2], "ours and FEVM differ");
     assert_eq!(created[1], created[2], "hybrid and FEVM differ");
+}
+
+/// Creation code that deploys `runtime` as it is.
+fn deploying(runtime: &[u8]) -> Vec<u8> {
+    let n = u8::try_from(runtime.len()).expect("a short runtime");
+    let mut code = vec![
+        0x60, n, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, n, 0x60, 0x00, 0xf3,
+    ];
+    code.extend_from_slice(runtime);
+    code
+}
+
+/// Opcodes builtin-actors v18 leaves undefined although Ethereum has them, each in a contract
+/// that returns what it pushed: a drop-in must fail them the same way.
+#[test]
+fn opcodes_the_production_actor_leaves_out_fail_the_same() {
+    for (name, runtime) in [
+        ("BLOBBASEFEE", "4a 6000 52 6020 6000 f3"),
+        ("BLOBHASH", "6000 49 6000 52 6020 6000 f3"),
+        (
+            "CALLCODE",
+            "6000 6000 6000 6000 6000 6004 5a f2 6000 52 6020 6000 f3",
+        ),
+    ] {
+        let runtime = hex::decode(runtime.replace(' ', "")).unwrap();
+        let results = Actors::ALL.map(|actors| {
+            let mut chain = chain_of(actors);
+            let contract = deploy_code(&mut chain, ALICE, &deploying(&runtime), &[]);
+            let outcome = chain.call(BOB, contract, &[], fil(0)).unwrap();
+            (outcome.exit_code, outcome.output())
+        });
+        eprintln!("{name}: {results:?}");
+        assert_eq!(results[0], results[2], "{name}: ours and FEVM differ");
+        assert_eq!(results[1], results[2], "{name}: hybrid and FEVM differ");
+    }
 }

@@ -10,6 +10,8 @@
 //!   need (revm's versions load a whole account to price the access).
 //! * [`hash`]: under platform metering, `KECCAK256` hashes with the host's crypto.
 //! * [`checked`]: `TLOAD`, `TSTORE` and `LOG0`..`LOG4` halt the frame when the embedder fails.
+//! * Under platform metering `BLOBHASH`, `BLOBBASEFEE` and `CALLCODE` are undefined, as in
+//!   builtin-actors.
 
 mod account;
 pub(crate) mod arithmetic;
@@ -67,6 +69,11 @@ pub(crate) fn table<'h, H: Host>(
         set(opcode::EXTCODEHASH, account::extcodehash::<H>);
         set(opcode::EXTCODECOPY, account::extcodecopy::<H>);
         set(opcode::KECCAK256, hash::keccak256::<H>);
+        // Filecoin's EVM never defined these (no blobs; CALLCODE was left out by FIP-0054), and
+        // a contract that uses them must fail here as it fails there.
+        for undefined in [opcode::BLOBHASH, opcode::BLOBBASEFEE, opcode::CALLCODE] {
+            set(undefined, revm_interpreter::instructions::control::unknown);
+        }
     }
     table
 }
