@@ -71,8 +71,9 @@ fn resurrect(params: Option<IpldBlock>) -> MethodResult {
 /// Runs the initcode and installs the code it returns.
 fn deploy(params: ConstructorParams) -> MethodResult {
     let address = own_address()?;
-    let state = ContractState::create()?;
+    let mut state = ContractState::create()?;
     if params.initcode.is_empty() {
+        state.flush()?;
         return Ok(None);
     }
     let value = atto_to_wei(&fvm_sdk::message::value_received());

@@ -23,6 +23,8 @@ pub struct ContractState {
     transient: Option<BTreeMap<U256, U256>>,
     /// Something changed since the state was last written.
     dirty: bool,
+    /// The state names the empty code, whose block is not written yet (see [`Self::create`]).
+    empty_code_unwritten: bool,
     /// The root this actor's state had when last loaded or written.
     root: Cid,
 }
@@ -50,24 +52,34 @@ impl ContractState {
             state,
             transient: None,
             dirty: false,
+            empty_code_unwritten: false,
             root,
         }
     }
 
-    /// A fresh contract: no code yet, empty storage, nonce 1. Written at once so that calls made
-    /// by the initcode find a valid state.
+    /// A fresh contract: no code yet, empty storage, nonce 1. Nothing is written yet: every
+    /// block costs storage gas, and the constructor's final flush writes the state with its
+    /// code and storage. If the initcode calls out first, the flush before that send writes
+    /// this state (the empty code's block too), so a call back finds a valid contract.
     pub fn create() -> ActorResult<Self> {
-        let empty_code = put_code(&[])?;
+        let root =
+            fvm_sdk::sself::root().map_err(|e| ActorError::illegal_state(format!("{e:?}")))?;
         let state = State {
-            bytecode: empty_code,
+            bytecode: code_cid(&[]),
             bytecode_hash: BytecodeHash::EMPTY,
-            contract_state: Storage::empty_root()?,
+            contract_state: Cid::default(),
             transient_data: None,
             nonce: 1,
             tombstone: None,
         };
-        let root = save_state(&state)?;
-        Ok(Self::from_state(state, root))
+        Ok(Self {
+            storage: Storage::empty(),
+            state,
+            transient: None,
+            dirty: true,
+            empty_code_unwritten: true,
+            root,
+        })
     }
 
     /// Whether the contract self-destructed in an earlier message.
@@ -77,6 +89,9 @@ impl ContractState {
 
     /// The runtime code.
     pub fn code(&self) -> ActorResult<Bytes> {
+        if self.empty_code_unwritten {
+            return Ok(Bytes::new());
+        }
         let code = fvm_sdk::ipld::get(&self.state.bytecode).map_err(|e| {
             ActorError::illegal_state(format!("reading the contract's code: {e:?}"))
         })?;
@@ -87,6 +102,7 @@ impl ContractState {
     pub fn set_code(&mut self, code: &[u8], hash: [u8; 32]) -> ActorResult<()> {
         self.state.bytecode = put_code(code)?;
         self.state.bytecode_hash = BytecodeHash(hash);
+        self.empty_code_unwritten = false;
         self.dirty = true;
         Ok(())
     }
@@ -154,6 +170,10 @@ impl ContractState {
         if !self.dirty {
             return Ok(());
         }
+        if self.empty_code_unwritten {
+            self.state.bytecode = put_code(&[])?;
+            self.empty_code_unwritten = false;
+        }
         self.state.contract_state = self.storage.flush()?;
         if let Some(map) = &self.transient {
             self.state.transient_data = if map.is_empty() {
@@ -185,6 +205,12 @@ impl ContractState {
         }
         Ok(())
     }
+}
+
+/// The CID `code` has as a raw IPLD block, without writing it.
+fn code_cid(code: &[u8]) -> Cid {
+    use multihash_codetable::MultihashDigest;
+    Cid::new_v1(IPLD_RAW, Code::Blake2b256.digest(code))
 }
 
 /// Stores code as a raw IPLD block.

@@ -23,11 +23,13 @@ impl Storage {
         Self { root, map: None }
     }
 
-    /// Writes an empty map and returns its root.
-    pub fn empty_root() -> ActorResult<Cid> {
-        Map::new_with_config(ActorBlockstore, STORAGE_CONFIG)
-            .flush()
-            .map_err(storage_error)
+    /// A new, empty storage. Its root is written at the first flush; until then the root is a
+    /// placeholder nobody reads (the map is in memory).
+    pub fn empty() -> Self {
+        Self {
+            root: Cid::default(),
+            map: Some(Map::new_with_config(ActorBlockstore, STORAGE_CONFIG)),
+        }
     }
 
     fn map(&mut self) -> ActorResult<&mut Map> {
