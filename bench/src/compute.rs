@@ -68,7 +68,7 @@ pub fn measure(contracts: &Contracts, runs: usize) -> Result<Vec<ComputeRow>> {
 }
 
 fn row(name: &str, contract: &solc::Contract, calldata: &[u8], runs: usize) -> Result<ComputeRow> {
-    let mut lab = Lab::new()?;
+    let mut lab = Lab::new(host::Actors::Ours)?;
     let address = lab.deploy(&contract.bytecode)?;
     let message = lab.message(address, calldata)?;
     let fvm_gas = lab.measure(&message, 1)?.gas;

@@ -1,13 +1,17 @@
-//! A chain to measure on: our bundle on the real FVM (in memory), one funded f410 account,
-//! and the means to deploy, prepare state, and measure one message.
+//! A chain to measure on: our bundle or the production one on the real FVM (in memory), one
+//! funded f410 account, and the means to deploy, prepare state, and measure one message.
 
 use std::time::Instant;
 
-use actor_types::{evm, EthAddress};
+use actor_types::{
+    builtin::EAM_ACTOR_ADDR,
+    eam::{self, CreateExternalParams},
+    evm, EthAddress,
+};
 use anyhow::{ensure, Result};
 use fvm::trace::ExecutionEvent;
 use fvm_ipld_encoding::{BytesSer, RawBytes};
-use host::{Chain, ChainConfig, Genesis, GenesisAccount, Message, Store, TokenAmount};
+use host::{Actors, Chain, ChainConfig, Genesis, GenesisAccount, Message, Store, TokenAmount};
 
 /// Where a message's gas went, from the FVM's execution trace.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,7 +41,8 @@ pub struct Lab {
 }
 
 impl Lab {
-    pub fn new() -> Result<Self> {
+    /// A chain running `actors`: ours, or the production bundle as it is (FEVM).
+    pub fn new(actors: Actors) -> Result<Self> {
         let sender = EthAddress([0x5e; 20]);
         let genesis = Genesis {
             network_name: "bench".into(),
@@ -47,7 +52,11 @@ impl Lab {
                 nonce: 0,
             }],
         };
-        let chain = Chain::genesis(Store::memory(), &genesis, ChainConfig::default())?;
+        let config = ChainConfig {
+            actors,
+            ..ChainConfig::default()
+        };
+        let chain = Chain::genesis(Store::memory(), &genesis, config)?;
         Ok(Self { chain, sender })
     }
 
@@ -89,6 +98,17 @@ impl Lab {
             to.to_filecoin(),
             evm::method::INVOKE_CONTRACT,
             RawBytes::serialize(BytesSer(calldata))?,
+            TokenAmount::default(),
+        )
+    }
+
+    /// The `CreateExternal` message that deploys `initcode` now.
+    pub fn deploy_message(&self, initcode: &[u8]) -> Result<Message> {
+        self.chain.message(
+            &self.sender.to_f410(),
+            EAM_ACTOR_ADDR,
+            eam::method::CREATE_EXTERNAL,
+            RawBytes::serialize(CreateExternalParams(initcode.to_vec()))?,
             TokenAmount::default(),
         )
     }

@@ -225,6 +225,12 @@ fn gas_table(rows: &[workloads::Row], args: &Args) -> String {
     out.push_str(
         "## FVM gas per workload: our actor vs the production FEVM (builtin-actors v18)\n\n",
     );
+    let measured = rows.iter().any(|row| row.fevm_measured);
+    out.push_str(if measured {
+        "FEVM: the production bundle as it is, measured in this run on the same FVM.\n\n"
+    } else {
+        "FEVM: the numbers in ../shared/bench/README.md (no production bundle here; no deploys).\n\n"
+    });
     out.push_str(
         "| workload | ours | FEVM | ours/FEVM | wasm | storage | overhead | other | wall ms |\n",
     );
@@ -317,6 +323,7 @@ fn to_json(
                 "kind": "gas",
                 "fvm_gas": m.gas,
                 "fevm_gas": row.fevm_gas,
+                "fevm_measured": row.fevm_measured,
                 "gas_ratio": row.fevm_gas.map(|f| m.gas as f64 / f as f64),
                 "gas_wasm": m.split.wasm,
                 "gas_storage": m.split.storage,

@@ -111,7 +111,7 @@ fn measure_loop(lab: &mut Lab, body: &[u8], runs: usize) -> Result<LoopCost> {
 }
 
 pub fn measure(runs: usize) -> Result<Vec<OpcodeRow>> {
-    let mut lab = Lab::new()?;
+    let mut lab = Lab::new(host::Actors::Ours)?;
     let empty = measure_loop(&mut lab, &[], runs)?;
     let per_copy = f64::from(ITERATIONS) * COPIES as f64;
     probes()

@@ -1,5 +1,7 @@
-//! The gas table: every row of `../shared/bench/README.md`, measured through our actor on the
-//! real FVM, beside the production FEVM's number.
+//! The gas table: every row of `../shared/bench/README.md` and a deploy of each contract of
+//! `Workloads.sol`, measured through our actor and through the production FEVM (builtin-actors
+//! v18's bundle as it is) on the same FVM in the same run. Without the production bundle the
+//! FEVM column falls back to the README's numbers (which have no deploys).
 
 use std::collections::BTreeMap;
 
@@ -7,6 +9,8 @@ use actor_types::EthAddress;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{sol, SolCall, SolValue};
 use anyhow::{Context, Result};
+
+use host::Actors;
 
 use crate::{
     lab::{Lab, Measured},
@@ -33,6 +37,8 @@ pub struct Row {
     pub name: String,
     pub measured: Measured,
     pub fevm_gas: Option<u64>,
+    /// Whether `fevm_gas` was measured in this run (else it is the README's).
+    pub fevm_measured: bool,
 }
 
 /// Prepares a row's state; returns the contract to call and the calldata.
@@ -41,9 +47,11 @@ type Prepare = Box<dyn Fn(&mut Lab, &Contracts) -> Result<(EthAddress, Vec<u8>)>
 /// How to reach one row's state and message.
 struct Workload {
     name: String,
-    /// The README's label and which of its sizes.
-    reference: (&'static str, usize),
+    /// The README's label and which of its sizes (none for deploys).
+    reference: Option<(&'static str, usize)>,
     prepare: Prepare,
+    /// The message is a deploy of the initcode `prepare` returns (with the zero address).
+    deploys: bool,
 }
 
 fn workload(
@@ -53,9 +61,39 @@ fn workload(
 ) -> Workload {
     Workload {
         name: name.into(),
-        reference,
+        reference: Some(reference),
         prepare: Box::new(prepare),
+        deploys: false,
     }
+}
+
+/// Deploying `contract` with constructor `args`, on a chain where it was never deployed.
+fn deploy_workload(contract: &'static str, args: Vec<u8>) -> Workload {
+    Workload {
+        name: format!("deploy {contract}"),
+        reference: None,
+        prepare: Box::new(move |_, c: &Contracts| {
+            let code = &c
+                .get(contract)
+                .with_context(|| format!("no {contract}"))?
+                .bytecode;
+            Ok((EthAddress([0; 20]), [code.as_slice(), &args].concat()))
+        }),
+        deploys: true,
+    }
+}
+
+/// A deploy row for each contract of `Workloads.sol`.
+fn deploys() -> Vec<Workload> {
+    let supply = U256::from(1u64 << 60).abi_encode();
+    vec![
+        deploy_workload("Counter", Vec::new()),
+        deploy_workload("MiniERC20", supply),
+        deploy_workload("Compute", Vec::new()),
+        deploy_workload("Store", Vec::new()),
+        deploy_workload("Callee", Vec::new()),
+        deploy_workload("Caller", Vec::new()),
+    ]
 }
 
 fn deploy(lab: &mut Lab, contracts: &Contracts, name: &str, args: &[u8]) -> Result<EthAddress> {
@@ -143,7 +181,8 @@ const CALL_MANY: &str = "`Caller.callMany(callee, 50)`: 50 calls, callee touches
 const BUMP_MANY: &str = "`Caller.bumpMany(callee, 50)`: 50 calls, callee writes a slot";
 
 fn workloads() -> Vec<Workload> {
-    let mut all = vec![
+    let mut all = deploys();
+    all.extend([
         workload(
             "near-empty call: Compute.hashLoop(0)",
             (NEAR_EMPTY, 0),
@@ -170,7 +209,7 @@ fn workloads() -> Vec<Workload> {
             (OLD_HOLDER, 0),
             |lab, c| transfer_in_token(lab, c, 2, 1),
         ),
-    ];
+    ]);
     for (index, holders) in [100u64, 1000].into_iter().enumerate() {
         all.push(workload(
             format!("MiniERC20.transfer, new holder, {holders} holders"),
@@ -282,25 +321,55 @@ fn workloads() -> Vec<Workload> {
     all
 }
 
-/// Measures every row, each on a fresh chain, `runs` timed runs each.
+/// Measures every row, each on a fresh chain, `runs` timed runs each: through our actor, and
+/// through the production actor when its bundle is there.
 pub fn measure(contracts: &Contracts, reference: &Reference, runs: usize) -> Result<Vec<Row>> {
+    let with_fevm = bundle::production::archive().is_some();
+    if !with_fevm {
+        eprintln!("  no builtin-actors v18 bundle: the FEVM column is the README's");
+    }
     workloads()
         .into_iter()
         .map(|workload| {
-            let mut lab = Lab::new()?;
-            let (to, calldata) = (workload.prepare)(&mut lab, contracts)
-                .with_context(|| format!("preparing {}", workload.name))?;
-            let message = lab.message(to, &calldata)?;
-            let measured = lab
-                .measure(&message, runs)
-                .with_context(|| format!("measuring {}", workload.name))?;
-            eprintln!("  {}: {} gas", workload.name, measured.gas);
-            let (label, index) = workload.reference;
+            let measured = measure_on(Actors::Ours, &workload, contracts, runs)?;
+            let fevm = if with_fevm {
+                Some(measure_on(Actors::Fevm, &workload, contracts, runs)?.gas)
+            } else {
+                None
+            };
+            let readme = workload
+                .reference
+                .and_then(|(label, index)| reference.gas(label, index));
+            eprintln!(
+                "  {}: {} gas (FEVM {})",
+                workload.name,
+                measured.gas,
+                fevm.or(readme).map_or("-".into(), |g| g.to_string())
+            );
             Ok(Row {
                 name: workload.name,
                 measured,
-                fevm_gas: reference.gas(label, index),
+                fevm_gas: fevm.or(readme),
+                fevm_measured: fevm.is_some(),
             })
         })
         .collect()
+}
+
+fn measure_on(
+    actors: Actors,
+    workload: &Workload,
+    contracts: &Contracts,
+    runs: usize,
+) -> Result<Measured> {
+    let mut lab = Lab::new(actors)?;
+    let (to, data) = (workload.prepare)(&mut lab, contracts)
+        .with_context(|| format!("preparing {} ({})", workload.name, actors.name()))?;
+    let message = if workload.deploys {
+        lab.deploy_message(&data)?
+    } else {
+        lab.message(to, &data)?
+    };
+    lab.measure(&message, runs)
+        .with_context(|| format!("measuring {} ({})", workload.name, actors.name()))
 }
