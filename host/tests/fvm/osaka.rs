@@ -12,28 +12,50 @@ use serde::Deserialize;
 use std::sync::OnceLock;
 
 sol! {
+    function inc() external returns (uint256);
     function countLeadingZeros(uint256 x) external pure returns (uint256 zeros);
     function precompile(address target, bytes input) external view returns (bool ok, bytes output);
     function randomness(uint256 epoch) external view returns (bool ok, bytes output);
 }
 
+/// The creation code of `contract` in `tests/contracts/{file}`, compiled by solc 0.8.31 for
+/// `evm_version`.
+fn compile_0_8_31(file: &str, contract: &str, evm_version: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/contracts")
+        .join(file);
+    let source = std::fs::read_to_string(&path).unwrap();
+    let settings = solc::Settings {
+        evm_version: evm_version.into(),
+        ..solc::Settings::default()
+    };
+    let mut solc = solc::Solc::start_package("solc-osaka").expect("starting solc-js 0.8.31");
+    let contracts = solc
+        .compile(&[(file, source.as_str())], &settings)
+        .unwrap_or_else(|e| panic!("compiling {file} for {evm_version}: {e:#}"));
+    contracts[contract].bytecode.clone()
+}
+
 /// `Osaka.sol`'s creation code, compiled for osaka.
 fn osaka_code() -> &'static [u8] {
     static CODE: OnceLock<Vec<u8>> = OnceLock::new();
-    CODE.get_or_init(|| {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/contracts/osaka/Osaka.sol");
-        let source = std::fs::read_to_string(path).unwrap();
-        let settings = solc::Settings {
-            evm_version: "osaka".into(),
-            ..solc::Settings::default()
-        };
-        let mut solc = solc::Solc::start_package("solc-osaka").expect("starting solc-js 0.8.31");
-        let contracts = solc
-            .compile(&[("Osaka.sol", source.as_str())], &settings)
-            .expect("compiling Osaka.sol");
-        contracts["Osaka"].bytecode.clone()
-    })
+    CODE.get_or_init(|| compile_0_8_31("osaka/Osaka.sol", "Osaka", "osaka"))
+}
+
+/// Code compiled for prague (and osaka) by the newer compiler deploys and runs.
+#[test]
+fn counter_compiled_for_prague_and_osaka_runs() {
+    for evm_version in ["prague", "osaka"] {
+        let code = compile_0_8_31("Counter.sol", "Counter", evm_version);
+        for actors in Actors::ALL {
+            let mut chain = chain_of(actors);
+            let start = U256::from(41).to_be_bytes::<32>();
+            let counter = deploy_code(&mut chain, ALICE, &code, &start);
+            let out = call_ok(&mut chain, BOB, counter, &incCall {}.abi_encode());
+            let count = incCall::abi_decode_returns(&out).unwrap();
+            assert_eq!(count, U256::from(42), "{evm_version} on {}", actors.name());
+        }
+    }
 }
 
 fn deploy_osaka(chain: &mut Chain) -> EthAddress {
