@@ -324,7 +324,7 @@ fn workloads() -> Vec<Workload> {
 /// Measures every row, each on a fresh chain, `runs` timed runs each: through our actor, and
 /// through the production actor when its bundle is there.
 pub fn measure(contracts: &Contracts, reference: &Reference, runs: usize) -> Result<Vec<Row>> {
-    let with_fevm = bundle::production::archive().is_some();
+    let with_fevm = bundle::production::archive("mainnet").is_some();
     if !with_fevm {
         eprintln!("  no builtin-actors v18 bundle: the FEVM column is the README's");
     }

@@ -1,12 +1,13 @@
 //! Filecoin's production actors (builtin-actors v18) as a bundle beside ours: as they are
 //! ("FEVM"), or with our EVM actor in place of theirs ("hybrid").
 //!
-//! The bundles come as Lotus ships them: `builtin-actors-v18.tar.zst`, one CAR per network
-//! (`builtin-actors-mainnet.car`, `-devnet`, `-testing-fake-proofs`, ...). Where the archive
-//! is found, first hit wins:
+//! The bundles come as Lotus ships them, `builtin-actors-v18.tar.zst` with one CAR per network
+//! (`builtin-actors-mainnet.car`, `-devnet`, `-testing-fake-proofs`, ...), or as builtin-actors'
+//! release assets, one CAR each. Where they are found, first hit wins:
 //! 1. `$BUILTIN_ACTORS_BUNDLE`: that archive, or a single bundle CAR (any network's);
 //! 2. `../shared/actors/builtin-actors-v18.tar.zst` beside the repository;
-//! 3. `.actors/builtin-actors-v18.tar.zst` inside it (where `scripts/setup` puts a download).
+//! 3. `.actors/builtin-actors-<network>.car` inside it (where `scripts/setup actors` puts the
+//!    release asset it downloads and checks).
 
 use std::{
     io::Read,
@@ -63,15 +64,18 @@ impl std::str::FromStr for Actors {
     }
 }
 
-/// Where the production bundles are, if anywhere (see the module docs).
-pub fn archive() -> Option<PathBuf> {
+/// Where the production bundle of `network` is, if anywhere (see the module docs): an
+/// archive of every network's, or that network's CAR.
+pub fn archive(network: &str) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("BUILTIN_ACTORS_BUNDLE") {
         return Some(PathBuf::from(path));
     }
     let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     [
         repository.join("../shared/actors").join(ARCHIVE),
-        repository.join(".actors").join(ARCHIVE),
+        repository
+            .join(".actors")
+            .join(format!("builtin-actors-{network}.car")),
     ]
     .into_iter()
     .find(|path| path.is_file())
@@ -79,10 +83,10 @@ pub fn archive() -> Option<PathBuf> {
 
 /// The bundle CAR of `network` (`mainnet`, `devnet`, `testing-fake-proofs`, ...).
 pub fn car(network: &str) -> Result<Vec<u8>> {
-    let path = archive().ok_or_else(|| {
+    let path = archive(network).ok_or_else(|| {
         anyhow!(
-            "no builtin-actors {VERSION} bundles: set BUILTIN_ACTORS_BUNDLE, or put {ARCHIVE} in \
-             ../shared/actors or .actors"
+            "no builtin-actors {VERSION} bundle for {network}: run `scripts/setup actors`, set \
+             BUILTIN_ACTORS_BUNDLE, or put {ARCHIVE} in ../shared/actors"
         )
     })?;
     let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
