@@ -34,9 +34,7 @@ fn returning(first: u8, len: usize) -> Vec<u8> {
 
 #[test]
 fn malformed_params_and_unknown_methods() {
-    for actors in Actors::ALL {
-        malformed_params_and_unknown_methods_on(actors);
-    }
+    on_each_bundle(malformed_params_and_unknown_methods_on);
 }
 
 fn malformed_params_and_unknown_methods_on(actors: Actors) {
@@ -98,9 +96,7 @@ fn malformed_params_and_unknown_methods_on(actors: Actors) {
 
 #[test]
 fn bad_initcode_and_oversized_code_are_refused() {
-    for actors in Actors::ALL {
-        bad_initcode_and_oversized_code_are_refused_on(actors);
-    }
+    on_each_bundle(bad_initcode_and_oversized_code_are_refused_on);
 }
 
 fn bad_initcode_and_oversized_code_are_refused_on(actors: Actors) {
@@ -165,9 +161,7 @@ fn bad_initcode_and_oversized_code_are_refused_on(actors: Actors) {
 
 #[test]
 fn messages_to_missing_actors_fail_cleanly() {
-    for actors in Actors::ALL {
-        messages_to_missing_actors_fail_cleanly_on(actors);
-    }
+    on_each_bundle(messages_to_missing_actors_fail_cleanly_on);
 }
 
 fn messages_to_missing_actors_fail_cleanly_on(actors: Actors) {

@@ -31,9 +31,7 @@ sol! {
 
 #[test]
 fn factory_children_get_ethereum_addresses() {
-    for actors in Actors::ALL {
-        factory_children_get_ethereum_addresses_on(actors);
-    }
+    on_each_bundle(factory_children_get_ethereum_addresses_on);
 }
 
 fn factory_children_get_ethereum_addresses_on(actors: Actors) {
@@ -107,9 +105,7 @@ fn factory_children_get_ethereum_addresses_on(actors: Actors) {
 
 #[test]
 fn linked_library_runs_on_the_callers_storage_by_delegatecall() {
-    for actors in Actors::ALL {
-        linked_library_runs_on_the_callers_storage_by_delegatecall_on(actors);
-    }
+    on_each_bundle(linked_library_runs_on_the_callers_storage_by_delegatecall_on);
 }
 
 fn linked_library_runs_on_the_callers_storage_by_delegatecall_on(actors: Actors) {
@@ -158,9 +154,7 @@ fn linked_library_runs_on_the_callers_storage_by_delegatecall_on(actors: Actors)
 
 #[test]
 fn reverts_are_caught_and_bubbled_with_their_data() {
-    for actors in Actors::ALL {
-        reverts_are_caught_and_bubbled_with_their_data_on(actors);
-    }
+    on_each_bundle(reverts_are_caught_and_bubbled_with_their_data_on);
 }
 
 fn reverts_are_caught_and_bubbled_with_their_data_on(actors: Actors) {
@@ -243,9 +237,7 @@ fn reverts_are_caught_and_bubbled_with_their_data_on(actors: Actors) {
 
 #[test]
 fn a_dead_contract_is_resurrected_at_its_create2_address() {
-    for actors in Actors::ALL {
-        a_dead_contract_is_resurrected_at_its_create2_address_on(actors);
-    }
+    on_each_bundle(a_dead_contract_is_resurrected_at_its_create2_address_on);
 }
 
 fn a_dead_contract_is_resurrected_at_its_create2_address_on(actors: Actors) {

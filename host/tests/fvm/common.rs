@@ -33,6 +33,13 @@ pub fn chain_of(actors: Actors) -> Chain {
         .unwrap_or_else(|e| panic!("genesis with {} actors: {e:#}", actors.name()))
 }
 
+/// Runs `test` on each bundle: ours, hybrid, FEVM.
+pub fn on_each_bundle(test: impl Fn(Actors)) {
+    for actors in Actors::ALL {
+        test(actors);
+    }
+}
+
 pub fn chain_on(store: Store) -> Chain {
     Chain::genesis(store, &genesis(), ChainConfig::default()).expect("genesis")
 }

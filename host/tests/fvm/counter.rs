@@ -12,9 +12,7 @@ sol! {
 
 #[test]
 fn counter_deploys_increments_and_keeps_its_storage() {
-    for actors in Actors::ALL {
-        counter_deploys_increments_and_keeps_its_storage_on(actors);
-    }
+    on_each_bundle(counter_deploys_increments_and_keeps_its_storage_on);
 }
 
 fn counter_deploys_increments_and_keeps_its_storage_on(actors: Actors) {

@@ -14,9 +14,7 @@ sol! {
 
 #[test]
 fn block_chain_and_sender_context() {
-    for actors in Actors::ALL {
-        block_chain_and_sender_context_on(actors);
-    }
+    on_each_bundle(block_chain_and_sender_context_on);
 }
 
 fn block_chain_and_sender_context_on(actors: Actors) {
@@ -58,9 +56,7 @@ fn block_chain_and_sender_context_on(actors: Actors) {
 
 #[test]
 fn ecrecover_and_sha256_from_solidity() {
-    for actors in Actors::ALL {
-        ecrecover_and_sha256_from_solidity_on(actors);
-    }
+    on_each_bundle(ecrecover_and_sha256_from_solidity_on);
 }
 
 fn ecrecover_and_sha256_from_solidity_on(actors: Actors) {

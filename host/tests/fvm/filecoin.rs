@@ -14,9 +14,7 @@ sol! {
 
 #[test]
 fn resolve_lookup_and_call_actor_id() {
-    for actors in Actors::ALL {
-        resolve_lookup_and_call_actor_id_on(actors);
-    }
+    on_each_bundle(resolve_lookup_and_call_actor_id_on);
 }
 
 fn resolve_lookup_and_call_actor_id_on(actors: Actors) {

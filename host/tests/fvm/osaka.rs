@@ -64,9 +64,7 @@ fn deploy_osaka(chain: &mut Chain) -> EthAddress {
 
 #[test]
 fn clz_counts_leading_zeros() {
-    for actors in Actors::ALL {
-        clz_counts_leading_zeros_on(actors);
-    }
+    on_each_bundle(clz_counts_leading_zeros_on);
 }
 
 fn clz_counts_leading_zeros_on(actors: Actors) {
@@ -144,9 +142,7 @@ fn check_precompile(chain: &mut Chain, osaka: EthAddress, address: u16, file: &s
 
 #[test]
 fn bls12_381_precompiles_answer_the_vectors() {
-    for actors in Actors::ALL {
-        bls12_381_on(actors);
-    }
+    on_each_bundle(bls12_381_on);
 }
 
 fn bls12_381_on(actors: Actors) {
@@ -168,9 +164,7 @@ fn bls12_381_on(actors: Actors) {
 
 #[test]
 fn p256verify_answers_one_or_nothing() {
-    for actors in Actors::ALL {
-        p256verify_on(actors);
-    }
+    on_each_bundle(p256verify_on);
 }
 
 fn p256verify_on(actors: Actors) {
@@ -199,9 +193,7 @@ fn p256verify_on(actors: Actors) {
 
 #[test]
 fn get_randomness_returns_the_beacon_of_past_epochs() {
-    for actors in Actors::ALL {
-        get_randomness_on(actors);
-    }
+    on_each_bundle(get_randomness_on);
 }
 
 fn get_randomness_on(actors: Actors) {

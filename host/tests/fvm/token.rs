@@ -30,9 +30,7 @@ fn balance(chain: &host::Chain, token: host::EthAddress, who: host::EthAddress) 
 
 #[test]
 fn erc20_transfer_approve_transfer_from_and_events() {
-    for actors in Actors::ALL {
-        erc20_transfer_approve_transfer_from_and_events_on(actors);
-    }
+    on_each_bundle(erc20_transfer_approve_transfer_from_and_events_on);
 }
 
 fn erc20_transfer_approve_transfer_from_and_events_on(actors: Actors) {

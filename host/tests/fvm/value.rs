@@ -22,9 +22,7 @@ fn atto(n: u64) -> TokenAmount {
 
 #[test]
 fn payable_receive_and_transfers() {
-    for actors in Actors::ALL {
-        payable_receive_and_transfers_on(actors);
-    }
+    on_each_bundle(payable_receive_and_transfers_on);
 }
 
 fn payable_receive_and_transfers_on(actors: Actors) {
@@ -125,9 +123,7 @@ fn payable_receive_and_transfers_on(actors: Actors) {
 
 #[test]
 fn selfdestruct_pays_out_and_the_contract_is_gone_after_the_message() {
-    for actors in Actors::ALL {
-        selfdestruct_pays_out_and_the_contract_is_gone_after_the_message_on(actors);
-    }
+    on_each_bundle(selfdestruct_pays_out_and_the_contract_is_gone_after_the_message_on);
 }
 
 fn selfdestruct_pays_out_and_the_contract_is_gone_after_the_message_on(actors: Actors) {

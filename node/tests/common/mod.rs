@@ -131,6 +131,19 @@ impl Rpc {
         Some((status, text))
     }
 
+    /// How long until the node answers `eth_chainId` (asked every 200 ms); panics after 20 s.
+    /// For probes that try to lock everyone out.
+    pub fn time_to_an_answer(&self) -> Duration {
+        let started = std::time::Instant::now();
+        loop {
+            match self.try_post(r#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#) {
+                Some((200, body)) if body.contains("result") => return started.elapsed(),
+                _ if started.elapsed() > Duration::from_secs(20) => panic!("locked out for 20 s"),
+                _ => std::thread::sleep(Duration::from_millis(200)),
+            }
+        }
+    }
+
     /// Sends a raw body and returns the HTTP status and the body.
     pub fn post(&self, body: impl Into<Vec<u8>>) -> (u16, String) {
         self.try_post(body).expect("reaching the node")
