@@ -10,24 +10,13 @@ use actor_types::{
 };
 use alloy_primitives::{Address, B256, U256};
 use anyhow::Result;
-use host::{Chain, ChainConfig, Genesis, GenesisAccount, Store, TokenAmount};
+use host::{Actors, Chain, ChainConfig, Genesis, GenesisAccount, Outcome, Store, TokenAmount};
 use std::collections::BTreeMap;
 
 /// Runs `case` as one message from the caller to contract 0, on a fresh chain.
 pub fn run(case: &Case) -> Result<Observation> {
-    let mut chain = chain()?;
-    for (index, code) in case.codes().into_iter().enumerate() {
-        let address = accounts::contract(index).into();
-        chain.set_code(address, &code)?;
-        chain.set_balance(address, TokenAmount::from_atto(accounts::CONTRACT_BALANCE))?;
-    }
-    chain.set_block(accounts::BLOCK_NUMBER as i64, accounts::TIMESTAMP);
-    let outcome = chain.call(
-        accounts::CALLER.into(),
-        accounts::contract(0).into(),
-        &case.calldata,
-        wei_to_atto(case.value),
-    )?;
+    let mut chain = prepared(case, Actors::Ours)?;
+    let outcome = send(&mut chain, case)?;
 
     let status = if outcome.is_success() {
         Status::Success
@@ -65,7 +54,30 @@ pub fn run(case: &Case) -> Result<Observation> {
     })
 }
 
-fn chain() -> Result<Chain> {
+/// A fresh chain running `actors`, with the case's contracts in place (the caller first, so
+/// it has actor ID 100, then the contracts in order) and the block set.
+pub fn prepared(case: &Case, actors: Actors) -> Result<Chain> {
+    let mut chain = chain(actors)?;
+    for (index, code) in case.codes().into_iter().enumerate() {
+        let address = accounts::contract(index).into();
+        chain.set_code(address, &code)?;
+        chain.set_balance(address, TokenAmount::from_atto(accounts::CONTRACT_BALANCE))?;
+    }
+    chain.set_block(accounts::BLOCK_NUMBER as i64, accounts::TIMESTAMP);
+    Ok(chain)
+}
+
+/// The case's transaction: the caller calls contract 0 with the calldata and value.
+pub fn send(chain: &mut Chain, case: &Case) -> Result<Outcome> {
+    chain.call(
+        accounts::CALLER.into(),
+        accounts::contract(0).into(),
+        &case.calldata,
+        wei_to_atto(case.value),
+    )
+}
+
+fn chain(actors: Actors) -> Result<Chain> {
     let genesis = Genesis {
         network_name: "difftest".into(),
         accounts: vec![GenesisAccount {
@@ -77,6 +89,7 @@ fn chain() -> Result<Chain> {
     let config = ChainConfig {
         chain_id: accounts::CHAIN_ID,
         charge_fees: false,
+        actors,
         ..ChainConfig::default()
     };
     Chain::genesis(Store::memory(), &genesis, config)

@@ -1,19 +1,74 @@
-//! Differential testing of the whole EVM actor on the real FVM against revm: generated
-//! programs run on both, and everything they leave behind must agree (see `program` for what
-//! the generator leaves out, and why).
+//! Differential testing of the whole EVM actor on the real FVM, in two modes:
+//! * revm: generated programs on our actor and on revm, and everything they leave behind
+//!   must agree (see `program` for what the generator leaves out, and why);
+//! * fevm: generated programs, with Filecoin's own features added (`extras`), on our actor
+//!   and on the production EVM actor, among the production actors on the same ref-fvm
+//!   (`fevm`).
 
+mod extras;
+pub mod fevm;
 pub mod filecoin;
 pub mod minimize;
 pub mod observation;
 pub mod program;
 pub mod reference;
+pub mod storage;
 pub mod tally;
+pub mod vectors;
 
 use anyhow::Result;
 use program::{Case, Generator};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use tally::Tally;
+
+/// What a case is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// revm, natively.
+    Revm,
+    /// The production EVM actor (builtin-actors v18) on the real FVM; `open`: with what
+    /// triggers the divergences still open (see `extras`).
+    Fevm { open: bool },
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+
+    fn from_str(name: &str) -> std::result::Result<Self, String> {
+        match name {
+            "revm" => Ok(Mode::Revm),
+            "fevm" => Ok(Mode::Fevm { open: false }),
+            _ => Err(format!("unknown mode {name:?}: revm or fevm")),
+        }
+    }
+}
+
+impl Mode {
+    /// The case `seed` stands for in this mode.
+    pub fn case_for_seed(self, seed: u64) -> Result<Case> {
+        match self {
+            Mode::Revm => Ok(case_for_seed(seed)),
+            Mode::Fevm { open } => fevm::case_for_seed(seed, open),
+        }
+    }
+
+    /// Runs `case` on both sides and compares, counting what the reference side did.
+    pub fn compare_counted(self, case: &Case, tally: &mut Tally) -> Result<Verdict> {
+        match self {
+            Mode::Revm => compare_counted(case, tally),
+            Mode::Fevm { open } => fevm::compare_counted(case, tally, open),
+        }
+    }
+
+    /// How `case`'s results differ (empty when they agree or the case depends on gas).
+    pub fn differences(self, case: &Case) -> Result<Vec<String>> {
+        match self {
+            Mode::Revm => differences(case),
+            Mode::Fevm { open } => fevm::differences(case, open),
+        }
+    }
+}
 
 /// The case a seed stands for: the same seed always gives the same case.
 pub fn case_for_seed(seed: u64) -> Case {
@@ -27,7 +82,8 @@ pub enum Verdict {
     Agree,
     /// How the results differ.
     Diverge(Vec<String>),
-    /// revm ran out of gas: the case depends on EVM gas, which the FVM does not have.
+    /// The case depends on gas, which the two sides count differently: revm ran out of EVM
+    /// gas, or one of the two actors ran out of FVM gas.
     GasDependent,
 }
 

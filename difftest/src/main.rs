@@ -1,17 +1,29 @@
-//! `difftest`: runs generated programs on our actor (real FVM) and on revm, and reports every
-//! divergence, minimized, as JSON a regression test can load.
+//! `difftest`: runs generated programs on our actor (real FVM) and on a reference, revm or the
+//! production EVM actor (`--mode fevm`), and reports every divergence, minimized, as JSON a
+//! regression test can load.
 //!
-//!     difftest --seconds 600            # seeds from 0 on, for ten minutes
-//!     difftest --seed 1234              # one case
-//!     difftest --from 5000 --count 200  # a range of seeds
+//!     difftest --seconds 600                    # seeds from 0 on, for ten minutes
+//!     difftest --seed 1234                      # one case
+//!     difftest --from 5000 --count 200          # a range of seeds
+//!     difftest --mode fevm --count 1000 --json r.json   # against the production actor
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use difftest::Verdict;
-use std::{path::PathBuf, time::Instant};
+use difftest::{program::Case, tally::Tally, Mode, Verdict};
+use serde::Serialize;
+use std::{
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
 
 #[derive(Parser)]
 struct Args {
+    /// What our actor is compared with: revm, or fevm (the production EVM actor).
+    #[arg(long, default_value = "revm")]
+    mode: Mode,
+    /// In the fevm mode, also generate (and report) what triggers the divergences still open.
+    #[arg(long)]
+    open: bool,
     /// First seed.
     #[arg(long, default_value_t = 0)]
     from: u64,
@@ -30,68 +42,142 @@ struct Args {
     /// Where minimized diverging cases are written.
     #[arg(long, default_value = "difftest/found")]
     out: PathBuf,
+    /// Also write the results here: {"compared": N, "divergences": N, "cases": [...]}.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+/// A divergence as the JSON report lists it.
+#[derive(Serialize)]
+struct Found {
+    seed: u64,
+    differences: Vec<String>,
+    /// The minimized case's file, and how it still diverges.
+    minimized: PathBuf,
+    minimized_differences: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    mode: String,
+    compared: u64,
+    divergences: u64,
+    gas_dependent: u64,
+    seconds: f64,
+    cases: Vec<Found>,
 }
 
 fn main() -> Result<()> {
-    let args = Args::parse();
+    let mut args = Args::parse();
+    if args.open {
+        anyhow::ensure!(args.mode != Mode::Revm, "--open is for the fevm mode");
+        args.mode = Mode::Fevm { open: true };
+    }
     if let Some(path) = &args.case {
-        let case: difftest::program::Case = serde_json::from_str(&std::fs::read_to_string(path)?)?;
-        for (index, code) in case.codes().iter().enumerate() {
-            println!("contract {index}: 0x{}", hex::encode(code));
-        }
-        for difference in difftest::differences(&case)? {
-            println!("  {difference}");
-        }
-        return Ok(());
+        return replay(args.mode, path);
     }
     let (from, count) = match args.seed {
-        Some(seed) => (seed, Some(1)),
+        Some(seed) => (seed, 1),
         None => (
             args.from,
-            args.count.or(args.seconds.map(|_| u64::MAX)).or(Some(100)),
+            args.count.unwrap_or(if args.seconds.is_some() {
+                u64::MAX
+            } else {
+                100
+            }),
         ),
     };
     let deadline = args
         .seconds
-        .map(|s| Instant::now() + std::time::Duration::from_secs(s));
+        .map(|s| Instant::now() + Duration::from_secs(s));
     let started = Instant::now();
-    let (mut run, mut diverged) = (0u64, 0u64);
-    let mut tally = difftest::tally::Tally::default();
-    for seed in from..from.saturating_add(count.unwrap_or(u64::MAX)) {
+    let (mut compared, mut tally, mut cases) = (0u64, Tally::default(), Vec::new());
+    for seed in from..from.saturating_add(count) {
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break;
         }
-        let case = difftest::case_for_seed(seed);
+        let case = args.mode.case_for_seed(seed)?;
         if args.seed.is_some() {
             println!("{}", serde_json::to_string_pretty(&case)?);
         }
-        let verdict =
-            difftest::compare_counted(&case, &mut tally).with_context(|| format!("seed {seed}"))?;
-        run += 1;
-        let Verdict::Diverge(differences) = verdict else {
-            continue;
-        };
-        diverged += 1;
-        println!("seed {seed} diverges:");
-        for difference in &differences {
-            println!("  {difference}");
-        }
-        let small = difftest::minimize::minimize(case);
-        std::fs::create_dir_all(&args.out)?;
-        let path = args.out.join(format!("seed-{seed}.json"));
-        std::fs::write(&path, serde_json::to_string_pretty(&small)?)?;
-        println!("  minimized to {}", path.display());
-        for difference in difftest::differences(&small)? {
-            println!("    {difference}");
+        let verdict = args
+            .mode
+            .compare_counted(&case, &mut tally)
+            .with_context(|| format!("seed {seed}"))?;
+        compared += 1;
+        if let Verdict::Diverge(differences) = verdict {
+            cases.push(report_divergence(&args, seed, case, differences)?);
         }
     }
+    let report = Report {
+        mode: match args.mode {
+            Mode::Revm => "revm".into(),
+            Mode::Fevm { open } => format!("fevm{}", if open { " --open" } else { "" }),
+        },
+        compared,
+        divergences: cases.len() as u64,
+        gas_dependent: tally.gas_dependent,
+        seconds: started.elapsed().as_secs_f64(),
+        cases,
+    };
     println!(
-        "{run} programs compared in {:.1} s, {diverged} diverged",
-        started.elapsed().as_secs_f64()
+        "{} programs compared ({}) in {:.1} s, {} diverged",
+        report.compared, report.mode, report.seconds, report.divergences
     );
     println!("{tally}");
-    if diverged > 0 {
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if report.divergences > 0 {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// Prints how `path`'s case diverges.
+fn replay(mode: Mode, path: &Path) -> Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let case: Case =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    for (index, code) in case.codes().iter().enumerate() {
+        println!("contract {index}: 0x{}", hex::encode(code));
+    }
+    for difference in mode.differences(&case)? {
+        println!("  {difference}");
+    }
+    Ok(())
+}
+
+/// Prints a divergence, minimizes its case and writes that to `--out`.
+fn report_divergence(
+    args: &Args,
+    seed: u64,
+    case: Case,
+    differences: Vec<String>,
+) -> Result<Found> {
+    println!("seed {seed} diverges:");
+    for difference in &differences {
+        println!("  {difference}");
+    }
+    let small = difftest::minimize::minimize(case, args.mode);
+    std::fs::create_dir_all(&args.out)?;
+    let prefix = match args.mode {
+        Mode::Revm => "",
+        Mode::Fevm { .. } => "fevm-",
+    };
+    let minimized = args.out.join(format!("{prefix}seed-{seed}.json"));
+    std::fs::write(&minimized, serde_json::to_string_pretty(&small)?)?;
+    println!("  minimized to {}", minimized.display());
+    let minimized_differences = args.mode.differences(&small)?;
+    for difference in &minimized_differences {
+        println!("    {difference}");
+    }
+    Ok(Found {
+        seed,
+        differences,
+        minimized,
+        minimized_differences,
+    })
 }

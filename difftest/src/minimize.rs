@@ -2,15 +2,20 @@
 //! shows the bug and little else.
 
 use crate::{
-    differences,
     program::{Case, Unit},
+    Mode,
 };
 use alloy_primitives::U256;
 
-/// Removes what it can from `case` while `differences` stays non-empty: whole contracts'
-/// code, single units (and the units of created children), the calldata and the value.
-pub fn minimize(mut case: Case) -> Case {
-    let diverges = |case: &Case| differences(case).map(|d| !d.is_empty()).unwrap_or(false);
+/// Removes what it can from `case` while it still diverges in `mode`: whole contracts' code,
+/// single units (and the units of created children), the calldata, the value and the second
+/// transaction.
+pub fn minimize(mut case: Case, mode: Mode) -> Case {
+    let diverges = |case: &Case| {
+        mode.differences(case)
+            .map(|d| !d.is_empty())
+            .unwrap_or(false)
+    };
     loop {
         let before = case.clone();
         for candidate in candidates(&case) {
@@ -31,6 +36,12 @@ fn candidates(case: &Case) -> Vec<Case> {
     if !case.calldata.is_empty() {
         out.push(Case {
             calldata: Vec::new(),
+            ..case.clone()
+        });
+    }
+    if case.transactions > 1 {
+        out.push(Case {
+            transactions: 1,
             ..case.clone()
         });
     }

@@ -4,7 +4,8 @@
 //! program runs out of gas on memory; calls only go "forward" (contract `i` calls contracts
 //! `j > i`), so no program recurses.
 //!
-//! Left out on purpose, because the two machines are meant to differ there:
+//! Left out on purpose in the revm mode, because the two machines are meant to differ there
+//! (the fevm mode, where both machines are Filecoin's, adds most of them back: see `extras`):
 //! * gas: `GAS`, `GASPRICE`, `GASLIMIT`, `BASEFEE`, `BLOBBASEFEE`, explicit gas arguments to
 //!   calls (every call forwards all it may), and anything that runs out of gas. FVM gas is not
 //!   EVM gas.
@@ -17,14 +18,21 @@
 //!   does on Ethereum mainnet, where every precompile holds some dust), where an Ethereum
 //!   machine with an empty precompile account answers zero. We keep FEVM's answer.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, Bytes, U256};
 use rand::{seq::IndexedRandom, Rng};
 use serde::{Deserialize, Serialize};
+
+use crate::{
+    extras::{EXTRA_TARGETS, EXTRA_UNITS},
+    vectors::Vectors,
+};
 
 /// Memory below this is scratch space that units read and write.
 const SCRATCH: u16 = 0x300;
 /// Init code for CREATE/CREATE2 is laid out from here, above the scratch space.
 const INIT_CODE_AT: u16 = 0x400;
+/// The input of a [`Unit::CallWith`] is laid out from here, above any init code.
+const INPUT_AT: u16 = 0x2000;
 /// Where a contract keeps the addresses it created (slot `CREATED_SLOT + k`).
 const CREATED_SLOT: u64 = 0x1000;
 /// The stack depth the generator keeps below (well inside the EVM's 1024).
@@ -35,7 +43,8 @@ const MAX_DEPTH: usize = 12;
 pub enum Target {
     /// The case's contract with this index.
     Contract(usize),
-    /// The Ethereum precompile at this address (1..=9).
+    /// The precompile (or reserved address) `0x00..00nn`: 1..=9 in the revm mode, any in the
+    /// fevm mode (0x0a is reserved but empty there, 0x0b..=0x11 are BLS12-381).
     Precompile(u8),
     /// An address with no account until something sends it value.
     Fresh(u8),
@@ -43,6 +52,14 @@ pub enum Target {
     Caller,
     /// The address the running contract stored in its `k`-th created slot (zero if none).
     Created(u8),
+    /// P256VERIFY at `0x00..0100` (fevm mode).
+    P256Verify,
+    /// Filecoin's precompile (or reserved address) `0xfe00..00nn` (fevm mode).
+    Filecoin(u8),
+    /// The actor with this ID, by its masked address `0xff00..00 ++ id` (fevm mode).
+    Id(u64),
+    /// The running contract itself (fevm mode).
+    Myself,
 }
 
 /// A few opcodes with their immediate operands.
@@ -98,7 +115,8 @@ pub enum Unit {
         offset: u16,
         len: u16,
     },
-    /// CALL, STATICCALL or DELEGATECALL; its success flag is left on the stack.
+    /// CALL, STATICCALL, DELEGATECALL (or CALLCODE, in the fevm mode); its success flag is
+    /// left on the stack.
     Call {
         op: u8,
         target: Target,
@@ -124,6 +142,25 @@ pub enum Unit {
         offset: u16,
         len: u16,
     },
+    /// A call like [`Unit::Call`] whose input is `input`, written to memory first: inputs
+    /// for the BLS12-381, P256 and Filecoin precompiles (fevm mode).
+    CallWith {
+        op: u8,
+        target: Target,
+        value: U256,
+        input: Bytes,
+        ret: (u16, u16),
+    },
+    /// SELFDESTRUCT to `beneficiary` (fevm mode).
+    SelfDestruct {
+        beneficiary: Target,
+    },
+    /// RETURN or REVERT of `len` bytes from memory offset 0, up to a few MiB: around the
+    /// FVM's 1 MiB block limit (fevm mode).
+    BigHalt {
+        op: u8,
+        len: u32,
+    },
 }
 
 /// A contract created during a run: its constructor and its runtime code.
@@ -140,6 +177,19 @@ pub struct Case {
     pub contracts: Vec<Vec<Unit>>,
     pub calldata: Vec<u8>,
     pub value: U256,
+    /// How often the transaction is sent, one after the other: twice lets a contract created
+    /// and self-destructed by the first be resurrected by the second (fevm mode; revm runs
+    /// one).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub transactions: u8,
+}
+
+fn one() -> u8 {
+    1
+}
+
+fn is_one(n: &u8) -> bool {
+    *n == 1
 }
 
 /// The addresses every case uses.
@@ -227,13 +277,40 @@ const STACK_OPS: &[(u8, usize, usize)] = &[
 
 /// Generates cases from a random source; the same seed gives the same case.
 pub struct Generator<'r, R: Rng> {
-    rng: &'r mut R,
-    contracts: usize,
+    pub(crate) rng: &'r mut R,
+    pub(crate) contracts: usize,
+    /// In the fevm mode, the precompile inputs its extras draw from (`extras`). Without
+    /// them no extra random draw is made, so a seed's revm case stays what it always was.
+    pub(crate) vectors: Option<&'r Vectors>,
+    /// Whether the fevm mode also generates what triggers the divergences still open (see
+    /// `extras`).
+    pub(crate) open: bool,
 }
 
 impl<'r, R: Rng> Generator<'r, R> {
+    /// The revm mode's generator.
     pub fn new(rng: &'r mut R) -> Self {
-        Self { rng, contracts: 0 }
+        Self {
+            rng,
+            contracts: 0,
+            vectors: None,
+            open: false,
+        }
+    }
+
+    /// The fevm mode's generator: the revm mode's units and Filecoin's extras; with `open`,
+    /// also what triggers the divergences still open.
+    pub fn fevm(rng: &'r mut R, vectors: &'r Vectors, open: bool) -> Self {
+        Self {
+            vectors: Some(vectors),
+            open,
+            ..Self::new(rng)
+        }
+    }
+
+    /// Whether this is the fevm mode's generator.
+    pub(crate) fn filecoin(&self) -> bool {
+        self.vectors.is_some()
     }
 
     pub fn case(&mut self) -> Case {
@@ -246,10 +323,17 @@ impl<'r, R: Rng> Generator<'r, R> {
             .collect();
         let calldata_length = self.rng.random_range(0..80);
         let calldata = (0..calldata_length).map(|_| self.rng.random()).collect();
+        let value = self.value().min(U256::from(accounts::CONTRACT_BALANCE));
+        let transactions = if self.filecoin() && self.rng.random_bool(0.3) {
+            2
+        } else {
+            1
+        };
         Case {
             contracts,
             calldata,
-            value: self.value().min(U256::from(accounts::CONTRACT_BALANCE)),
+            value,
+            transactions,
         }
     }
 
@@ -272,6 +356,9 @@ impl<'r, R: Rng> Generator<'r, R> {
             units.push(self.store());
             *depth -= 1;
             return;
+        }
+        if self.filecoin() && self.rng.random_bool(EXTRA_UNITS) {
+            return self.extra_unit(units, depth, index);
         }
         match self.rng.random_range(0..100) {
             0..=24 => {
@@ -332,7 +419,7 @@ impl<'r, R: Rng> Generator<'r, R> {
             70..=72 => {
                 let op = *[0x31, 0x3b, 0x3f].choose(self.rng).expect("not empty");
                 let mut target = self.target(index);
-                if op == 0x3f && matches!(target, Target::Precompile(_)) {
+                if op == 0x3f && matches!(target, Target::Precompile(_)) && !self.filecoin() {
                     target = Target::Caller; // see the module docs
                 }
                 units.push(Unit::AccountQuery { op, target });
@@ -397,7 +484,7 @@ impl<'r, R: Rng> Generator<'r, R> {
     }
 
     /// Pushes random words until the stack holds `needed`.
-    fn feed(&mut self, units: &mut Vec<Unit>, depth: &mut usize, needed: usize) {
+    pub(crate) fn feed(&mut self, units: &mut Vec<Unit>, depth: &mut usize, needed: usize) {
         while *depth < needed {
             units.push(Unit::Push(self.word()));
             *depth += 1;
@@ -412,15 +499,17 @@ impl<'r, R: Rng> Generator<'r, R> {
         }
     }
 
-    fn call(&mut self, index: Option<usize>) -> Unit {
+    pub(crate) fn call(&mut self, index: Option<usize>) -> Unit {
         let op = *[0xf1, 0xf1, 0xf1, 0xfa, 0xf4]
             .choose(self.rng)
             .expect("not empty");
         let target = self.target(index);
         let value = match (&target, op) {
-            (Target::Precompile(_), _) | (_, 0xfa | 0xf4) => U256::ZERO,
+            (_, 0xfa | 0xf4) => U256::ZERO,
+            (Target::Precompile(_), _) if !self.filecoin() => U256::ZERO,
             _ => self.value(),
         };
+        let value = self.avoid_open_value(op, &target, value);
         let args = (self.offset(), self.length());
         let ret = (self.offset(), self.length());
         Unit::Call {
@@ -453,7 +542,7 @@ impl<'r, R: Rng> Generator<'r, R> {
         }
     }
 
-    fn halt(&mut self) -> Unit {
+    pub(crate) fn halt(&mut self) -> Unit {
         let op = *[0xf3, 0xf3, 0xf3, 0xfd, 0x00, 0xfe]
             .choose(self.rng)
             .expect("not empty");
@@ -465,7 +554,10 @@ impl<'r, R: Rng> Generator<'r, R> {
     }
 
     /// Some account: forward contracts only when `index` is a contract's.
-    fn target(&mut self, index: Option<usize>) -> Target {
+    pub(crate) fn target(&mut self, index: Option<usize>) -> Target {
+        if self.filecoin() && self.rng.random_bool(EXTRA_TARGETS) {
+            return self.extra_target(index);
+        }
         let forward = index.map_or(0..0, |i| i + 1..self.contracts);
         match self.rng.random_range(0..10) {
             0..=3 if !forward.is_empty() => Target::Contract(self.rng.random_range(forward)),
@@ -476,7 +568,7 @@ impl<'r, R: Rng> Generator<'r, R> {
         }
     }
 
-    fn word(&mut self) -> U256 {
+    pub(crate) fn word(&mut self) -> U256 {
         match self.rng.random_range(0..8) {
             0 => U256::ZERO,
             1 => U256::from(self.rng.random_range(0..4u64)),
@@ -492,7 +584,7 @@ impl<'r, R: Rng> Generator<'r, R> {
         }
     }
 
-    fn value(&mut self) -> U256 {
+    pub(crate) fn value(&mut self) -> U256 {
         *[
             U256::ZERO,
             U256::ZERO,
@@ -512,11 +604,11 @@ impl<'r, R: Rng> Generator<'r, R> {
         }
     }
 
-    fn offset(&mut self) -> u16 {
+    pub(crate) fn offset(&mut self) -> u16 {
         self.rng.random_range(0..SCRATCH / 32) * 32 + self.rng.random_range(0..2) * 7
     }
 
-    fn length(&mut self) -> u16 {
+    pub(crate) fn length(&mut self) -> u16 {
         *[0, 1, 20, 32, 64, 100].choose(self.rng).expect("not empty")
     }
 }
@@ -582,6 +674,17 @@ fn push_target(code: &mut Vec<u8>, target: &Target) {
         Target::Created(k) => {
             push(code, U256::from(CREATED_SLOT + u64::from(*k)));
             code.push(0x54); // SLOAD
+            return;
+        }
+        Target::P256Verify => Address::left_padding_from(&[0x01, 0x00]),
+        Target::Filecoin(n) => {
+            let mut bytes = [0u8; 20];
+            (bytes[0], bytes[19]) = (0xfe, *n);
+            Address::new(bytes)
+        }
+        Target::Id(id) => Address::new(actor_types::EthAddress::from_id(*id).0),
+        Target::Myself => {
+            code.push(0x30); // ADDRESS
             return;
         }
     };
@@ -651,11 +754,29 @@ fn emit(code: &mut Vec<u8>, unit: &Unit) {
             push_u16(code, ret.0);
             push_u16(code, args.1);
             push_u16(code, args.0);
-            if *op == 0xf1 {
-                push(code, *value);
-            }
-            push_target(code, target);
-            push(code, U256::MAX); // all the gas the call may have
+            emit_call(code, *op, target, *value);
+        }
+        Unit::CallWith {
+            op,
+            target,
+            value,
+            input,
+            ret,
+        } => {
+            write_memory(code, input, INPUT_AT);
+            push_u16(code, ret.1);
+            push_u16(code, ret.0);
+            push_u16(code, input.len() as u16);
+            push_u16(code, INPUT_AT);
+            emit_call(code, *op, target, *value);
+        }
+        Unit::SelfDestruct { beneficiary } => {
+            push_target(code, beneficiary);
+            code.push(0xff);
+        }
+        Unit::BigHalt { op, len } => {
+            push(code, U256::from(*len));
+            code.push(0x5f); // PUSH0: from offset 0
             code.push(*op);
         }
         Unit::Create {
@@ -678,16 +799,32 @@ fn emit(code: &mut Vec<u8>, unit: &Unit) {
     }
 }
 
-/// Writes the child's init code to memory, creates it, and keeps its address in a slot.
-fn emit_create(code: &mut Vec<u8>, salt: &Option<U256>, value: U256, child: &Child, slot: u8) {
-    let init_code = init_code(child);
-    for (i, chunk) in init_code.chunks(32).enumerate() {
+/// The rest of a call once its memory ranges are pushed: the value (CALL and CALLCODE take
+/// one), the target, all the gas the call may have, the opcode.
+fn emit_call(code: &mut Vec<u8>, op: u8, target: &Target, value: U256) {
+    if matches!(op, 0xf1 | 0xf2) {
+        push(code, value);
+    }
+    push_target(code, target);
+    push(code, U256::MAX);
+    code.push(op);
+}
+
+/// Writes `bytes` to memory from `at`, a word at a time (the last word zero-padded).
+fn write_memory(code: &mut Vec<u8>, bytes: &[u8], at: u16) {
+    for (i, chunk) in bytes.chunks(32).enumerate() {
         let mut word = [0u8; 32];
         word[..chunk.len()].copy_from_slice(chunk);
         push(code, U256::from_be_bytes(word));
-        push_u16(code, INIT_CODE_AT + 32 * i as u16);
+        push_u16(code, at + 32 * i as u16);
         code.push(0x52); // MSTORE
     }
+}
+
+/// Writes the child's init code to memory, creates it, and keeps its address in a slot.
+fn emit_create(code: &mut Vec<u8>, salt: &Option<U256>, value: U256, child: &Child, slot: u8) {
+    let init_code = init_code(child);
+    write_memory(code, &init_code, INIT_CODE_AT);
     if let Some(salt) = salt {
         push(code, *salt);
     }

@@ -12,6 +12,9 @@ pub struct Tally {
     pub slots: u64,
     pub accounts: u64,
     pub gas_dependent: u64,
+    /// Self-destructed contracts and placeholders left behind (fevm mode).
+    pub tombstones: u64,
+    pub placeholders: u64,
 }
 
 impl Tally {
@@ -37,6 +40,14 @@ impl std::fmt::Display for Tally {
             f,
             "outcomes: {} succeeded, {} reverted, {} halted; {} logs, {} storage slots, {} accounts compared; {} set aside as gas-dependent",
             self.success, self.revert, self.halt, self.logs, self.slots, self.accounts, self.gas_dependent
-        )
+        )?;
+        if self.tombstones + self.placeholders > 0 {
+            write!(
+                f,
+                "; {} self-destructed contracts and {} placeholders left",
+                self.tombstones, self.placeholders
+            )?;
+        }
+        Ok(())
     }
 }

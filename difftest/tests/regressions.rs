@@ -1,19 +1,42 @@
-//! Every divergence difftest found, minimized (`difftest/regressions/*.json`), must stay fixed.
+//! Every divergence difftest found, minimized, must stay fixed: `difftest/regressions/*.json`
+//! against revm, `difftest/regressions/fevm/*.json` against the production EVM actor.
 
-use difftest::{program::Case, Verdict};
-use std::path::Path;
+use difftest::{program::Case, tally::Tally, Mode, Verdict};
+use std::path::{Path, PathBuf};
 
-#[test]
-fn minimized_divergences_stay_fixed() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions");
-    let mut checked = 0;
+/// The cases in `regressions/<folder>`.
+fn cases(folder: &str) -> Vec<(PathBuf, Case)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("regressions")
+        .join(folder);
+    let mut out = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        let case: Case = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        match difftest::compare(&case).unwrap() {
-            Verdict::Agree => checked += 1,
+        if path.extension().is_some_and(|e| e == "json") {
+            let case = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            out.push((path, case));
+        }
+    }
+    assert!(!out.is_empty(), "no cases in {}", dir.display());
+    out
+}
+
+fn check(folder: &str, mode: Mode) {
+    for (path, case) in cases(folder) {
+        match mode.compare_counted(&case, &mut Tally::default()).unwrap() {
+            Verdict::Agree => {}
             other => panic!("{}: {other:?}", path.display()),
         }
     }
-    assert!(checked > 0, "no cases in {}", dir.display());
+}
+
+#[test]
+fn minimized_divergences_stay_fixed() {
+    check("", Mode::Revm);
+}
+
+/// With `open`, nothing is forgiven.
+#[test]
+fn minimized_fevm_divergences_stay_fixed() {
+    check("fevm", Mode::Fevm { open: true });
 }

@@ -1,0 +1,301 @@
+//! The fevm mode: each case on our EVM actor among the production actors (the hybrid bundle)
+//! and on the production EVM actor (the FEVM bundle), both on ref-fvm, compared on everything
+//! but gas. With the production actor as the oracle, the generator adds what revm cannot
+//! model (`extras`).
+
+use crate::{
+    filecoin,
+    observation::Log,
+    program::{Case, Generator},
+    storage,
+    tally::Tally,
+    vectors::vectors,
+    Verdict,
+};
+use actor_types::{
+    builtin::{Type, INIT_ACTOR_ADDR},
+    evm, init,
+    token::atto_to_wei,
+    EthAddress,
+};
+use alloy_primitives::{Address, B256, U256};
+use anyhow::{anyhow, Context, Result};
+use cid::Cid;
+use fvm_ipld_encoding::CborStore;
+use fvm_shared::{address::Address as FilecoinAddress, ActorID};
+use host::{Actors, Chain};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::{collections::BTreeMap, fmt::Debug};
+
+/// The FVM's exit code for a message that ran out of gas.
+const OUT_OF_GAS: u32 = 7;
+
+/// Exit codes in which our actor is known to differ, still open (see `extras`): (FEVM's,
+/// ours). A DUP with too few stack items: stack underflow, ours says overflow. RETURN or
+/// REVERT data that does not fit a block: FEVM's SDK panics (assertion failed), ours ends
+/// with a serialization error.
+pub const OPEN_EXIT_CODES: [(u32, u32); 2] = [(36, 37), (24, 21)];
+
+/// The fevm mode's case for `seed`: the same seed (and `open`) always gives the same case.
+pub fn case_for_seed(seed: u64, open: bool) -> Result<Case> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    Ok(Generator::fevm(&mut rng, vectors()?, open).case())
+}
+
+/// What a message's receipt says, gas aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub exit_code: u32,
+    /// The receipt's return data as it is (a CBOR byte string around the output).
+    pub return_data: Vec<u8>,
+    pub logs: Vec<Log>,
+}
+
+/// An actor after the transactions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorView {
+    /// The builtin actor type its code is (by the chain's bundle).
+    pub kind: &'static str,
+    /// Its f410 address, as an Ethereum address.
+    pub address: Option<Address>,
+    pub balance: U256,
+    pub sequence: u64,
+    pub contract: Option<ContractView>,
+}
+
+/// The EVM state of a contract (transient storage aside: it is only valid during its own
+/// message, and the second transaction shows whether it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractView {
+    pub code: Vec<u8>,
+    pub code_hash: B256,
+    pub storage: BTreeMap<U256, U256>,
+    /// The next CREATE nonce.
+    pub nonce: u64,
+    /// (origin actor ID, message nonce) of the SELFDESTRUCT, if any.
+    pub tombstone: Option<(ActorID, u64)>,
+}
+
+/// What the case's transactions leave behind on one bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub receipts: Vec<Receipt>,
+    /// Every actor by ID, singletons included.
+    pub actors: BTreeMap<ActorID, ActorView>,
+}
+
+/// Runs `case` on a fresh chain of `actors`: its transaction, `case.transactions` times.
+pub fn run(case: &Case, actors: Actors) -> Result<Run> {
+    let mut chain = filecoin::prepared(case, actors)?;
+    let mut receipts = Vec::new();
+    for _ in 0..case.transactions {
+        let outcome = filecoin::send(&mut chain, case)?;
+        let logs = outcome
+            .logs
+            .iter()
+            .map(|log| Log {
+                address: log.address.into(),
+                topics: log.topics.iter().map(|t| B256::new(*t)).collect(),
+                data: log.data.clone(),
+            })
+            .collect();
+        receipts.push(Receipt {
+            exit_code: outcome.exit_code.value(),
+            return_data: outcome.return_data.to_vec(),
+            logs,
+        });
+    }
+    Ok(Run {
+        receipts,
+        actors: actors_of(&chain)?,
+    })
+}
+
+/// Every actor the init actor has handed an ID to (and the singletons below them).
+fn actors_of(chain: &Chain) -> Result<BTreeMap<ActorID, ActorView>> {
+    let init = chain
+        .actor(&INIT_ACTOR_ADDR)?
+        .ok_or_else(|| anyhow!("no init actor"))?;
+    let init: init::State = chain
+        .store()
+        .get_cbor(&init.state)?
+        .ok_or_else(|| anyhow!("init actor state missing"))?;
+    let mut out = BTreeMap::new();
+    for id in 0..init.next_id {
+        let Some(actor) = chain.actor(&FilecoinAddress::new_id(id))? else {
+            continue;
+        };
+        let kind = Type::ALL
+            .into_iter()
+            .find(|kind| chain.bundle().code_of(*kind) == actor.code)
+            .map_or("unknown", Type::name);
+        let contract = if kind == Type::Evm.name() {
+            Some(contract_of(chain, id, &actor.state).with_context(|| format!("actor {id}"))?)
+        } else {
+            None
+        };
+        let view = ActorView {
+            kind,
+            address: actor
+                .delegated_address
+                .as_ref()
+                .and_then(EthAddress::from_f410)
+                .map(Address::from),
+            balance: atto_to_wei(&actor.balance),
+            sequence: actor.sequence,
+            contract,
+        };
+        out.insert(id, view);
+    }
+    Ok(out)
+}
+
+fn contract_of(chain: &Chain, id: ActorID, state: &Cid) -> Result<ContractView> {
+    let state: evm::State = chain
+        .store()
+        .get_cbor(state)?
+        .ok_or_else(|| anyhow!("contract state missing"))?;
+    Ok(ContractView {
+        code: chain.code(EthAddress::from_id(id))?,
+        code_hash: B256::new(state.bytecode_hash.0),
+        storage: storage::slots(chain.store(), &state.contract_state)?,
+        nonce: state.nonce,
+        tombstone: state.tombstone.map(|t| (t.origin, t.nonce)),
+    })
+}
+
+/// Runs `case` on both bundles and compares, counting the production run into `tally`; with
+/// `open`, the open exit-code differences count too.
+pub fn compare_counted(case: &Case, tally: &mut Tally, open: bool) -> Result<Verdict> {
+    let expected = run(case, Actors::Fevm).context("on the FEVM bundle")?;
+    count(tally, &expected);
+    let actual = run(case, Actors::Hybrid).context("on the hybrid bundle")?;
+    let differences = differences_between(&expected, &actual, open);
+    if differences.is_empty() {
+        return Ok(Verdict::Agree);
+    }
+    // Each actor burns its own FVM gas: where one ran out, the case is about gas.
+    let out_of_gas = |run: &Run| run.receipts.iter().any(|r| r.exit_code == OUT_OF_GAS);
+    if out_of_gas(&expected) || out_of_gas(&actual) {
+        tally.gas_dependent += 1;
+        return Ok(Verdict::GasDependent);
+    }
+    Ok(Verdict::Diverge(differences))
+}
+
+/// How `case`'s runs differ (empty when they agree).
+pub fn differences(case: &Case, open: bool) -> Result<Vec<String>> {
+    Ok(match compare_counted(case, &mut Tally::default(), open)? {
+        Verdict::Diverge(differences) => differences,
+        Verdict::Agree | Verdict::GasDependent => Vec::new(),
+    })
+}
+
+fn count(tally: &mut Tally, run: &Run) {
+    for receipt in &run.receipts {
+        match receipt.exit_code {
+            0 => tally.success += 1,
+            33 => tally.revert += 1,
+            _ => tally.halt += 1,
+        }
+        tally.logs += receipt.logs.len() as u64;
+    }
+    for actor in run.actors.values() {
+        tally.accounts += u64::from(actor.address.is_some());
+        tally.placeholders += u64::from(actor.kind == Type::Placeholder.name());
+        if let Some(contract) = &actor.contract {
+            tally.slots += contract.storage.len() as u64;
+            tally.tombstones += u64::from(contract.tombstone.is_some());
+        }
+    }
+}
+
+/// The fields in which the production run (`expected`) and ours differ, for a report.
+pub fn differences_between(expected: &Run, actual: &Run, open: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, (a, b)) in expected.receipts.iter().zip(&actual.receipts).enumerate() {
+        let name = format!("transaction {}", i + 1);
+        if open || !OPEN_EXIT_CODES.contains(&(a.exit_code, b.exit_code)) {
+            field(&mut out, &name, "exit code", &a.exit_code, &b.exit_code);
+        }
+        if a.return_data != b.return_data {
+            out.push(format!(
+                "{name}: return data 0x{} vs 0x{}",
+                short_hex(&a.return_data),
+                short_hex(&b.return_data)
+            ));
+        }
+        field(&mut out, &name, "logs", &a.logs, &b.logs);
+    }
+    let ids: std::collections::BTreeSet<_> =
+        expected.actors.keys().chain(actual.actors.keys()).collect();
+    for id in ids {
+        let name = format!("actor {id}");
+        match (expected.actors.get(id), actual.actors.get(id)) {
+            (Some(a), Some(b)) => out.extend(actor_differences(&name, a, b)),
+            (a, b) => out.push(format!("{name}: {a:?} vs {b:?}")),
+        }
+    }
+    out
+}
+
+fn actor_differences(name: &str, a: &ActorView, b: &ActorView) -> Vec<String> {
+    let mut out = Vec::new();
+    let name = match a.address {
+        Some(address) => format!("{name} ({address})"),
+        None => name.to_string(),
+    };
+    field(&mut out, &name, "kind", &a.kind, &b.kind);
+    field(&mut out, &name, "address", &a.address, &b.address);
+    field(&mut out, &name, "balance", &a.balance, &b.balance);
+    field(&mut out, &name, "sequence", &a.sequence, &b.sequence);
+    match (&a.contract, &b.contract) {
+        (Some(a), Some(b)) => {
+            if a.code != b.code {
+                out.push(format!(
+                    "{name}: code 0x{} vs 0x{}",
+                    short_hex(&a.code),
+                    short_hex(&b.code)
+                ));
+            }
+            field(&mut out, &name, "code hash", &a.code_hash, &b.code_hash);
+            field(&mut out, &name, "nonce", &a.nonce, &b.nonce);
+            field(&mut out, &name, "tombstone", &a.tombstone, &b.tombstone);
+            let slots: std::collections::BTreeSet<_> =
+                a.storage.keys().chain(b.storage.keys()).collect();
+            for slot in slots {
+                let what = format!("slot {slot:#x}");
+                field(
+                    &mut out,
+                    &name,
+                    &what,
+                    &a.storage.get(slot),
+                    &b.storage.get(slot),
+                );
+            }
+        }
+        (a, b) => field(&mut out, &name, "contract", &a.is_some(), &b.is_some()),
+    }
+    out
+}
+
+/// Notes `what` of `name` when `a` and `b` differ.
+fn field<T: PartialEq + Debug>(out: &mut Vec<String>, name: &str, what: &str, a: &T, b: &T) {
+    if a != b {
+        out.push(format!("{name}: {what} {a:?} vs {b:?}"));
+    }
+}
+
+/// Hex of `bytes`, cut in the middle when long (a 1 MiB revert would drown the report).
+fn short_hex(bytes: &[u8]) -> String {
+    if bytes.len() <= 96 {
+        return hex::encode(bytes);
+    }
+    format!(
+        "{}..({} bytes)..{}",
+        hex::encode(&bytes[..48]),
+        bytes.len(),
+        hex::encode(&bytes[bytes.len() - 48..])
+    )
+}
