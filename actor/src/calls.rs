@@ -45,15 +45,8 @@ const TRANSFER_GAS_LIMIT: u64 = 10_000_000;
 
 /// `CALL`, `CALLCODE`, `DELEGATECALL`, `STATICCALL`.
 pub fn call(frame: &mut Frame, request: CallRequest) -> ActorResult<CallOutcome> {
-    if let Some(precompile) = FilecoinPrecompile::from_address(&request.to) {
-        return filecoin_precompiles::run(frame, precompile, &request);
-    }
-    if let Some(precompile) = EthereumPrecompile::from_address(&request.to) {
-        return value_to_precompile(frame, precompile, &request);
-    }
     if crate::address::is_reserved_precompile(request.to) {
-        // Reserved but not implemented here: like an address without code.
-        return Ok(success(Bytes::new()));
+        return precompile_call(frame, &request);
     }
     match request.kind {
         CallKind::Call | CallKind::StaticCall => invoke(frame, &request),
@@ -73,13 +66,27 @@ pub fn call(frame: &mut Frame, request: CallRequest) -> ActorResult<CallOutcome>
     }
 }
 
-/// A `CALL` that moves value to an Ethereum precompile: the value goes to the precompile's
-/// f410 address, then the precompile runs.
-fn value_to_precompile(
-    frame: &mut Frame,
-    precompile: EthereumPrecompile,
-    request: &CallRequest,
-) -> ActorResult<CallOutcome> {
+/// A call to a precompile address, as builtin-actors makes it: the precompile runs (an address
+/// reserved for one that is not implemented answers nothing), and only once it succeeded does a
+/// `CALL`'s value move to the address, where a placeholder keeps it. A failed transfer fails
+/// the call. Ethereum precompiles reach the host only with value; without, the interpreter runs
+/// them in-process.
+fn precompile_call(frame: &mut Frame, request: &CallRequest) -> ActorResult<CallOutcome> {
+    let outcome = if let Some(precompile) = FilecoinPrecompile::from_address(&request.to) {
+        filecoin_precompiles::run(frame, precompile, request)?
+    } else if let Some(precompile) = EthereumPrecompile::from_address(&request.to) {
+        let budget = interpreter::PLATFORM_PRECOMPILE_BUDGET;
+        match precompile.run(&request.input, budget, &FvmCrypto) {
+            Ok(out) => success(out.output),
+            Err(_) => CallOutcome::failure(0),
+        }
+    } else {
+        success(Bytes::new())
+    };
+    let moves_value = request.kind == CallKind::Call && !request.value.is_zero();
+    if outcome.status != FrameStatus::Success || !moves_value {
+        return Ok(outcome);
+    }
     frame.flush_before_send()?;
     let sent = fvm_sdk::send::send(
         &to_filecoin(request.to),
@@ -93,16 +100,7 @@ fn value_to_precompile(
         return Ok(CallOutcome::failure(0));
     }
     frame.reload_after_send()?;
-    Ok(
-        match precompile.run(
-            &request.input,
-            interpreter::PLATFORM_PRECOMPILE_BUDGET,
-            &FvmCrypto,
-        ) {
-            Ok(out) => success(out.output),
-            Err(_) => CallOutcome::failure(0),
-        },
-    )
+    Ok(outcome)
 }
 
 fn gas_for(request: &CallRequest) -> u64 {
