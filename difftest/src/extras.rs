@@ -2,8 +2,9 @@
 //! actor is compared with the production one there too (revm cannot model any of it).
 //!
 //! * opcodes the revm mode leaves out that answer the same on every run of a case: `CLZ`, the
-//!   block's values (`BLOCKHASH`, `COINBASE`, `PREVRANDAO`, `GASLIMIT`, `BASEFEE`, `GASPRICE`,
-//!   the blob opcodes); `GAS` stays out (each actor burns its own gas);
+//!   block's values (`BLOCKHASH`, `COINBASE`, `PREVRANDAO`, `GASLIMIT`, `BASEFEE`, `GASPRICE`),
+//!   and the blob opcodes, which FEVM does not define; `GAS` stays out (each actor burns its
+//!   own gas);
 //! * `SELFDESTRUCT` to any beneficiary (itself too), and a second transaction, which can
 //!   resurrect what the first destroyed (CREATE2 to the same address);
 //! * `CALLCODE`, which FEVM treats as an invalid instruction;
@@ -21,12 +22,27 @@
 //!
 //! Divergences found and still open in our actor (minimized in `difftest/open/fevm/`, listed
 //! in docs/RELIABILITY.md) would show up in most runs and hide new ones, so unless the
-//! generator is `open`, it leaves out what triggers them: `CALLCODE` (FEVM: an undefined
-//! instruction; ours runs it), `BLOBHASH` and `BLOBBASEFEE` (the same), value sent with a call
-//! to a precompile that may fail (FEVM keeps it when the precompile fails; ours sends it), and
-//! a CALL without value to an address that may have no actor (FEVM creates a placeholder
-//! there; ours does not): such a call sends 1 attoFIL instead. The comparison forgives the
-//! two open exit-code differences (`fevm::OPEN_EXIT_CODES`).
+//! generator is `open`, it leaves out what triggers them:
+//! * value sent to a reserved address other than `0x01..=0x04` (whose precompiles never fail):
+//!   FEVM sends it once the precompile succeeded, or at once where there is none, and a failed
+//!   transfer fails the call; ours sends it when a precompile is there, whatever it returned,
+//!   and never where there is none. Such a call sends nothing;
+//! * a CALL without value to an address that may have no actor: FEVM creates a placeholder
+//!   there, ours does not (so `EXTCODEHASH` answers keccak256("") against zero, and later
+//!   actor IDs shift). Such a call sends 1 attoFIL;
+//! * `call_actor`/`call_actor_id` on an input that is not well formed, where a length read
+//!   from it can be huge: FEVM aborts the calling contract (USR_ASSERTION_FAILED), ours fails
+//!   the call. Their inputs are left undamaged, and other calls do not reach them;
+//! * `SELFDESTRUCT` with nothing to send to a masked ID address with no actor: FEVM sends the
+//!   zero balance anyway, fails and fails the contract (SELFDESTRUCT_FAILED); ours does not
+//!   send nothing and succeeds. No beneficiary is an ID address;
+//! * `RETURN`/`REVERT` of more than a block: FEVM's SDK panics (assertion failed), ours ends
+//!   with a serialization error; the exit code shows where a caller sees it (call_actor's
+//!   output). They stay within a block.
+//!
+//! The comparison forgives the open exit-code differences where the transaction ends with them
+//! (`fevm::OPEN_EXIT_CODES`): the last one, and a `DUP` with too few stack items, which the
+//! generator cannot rule out (stack underflow on FEVM, overflow on ours).
 
 use crate::program::{accounts, Generator, Target, Unit};
 use alloy_primitives::{Address, Bytes, U256};
@@ -44,12 +60,8 @@ const FILECOIN_STACK_OPS: &[(u8, usize, usize)] = &[
     (0x44, 0, 1), // PREVRANDAO
     (0x45, 0, 1), // GASLIMIT
     (0x48, 0, 1), // BASEFEE
-];
-
-/// Opcodes FEVM does not define and ours does: an open divergence.
-const OPEN_STACK_OPS: &[(u8, usize, usize)] = &[
-    (0x49, 1, 1), // BLOBHASH
-    (0x4a, 0, 1), // BLOBBASEFEE
+    (0x49, 1, 1), // BLOBHASH: undefined on FEVM
+    (0x4a, 0, 1), // BLOBBASEFEE: undefined on FEVM
 ];
 
 /// The FVM's largest block (and so the largest return or revert data, CBOR header included).
@@ -83,7 +95,7 @@ impl<R: Rng> Generator<'_, R> {
                 units.push(self.filecoin_precompile_call(index));
                 *depth += 1;
             }
-            19 if index.is_some() && self.open => {
+            19 if index.is_some() => {
                 let mut call = self.call(index);
                 if let Unit::Call { op, .. } = &mut call {
                     *op = 0xf2; // CALLCODE
@@ -104,7 +116,7 @@ impl<R: Rng> Generator<'_, R> {
         if value.is_zero() && may_be_missing(target) {
             return U256::from(1);
         }
-        if may_fail(target) {
+        if value_diverges_at(target) {
             return U256::ZERO;
         }
         value
@@ -119,9 +131,7 @@ impl<R: Rng> Generator<'_, R> {
             *depth += 1;
             return;
         }
-        let open = if self.open { OPEN_STACK_OPS } else { &[] };
-        let ops: Vec<_> = FILECOIN_STACK_OPS.iter().chain(open).collect();
-        let &&(op, inputs, outputs) = ops.choose(self.rng).expect("not empty");
+        let &(op, inputs, outputs) = FILECOIN_STACK_OPS.choose(self.rng).expect("not empty");
         self.feed(units, depth, inputs);
         units.push(Unit::Op(op));
         *depth = *depth - inputs + outputs;
@@ -137,7 +147,15 @@ impl<R: Rng> Generator<'_, R> {
                     .expect("not empty"),
             ),
             3 => Target::P256Verify,
-            4..=5 => Target::Filecoin(self.rng.random_range(0..=7)),
+            4..=5 => {
+                // call_actor and call_actor_id only on inputs made for them (module docs).
+                let numbers: &[u8] = if self.open {
+                    &[0, 1, 2, 3, 4, 5, 6, 7]
+                } else {
+                    &[0, 1, 2, 4, 6, 7]
+                };
+                Target::Filecoin(*numbers.choose(self.rng).expect("not empty"))
+            }
             _ => Target::Id(self.actor_id(index)),
         }
     }
@@ -161,28 +179,32 @@ impl<R: Rng> Generator<'_, R> {
         }
     }
 
-    /// Who a SELFDESTRUCT pays: any target, the contract itself included.
+    /// Who a SELFDESTRUCT pays: any target, the contract itself included (an ID address only
+    /// when `open`, see the module docs).
     fn beneficiary(&mut self, index: Option<usize>) -> Target {
         if self.rng.random_bool(0.2) {
-            Target::Myself
-        } else {
-            self.target(index)
+            return Target::Myself;
+        }
+        match self.target(index) {
+            Target::Id(_) if !self.open => Target::Caller,
+            target => target,
         }
     }
 
-    /// RETURN or REVERT of about a block's worth of memory.
+    /// RETURN or REVERT of about a block's worth of memory: the most that fits (with the CBOR
+    /// byte string's 5-byte header), one byte less, and (when `open`) more.
     fn big_halt(&mut self) -> Unit {
         let op = *[0xf3, 0xfd].choose(self.rng).expect("not empty");
-        let len = *[
+        // The first two fit, the rest do not.
+        let all = [
             MAX_BLOCK - 6,
             MAX_BLOCK - 5,
             MAX_BLOCK - 4,
             MAX_BLOCK,
-            MAX_BLOCK + 1,
             3 * MAX_BLOCK,
-        ]
-        .choose(self.rng)
-        .expect("not empty");
+        ];
+        let lens = if self.open { &all[..] } else { &all[..2] };
+        let len = *lens.choose(self.rng).expect("not empty");
         Unit::BigHalt { op, len }
     }
 
@@ -256,7 +278,9 @@ impl<R: Rng> Generator<'_, R> {
                 .map(|_| self.rng.random())
                 .collect(),
         };
-        self.damage(&mut input);
+        if self.open || !matches!(n, 3 | 5) {
+            self.damage(&mut input);
+        }
         // call_actor and call_actor_id only work by DELEGATECALL.
         let ops = if matches!(n, 3 | 5) {
             [0.15, 0.1, 0.75]
@@ -398,11 +422,12 @@ fn may_be_missing(target: &Target) -> bool {
     )
 }
 
-/// Whether a call to `target` may fail on its input: a precompile that checks it.
-fn may_fail(target: &Target) -> bool {
+/// Whether value sent to `target` takes a path where the actors differ (module docs): a
+/// reserved address other than `0x01..=0x04` (the zero addresses are not reserved).
+fn value_diverges_at(target: &Target) -> bool {
     match target {
-        Target::Precompile(n) => matches!(n, 5..=9 | 0x0b..=0x11),
-        Target::Filecoin(n) => matches!(n, 1..=3 | 5 | 6),
+        Target::Precompile(n) => *n > 4,
+        Target::Filecoin(n) => *n != 0,
         _ => false,
     }
 }

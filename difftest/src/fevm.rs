@@ -34,7 +34,7 @@ const OUT_OF_GAS: u32 = 7;
 /// Exit codes in which our actor is known to differ, still open (see `extras`): (FEVM's,
 /// ours). A DUP with too few stack items: stack underflow, ours says overflow. RETURN or
 /// REVERT data that does not fit a block: FEVM's SDK panics (assertion failed), ours ends
-/// with a serialization error.
+/// with a serialization error. Forgiven only where a transaction ends with them.
 pub const OPEN_EXIT_CODES: [(u32, u32); 2] = [(36, 37), (24, 21)];
 
 /// The fevm mode's case for `seed`: the same seed (and `open`) always gives the same case.
@@ -221,9 +221,8 @@ pub fn differences_between(expected: &Run, actual: &Run, open: bool) -> Vec<Stri
         }
         if a.return_data != b.return_data {
             out.push(format!(
-                "{name}: return data 0x{} vs 0x{}",
-                short_hex(&a.return_data),
-                short_hex(&b.return_data)
+                "{name}: return data {}",
+                bytes_difference(&a.return_data, &b.return_data)
             ));
         }
         field(&mut out, &name, "logs", &a.logs, &b.logs);
@@ -254,9 +253,8 @@ fn actor_differences(name: &str, a: &ActorView, b: &ActorView) -> Vec<String> {
         (Some(a), Some(b)) => {
             if a.code != b.code {
                 out.push(format!(
-                    "{name}: code 0x{} vs 0x{}",
-                    short_hex(&a.code),
-                    short_hex(&b.code)
+                    "{name}: code {}",
+                    bytes_difference(&a.code, &b.code)
                 ));
             }
             field(&mut out, &name, "code hash", &a.code_hash, &b.code_hash);
@@ -287,15 +285,20 @@ fn field<T: PartialEq + Debug>(out: &mut Vec<String>, name: &str, what: &str, a:
     }
 }
 
-/// Hex of `bytes`, cut in the middle when long (a 1 MiB revert would drown the report).
-fn short_hex(bytes: &[u8]) -> String {
-    if bytes.len() <= 96 {
-        return hex::encode(bytes);
+/// How two byte strings differ: both in hex when short, else their lengths and the first
+/// byte where they part (a 1 MiB revert would drown the report).
+fn bytes_difference(a: &[u8], b: &[u8]) -> String {
+    if a.len().max(b.len()) <= 96 {
+        return format!("0x{} vs 0x{}", hex::encode(a), hex::encode(b));
     }
+    let at = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let around =
+        |bytes: &[u8]| hex::encode(&bytes[at.min(bytes.len())..(at + 16).min(bytes.len())]);
     format!(
-        "{}..({} bytes)..{}",
-        hex::encode(&bytes[..48]),
-        bytes.len(),
-        hex::encode(&bytes[bytes.len() - 48..])
+        "of {} vs {} bytes, from byte {at}: 0x{}.. vs 0x{}..",
+        a.len(),
+        b.len(),
+        around(a),
+        around(b)
     )
 }
