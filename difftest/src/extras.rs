@@ -2,9 +2,9 @@
 //! actor is compared with the production one there too (revm cannot model any of it).
 //!
 //! * opcodes the revm mode leaves out that answer the same on every run of a case: `CLZ`, the
-//!   block's values (`BLOCKHASH`, `COINBASE`, `PREVRANDAO`, `GASLIMIT`, `BASEFEE`, `GASPRICE`),
-//!   and the blob opcodes, which FEVM does not define; `GAS` stays out (each actor burns its
-//!   own gas);
+//!   block's values (`BLOCKHASH`, `COINBASE`, `PREVRANDAO`, `GASLIMIT`, `BASEFEE`, `GASPRICE`);
+//!   `GAS` stays out (each actor burns its own gas); and, rarely, opcodes FEVM leaves undefined
+//!   (the blob opcodes, unassigned ones);
 //! * `SELFDESTRUCT` to any beneficiary (itself too), and a second transaction, which can
 //!   resurrect what the first destroyed (CREATE2 to the same address);
 //! * `CALLCODE`, which FEVM treats as an invalid instruction;
@@ -33,9 +33,10 @@
 //! * `call_actor`/`call_actor_id` on an input that is not well formed, where a length read
 //!   from it can be huge: FEVM aborts the calling contract (USR_ASSERTION_FAILED), ours fails
 //!   the call. Their inputs are left undamaged, and other calls do not reach them;
-//! * `SELFDESTRUCT` with nothing to send to a masked ID address with no actor: FEVM sends the
-//!   zero balance anyway, fails and fails the contract (SELFDESTRUCT_FAILED); ours does not
-//!   send nothing and succeeds. No beneficiary is an ID address;
+//! * `SELFDESTRUCT` with nothing to send: FEVM sends the zero balance anyway, which creates a
+//!   placeholder at an f410 address with no actor, and fails the contract
+//!   (SELFDESTRUCT_FAILED) at a masked ID address with no actor; ours sends nothing. Every
+//!   beneficiary exists: the contract itself, the caller or one of the case's contracts;
 //! * `RETURN`/`REVERT` of more than a block: FEVM's SDK panics (assertion failed), ours ends
 //!   with a serialization error; the exit code shows where a caller sees it (call_actor's
 //!   output). They stay within a block.
@@ -60,8 +61,13 @@ const FILECOIN_STACK_OPS: &[(u8, usize, usize)] = &[
     (0x44, 0, 1), // PREVRANDAO
     (0x45, 0, 1), // GASLIMIT
     (0x48, 0, 1), // BASEFEE
-    (0x49, 1, 1), // BLOBHASH: undefined on FEVM
-    (0x4a, 0, 1), // BLOBBASEFEE: undefined on FEVM
+];
+
+/// Opcodes FEVM leaves undefined (they end the contract, so they come rarely).
+const UNDEFINED_OPS: &[u8] = &[
+    0x49, // BLOBHASH
+    0x4a, // BLOBBASEFEE
+    0x0c, 0x21, 0x4b, 0xef, // never assigned
 ];
 
 /// The FVM's largest block (and so the largest return or revert data, CBOR header included).
@@ -95,7 +101,8 @@ impl<R: Rng> Generator<'_, R> {
                 units.push(self.filecoin_precompile_call(index));
                 *depth += 1;
             }
-            19 if index.is_some() => {
+            // CALLCODE ends the contract on either actor: rarely, or little else would run.
+            19 if index.is_some() && self.rng.random_bool(0.2) => {
                 let mut call = self.call(index);
                 if let Unit::Call { op, .. } = &mut call {
                     *op = 0xf2; // CALLCODE
@@ -124,12 +131,19 @@ impl<R: Rng> Generator<'_, R> {
 
     /// An opcode the revm mode leaves out, fed from the stack (BLOCKHASH gets a recent block).
     fn block_op(&mut self, units: &mut Vec<Unit>, depth: &mut usize) {
-        if self.rng.random_bool(0.15) {
-            let block = accounts::BLOCK_NUMBER - self.rng.random_range(0..=3u64);
-            units.push(Unit::Push(U256::from(block)));
-            units.push(Unit::Op(0x40)); // BLOCKHASH
-            *depth += 1;
-            return;
+        match self.rng.random_range(0..20) {
+            0..=2 => {
+                let block = accounts::BLOCK_NUMBER - self.rng.random_range(0..=3u64);
+                units.push(Unit::Push(U256::from(block)));
+                units.push(Unit::Op(0x40)); // BLOCKHASH
+                *depth += 1;
+                return;
+            }
+            3 => {
+                let op = *UNDEFINED_OPS.choose(self.rng).expect("not empty");
+                return units.push(Unit::Op(op));
+            }
+            _ => {}
         }
         let &(op, inputs, outputs) = FILECOIN_STACK_OPS.choose(self.rng).expect("not empty");
         self.feed(units, depth, inputs);
@@ -179,15 +193,18 @@ impl<R: Rng> Generator<'_, R> {
         }
     }
 
-    /// Who a SELFDESTRUCT pays: any target, the contract itself included (an ID address only
-    /// when `open`, see the module docs).
+    /// Who a SELFDESTRUCT pays: the contract itself, or any target when `open`, else an
+    /// account that exists (see the module docs). No code runs there, so any contract will do.
     fn beneficiary(&mut self, index: Option<usize>) -> Target {
         if self.rng.random_bool(0.2) {
             return Target::Myself;
         }
-        match self.target(index) {
-            Target::Id(_) if !self.open => Target::Caller,
-            target => target,
+        if self.open {
+            return self.target(index);
+        }
+        match self.rng.random_range(0..=self.contracts) {
+            0 => Target::Caller,
+            n => Target::Contract(n - 1),
         }
     }
 

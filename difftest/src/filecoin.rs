@@ -9,9 +9,9 @@ use actor_types::{
     token::{atto_to_wei, wei_to_atto},
 };
 use alloy_primitives::{Address, B256, U256};
-use anyhow::Result;
+use anyhow::{anyhow, Result};
 use host::{Actors, Chain, ChainConfig, Genesis, GenesisAccount, Outcome, Store, TokenAmount};
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::OnceLock};
 
 /// Runs `case` as one message from the caller to contract 0, on a fresh chain.
 pub fn run(case: &Case) -> Result<Observation> {
@@ -77,7 +77,23 @@ pub fn send(chain: &mut Chain, case: &Case) -> Result<Outcome> {
     )
 }
 
+/// A fresh chain of `actors` at genesis. Each bundle's genesis is built once per process
+/// (installing a bundle writes megabytes of wasm); every case writes to a layer of its own.
 fn chain(actors: Actors) -> Result<Chain> {
+    static GENESES: [OnceLock<Result<Chain, String>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let index = Actors::ALL
+        .iter()
+        .position(|a| *a == actors)
+        .expect("one of all");
+    let base = GENESES[index]
+        .get_or_init(|| genesis(actors).map_err(|e| format!("{e:#}")))
+        .as_ref()
+        .map_err(|e| anyhow!("genesis with {} actors: {e}", actors.name()))?;
+    Ok(base.scratch(base.state_root()))
+}
+
+fn genesis(actors: Actors) -> Result<Chain> {
     let genesis = Genesis {
         network_name: "difftest".into(),
         accounts: vec![GenesisAccount {
