@@ -257,13 +257,16 @@ enum OwnOr {
 }
 
 impl Frame {
-    /// Queries about this contract itself are answered from its own state (a send to itself
-    /// would be wasted gas).
+    /// Queries about this contract itself, by its Ethereum address or its masked ID address,
+    /// are answered from its own state: a send to itself would be wasted gas, and while its
+    /// constructor runs its state is not written yet.
     fn target(&self, address: Address) -> OwnOr {
         if EthAddress::from(address) == self.address {
-            OwnOr::Own
-        } else {
-            OwnOr::Other(classify(address))
+            return OwnOr::Own;
+        }
+        match classify(address) {
+            Target::Contract(id) if id == fvm_sdk::message::receiver() => OwnOr::Own,
+            other => OwnOr::Other(other),
         }
     }
 }
