@@ -37,9 +37,6 @@
 //!   with a serialization error; the exit code shows where a caller sees it (call_actor's
 //!   output). They stay within a block.
 //!
-//! * `EXTCODESIZE`, `EXTCODEHASH` or `EXTCODECOPY` of a contract under construction by its
-//!   masked ID address, from its constructor: ours fails the constructor (its state is not
-//!   written yet), FEVM answers. A child names no ID a child may have;
 //! * modexp with a length of hundreds of megabytes: FEVM aborts the message (a wasm trap,
 //!   SYS_ILLEGAL_INSTRUCTION), ours fails the call. Its vectors are left undamaged.
 //!
@@ -186,10 +183,7 @@ impl<R: Rng> Generator<'_, R> {
             2 if first_later < after_contracts => {
                 self.rng.random_range(first_later..after_contracts)
             }
-            // A child never names what may be its own ID, unless `open` (module docs).
-            2..=3 if index.is_some() || self.open => {
-                self.rng.random_range(after_contracts..after_contracts + 6)
-            }
+            2..=3 => self.rng.random_range(after_contracts..after_contracts + 6),
             4 => 4242,
             _ => *[u64::MAX, 1 << 32].choose(self.rng).expect("not empty"),
         }
