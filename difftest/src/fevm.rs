@@ -164,6 +164,7 @@ fn actors_of(chain: &Chain) -> Result<BTreeMap<ActorID, ActorView>> {
     Ok(out)
 }
 
+/// Contract `id`, whose EVM state is the block `state`.
 fn contract_of(chain: &Chain, id: ActorID, state: &Cid) -> Result<ContractView> {
     let state: evm::State = chain
         .store()

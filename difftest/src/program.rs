@@ -876,6 +876,20 @@ mod tests {
         assert_eq!(assemble(&units), vec![0x5f, 0x61, 0, 5, 0x57, 0x5b]);
     }
 
+    /// The revm mode's cases are what they were before the fevm mode's extras came: the hash is
+    /// that of these seeds' cases as the generator at 569ef40 printed them.
+    #[test]
+    fn revm_cases_stay_the_same_seed_for_seed() {
+        let cases: String = (0..=700)
+            .step_by(7)
+            .map(|seed| serde_json::to_string(&crate::case_for_seed(seed)).unwrap())
+            .collect();
+        assert_eq!(
+            alloy_primitives::keccak256(cases).to_string(),
+            "0x533d6203143e611d1e90fe4c3fe5b59e6e1cf0d1edf0ec58496f45e3f67d723f"
+        );
+    }
+
     #[test]
     fn init_code_returns_the_runtime_code() {
         let child = Child {
