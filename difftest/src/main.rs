@@ -6,6 +6,7 @@
 //!     difftest --seed 1234                      # one case
 //!     difftest --from 5000 --count 200          # a range of seeds
 //!     difftest --mode fevm --count 1000 --json r.json   # against the production actor
+//!     difftest --mode fevm --open --case difftest/open/fevm/X.json   # an open divergence
 
 use anyhow::{Context, Result};
 use clap::Parser;
