@@ -38,7 +38,9 @@
 //!   output). They stay within a block.
 //!
 //! * modexp with a length of hundreds of megabytes: FEVM aborts the message (a wasm trap,
-//!   SYS_ILLEGAL_INSTRUCTION), ours fails the call. Its vectors are left undamaged.
+//!   SYS_ILLEGAL_INSTRUCTION), ours fails the call. Its vectors are left undamaged. (A length
+//!   over 32 bits fails the call on FEVM even where Ethereum answers, as ours does; garbage
+//!   in memory makes that one too rarely to be worth avoiding.)
 //! * a Filecoin method (1024 and up, through call_actor) whose `handle_filecoin_method` returns
 //!   fewer bytes than its ABI words need: FEVM reads zeros past the end (so 64 zero bytes are
 //!   success, nothing returned), ours fails the call with USR_SERIALIZATION. call_actor does
