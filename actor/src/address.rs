@@ -54,12 +54,6 @@ pub fn classify(address: EvmAddress) -> Target {
     }
 }
 
-/// Whether `address` is [`Target::Missing`]: what [`classify`] would answer, without asking
-/// the actor's type (two syscalls instead of three; every value-less `CALL` asks).
-pub fn is_missing(address: EvmAddress) -> bool {
-    !is_reserved_precompile(address) && actor_code(address).is_none()
-}
-
 /// The ID and code CID of the actor at `address`, if one lives there.
 fn actor_code(address: EvmAddress) -> Option<(ActorID, Cid)> {
     let id = fvm_sdk::actor::resolve_address(&to_filecoin(address))?;
@@ -68,15 +62,11 @@ fn actor_code(address: EvmAddress) -> Option<(ActorID, Cid)> {
 }
 
 /// Every address in the precompile ranges: `0x00` or `0xfe`, 18 zero bytes, then a non-zero
-/// byte (implemented or not), plus P256VERIFY's `0x..0100`.
+/// byte (implemented or not), plus P256VERIFY's `0x..0100`, the one precompile outside them.
 pub fn is_reserved_precompile(address: EvmAddress) -> bool {
     let bytes = address.as_slice();
     let in_range = (bytes[0] == 0x00 || bytes[0] == 0xfe)
         && bytes[1..19].iter().all(|&b| b == 0)
         && bytes[19] != 0;
-    let p256 = bytes[..18].iter().all(|&b| b == 0) && bytes[18] == 0x01 && bytes[19] == 0x00;
-    in_range
-        || p256
-        || EthereumPrecompile::from_address(&address).is_some()
-        || FilecoinPrecompile::from_address(&address).is_some()
+    in_range || EthereumPrecompile::from_address(&address).is_some()
 }

@@ -3,12 +3,12 @@
 //! * `CALL`/`STATICCALL` send `InvokeContract` to the target, whatever it is (EVM contract,
 //!   account, placeholder, native actor), with the input as a raw block; `STATICCALL` sets the
 //!   read-only flag. Value travels with the send; a send to an unknown f410 address makes the
-//!   FVM create a placeholder there, which keeps the value. A call without value to an address
-//!   with no actor is not sent: to Ethereum it does nothing.
+//!   FVM create a placeholder there, which keeps the value. That happens without value too, as
+//!   on FEVM (unlike Ethereum, where a call without value creates no account): the placeholder
+//!   takes the next actor ID, so skipping it would shift every later ID.
 //! * `DELEGATECALL` asks the target for its code CID, then sends `InvokeContractDelegate` to
 //!   this very actor, which runs that code on its own state.
-//! * `CALLCODE` (which FEVM lacks) is a `DELEGATECALL` whose caller is this contract and whose
-//!   value is the operand: exactly Ethereum's meaning.
+//! * `CALLCODE` is undefined, as in FEVM (the interpreter's platform table).
 //! * `CREATE`/`CREATE2` go to the EAM, which derives Ethereum's address.
 //!
 //! State is written before every send and re-read after a successful one, so re-entrant calls
@@ -32,7 +32,7 @@ use interpreter::{
 use precompiles::{EthereumPrecompile, FilecoinPrecompile};
 
 use crate::{
-    address::{classify, is_missing, to_filecoin, Target},
+    address::{classify, to_filecoin, Target},
     crypto::FvmCrypto,
     filecoin_precompiles,
     frame::Frame,
@@ -50,19 +50,9 @@ pub fn call(frame: &mut Frame, request: CallRequest) -> ActorResult<CallOutcome>
     }
     match request.kind {
         CallKind::Call | CallKind::StaticCall => invoke(frame, &request),
-        CallKind::DelegateCall => {
-            let caller = frame.caller;
-            let value = frame.value;
-            delegate(frame, &request, caller, value)
-        }
-        CallKind::CallCode => {
-            let balance = atto_to_wei(&fvm_sdk::sself::current_balance());
-            if balance < request.value {
-                return Ok(CallOutcome::failure(0));
-            }
-            let caller = frame.address;
-            delegate(frame, &request, caller, request.value)
-        }
+        CallKind::DelegateCall => delegate(frame, &request),
+        // Undefined under platform metering, as in FEVM: the interpreter halts before asking.
+        CallKind::CallCode => Ok(CallOutcome::failure(0)),
     }
 }
 
@@ -75,8 +65,7 @@ fn precompile_call(frame: &mut Frame, request: &CallRequest) -> ActorResult<Call
     let outcome = if let Some(precompile) = FilecoinPrecompile::from_address(&request.to) {
         filecoin_precompiles::run(frame, precompile, request)?
     } else if let Some(precompile) = EthereumPrecompile::from_address(&request.to) {
-        let budget = interpreter::PLATFORM_PRECOMPILE_BUDGET;
-        match precompile.run(&request.input, budget, &FvmCrypto) {
+        match interpreter::run_platform_precompile(precompile, &request.input, &FvmCrypto) {
             Ok(out) => success(out.output),
             Err(_) => CallOutcome::failure(0),
         }
@@ -116,12 +105,6 @@ fn gas_for(request: &CallRequest) -> u64 {
 
 /// `CALL`/`STATICCALL`: `InvokeContract` on the target.
 fn invoke(frame: &mut Frame, request: &CallRequest) -> ActorResult<CallOutcome> {
-    // A call that moves no value leaves a missing account missing, as Ethereum's empty-account
-    // rule (EIP-161) has it. Sent, it would make the FVM create a placeholder there: gas spent
-    // on state that EXTCODEHASH would then report as an account (found by difftest).
-    if request.value.is_zero() && is_missing(request.to) {
-        return Ok(success(Bytes::new()));
-    }
     let params = (!request.input.is_empty()).then(|| IpldBlock {
         codec: IPLD_RAW,
         data: request.input.to_vec(),
@@ -142,13 +125,9 @@ fn invoke(frame: &mut Frame, request: &CallRequest) -> ActorResult<CallOutcome> 
     )
 }
 
-/// Runs the target's code on this contract's state, as `caller` with apparent `value`.
-fn delegate(
-    frame: &mut Frame,
-    request: &CallRequest,
-    caller: EthAddress,
-    value: U256,
-) -> ActorResult<CallOutcome> {
+/// `DELEGATECALL`: runs the target's code on this contract's state, with this frame's caller
+/// and value.
+fn delegate(frame: &mut Frame, request: &CallRequest) -> ActorResult<CallOutcome> {
     let code = if EthAddress::from(request.to) == frame.address {
         Some(frame.state.state.bytecode)
     } else {
@@ -166,8 +145,8 @@ fn delegate(
     let params = DelegateCallParams {
         code,
         input: request.input.to_vec(),
-        caller,
-        value: wei_to_atto(value),
+        caller: frame.caller,
+        value: wei_to_atto(frame.value),
     };
     let params = IpldBlock::serialize_dag_cbor(&params)
         .map_err(|e| ActorError::serialization(e.to_string()))?;

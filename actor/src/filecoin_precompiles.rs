@@ -1,16 +1,19 @@
 //! Filecoin's precompiles (FIP-0054), with FEVM's input and output encodings.
 //!
-//! Words are read as if the input were followed by zeros; an integer word whose high bytes are
-//! not zero is invalid input, and invalid input fails the call (the caller sees 0).
+//! Inputs are read by [`crate::abi::Reader`], as builtin-actors reads them; invalid input fails
+//! the call (the caller sees 0).
 
 use actor_runtime::ActorResult;
-use actor_types::token::wei_to_atto;
+use actor_types::{evm::method::FIRST_FILECOIN_METHOD, token::wei_to_atto};
 use fvm_ipld_encoding::{ipld_block::IpldBlock, CBOR};
-use fvm_shared::{address::Address, sys::SendFlags};
+use fvm_shared::{address::Address, error::ErrorNumber, sys::SendFlags, Response, METHOD_SEND};
 use interpreter::{CallKind, CallOutcome, CallRequest, FrameStatus, U256};
 use precompiles::FilecoinPrecompile;
 
-use crate::frame::Frame;
+use crate::{
+    abi::{Bytes, Reader},
+    frame::Frame,
+};
 
 /// Runs a Filecoin precompile.
 pub fn run(
@@ -78,18 +81,23 @@ fn call_actor(
     reader: &Reader,
     gas_limit: u64,
 ) -> ActorResult<Option<Vec<u8>>> {
-    let Some(call) = parse_call(precompile, reader) else {
+    let Some(call) = parse_call(precompile, reader)? else {
         return Ok(None);
     };
-    frame.flush_before_send()?;
-    let result = fvm_sdk::send::send(
-        &call.to,
-        call.method,
-        call.params,
-        wei_to_atto(call.value),
-        Some(gas_limit),
-        call.flags,
-    );
+    let result = match call.params {
+        Params::Oversized => oversized_send(&call.value),
+        Params::Block(params) => {
+            frame.flush_before_send()?;
+            fvm_sdk::send::send(
+                &call.to,
+                call.method,
+                params,
+                wei_to_atto(call.value),
+                Some(gas_limit),
+                call.flags,
+            )
+        }
+    };
     let (exit_code, block) = match result {
         Ok(response) => {
             if response.exit_code.is_success() {
@@ -111,77 +119,80 @@ fn call_actor(
     Ok(Some(out))
 }
 
+/// How the SDK's send fails on params over the block limit, without building them: a value
+/// that is not a token amount first, then the block the FVM refuses.
+fn oversized_send(value: &U256) -> Result<Response, ErrorNumber> {
+    if u128::try_from(*value).is_err() {
+        Err(ErrorNumber::InsufficientFunds)
+    } else {
+        Err(ErrorNumber::LimitExceeded)
+    }
+}
+
 struct ActorCall {
     to: Address,
     method: u64,
     value: U256,
     flags: SendFlags,
-    params: Option<IpldBlock>,
+    params: Params,
 }
 
-fn parse_call(precompile: FilecoinPrecompile, reader: &Reader) -> Option<ActorCall> {
-    let method = reader.u64_at(0)?;
-    if method != 0 && method < 1024 {
-        return None;
-    }
-    let value = reader.word(32);
-    let flags = SendFlags::from_bits(reader.u64_at(64)?)?;
-    let codec = reader.u64_at(96)?;
-    let params = reader.bytes_at(reader.u32_at(128)? as usize)?;
-    let params = match (codec, params.is_empty()) {
-        (0, true) => None,
-        (CBOR, _) => Some(IpldBlock {
-            codec: CBOR,
-            data: params,
-        }),
-        _ => return None,
+enum Params {
+    Block(Option<IpldBlock>),
+    /// CBOR params over the block limit: the send fails before it starts.
+    Oversized,
+}
+
+/// Reads call_actor's input in builtin-actors' order, which decides what a bad input does: the
+/// params are read (and a length beyond wasm32 ends the caller) before the address, the method
+/// and the codec are checked. `Ok(None)` is invalid input.
+fn parse_call(precompile: FilecoinPrecompile, reader: &Reader) -> ActorResult<Option<ActorCall>> {
+    let words = || {
+        Some((
+            reader.u64_at(0)?,
+            reader.word(32),
+            SendFlags::from_bits(reader.u64_at(64)?)?,
+            reader.u64_at(96)?,
+            reader.u32_at(128)?,
+            reader.u64_at(160)?,
+        ))
+    };
+    let Some((method, value, flags, codec, params_at, address_at)) = words() else {
+        return Ok(None);
+    };
+    let Some(params) = reader.bytes_at(params_at as usize)? else {
+        return Ok(None);
     };
     let to = match precompile {
-        FilecoinPrecompile::CallActorId => Address::new_id(reader.u64_at(160)?),
-        _ => Address::from_bytes(&reader.bytes_at(reader.u32_at(160)? as usize)?).ok()?,
+        FilecoinPrecompile::CallActorId => Some(Address::new_id(address_at)),
+        // An offset is a wasm32 `usize` there: more than 32 bits is invalid.
+        _ => match u32::try_from(address_at) {
+            Err(_) => None,
+            Ok(at) => match reader.bytes_at(at as usize)? {
+                Some(Bytes::Fits(bytes)) => Address::from_bytes(&bytes).ok(),
+                _ => None,
+            },
+        },
     };
-    Some(ActorCall {
+    let Some(to) = to else {
+        return Ok(None);
+    };
+    // Methods below the Filecoin ones are built-in methods, which call_actor may not call
+    // (method 0 is a plain send).
+    if method != METHOD_SEND && method < FIRST_FILECOIN_METHOD {
+        return Ok(None);
+    }
+    let params = match (codec, params) {
+        (CBOR, Bytes::Fits(data)) => Params::Block(Some(IpldBlock { codec: CBOR, data })),
+        (CBOR, Bytes::Oversized(_)) => Params::Oversized,
+        (0, Bytes::Fits(data)) if data.is_empty() => Params::Block(None),
+        _ => return Ok(None),
+    };
+    Ok(Some(ActorCall {
         to,
         method,
         value,
         flags,
         params,
-    })
-}
-
-/// Reads ABI words from input that is implicitly followed by zeros.
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn word(&self, offset: usize) -> U256 {
-        let mut word = [0u8; 32];
-        if offset < self.0.len() {
-            let end = (offset + 32).min(self.0.len());
-            word[..end - offset].copy_from_slice(&self.0[offset..end]);
-        }
-        U256::from_be_bytes(word)
-    }
-
-    fn u64_at(&self, offset: usize) -> Option<u64> {
-        u64::try_from(self.word(offset)).ok()
-    }
-
-    fn u32_at(&self, offset: usize) -> Option<u32> {
-        u32::try_from(self.word(offset)).ok()
-    }
-
-    /// A length word at `offset`, then that many bytes.
-    fn bytes_at(&self, offset: usize) -> Option<Vec<u8>> {
-        let len = self.u32_at(offset)? as usize;
-        if len > self.0.len() {
-            return None; // longer than the whole input: no allocation on a lying length
-        }
-        let start = offset.checked_add(32)?;
-        let mut bytes = vec![0u8; len];
-        if start < self.0.len() {
-            let available = (self.0.len() - start).min(len);
-            bytes[..available].copy_from_slice(&self.0[start..start + available]);
-        }
-        Some(bytes)
-    }
+    }))
 }

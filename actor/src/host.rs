@@ -210,30 +210,30 @@ impl Host for Frame {
     }
 
     /// Pays the whole balance to the beneficiary now and marks the contract dead from the end
-    /// of this message (FEVM's semantics, not EIP-6780's).
+    /// of this message (FEVM's semantics, not EIP-6780's). The payment is sent even when the
+    /// balance is zero, as FEVM sends it: it creates a placeholder at an f410 address with no
+    /// actor, and fails the contract at an ID address with none.
     fn selfdestruct(&mut self, beneficiary: Address) -> ActorResult<()> {
         let balance = fvm_sdk::sself::current_balance();
-        if !balance.is_zero() {
-            self.flush_before_send()?;
-            let sent = fvm_sdk::send::send(
-                &to_filecoin(beneficiary),
-                fvm_shared::METHOD_SEND,
-                None,
-                balance,
-                None,
-                SendFlags::empty(),
-            );
-            match sent {
-                Ok(response) if response.exit_code.is_success() => {}
-                _ => {
-                    return Err(ActorError::new(
-                        actor_types::evm::exit::SELFDESTRUCT_FAILED,
-                        "paying the beneficiary failed",
-                    ))
-                }
+        self.flush_before_send()?;
+        let sent = fvm_sdk::send::send(
+            &to_filecoin(beneficiary),
+            fvm_shared::METHOD_SEND,
+            None,
+            balance,
+            None,
+            SendFlags::empty(),
+        );
+        match sent {
+            Ok(response) if response.exit_code.is_success() => {}
+            _ => {
+                return Err(ActorError::new(
+                    actor_types::evm::exit::SELFDESTRUCT_FAILED,
+                    "paying the beneficiary failed",
+                ))
             }
-            self.reload_after_send()?;
         }
+        self.reload_after_send()?;
         self.state.bury();
         Ok(())
     }

@@ -9,10 +9,11 @@
 //! FVM sends, each a fresh invocation of the callee ([`calls`]).
 //!
 //! Modules import one way only, down to the state: `host` -> `calls` -> `filecoin_precompiles`
-//! -> `frame` -> `state` -> `storage`, with `address`, `crypto`, `peers` and `exit` leaves that
+//! -> `frame` -> `state` -> `storage`, with `abi`, `address`, `crypto`, `peers` and `exit` leaves that
 //! any of them may use. `methods` builds a [`frame::Frame`] and runs it; the interpreter finds
 //! the `Host` impl through the trait, so nothing imports `host` but the crate root.
 
+mod abi;
 mod address;
 mod calls;
 mod crypto;

@@ -17,6 +17,7 @@ use fvm_ipld_encoding::{ipld_block::IpldBlock, BytesDe, CBOR, DAG_CBOR, IPLD_RAW
 use interpreter::{execute, Bytes, Config, ExitStatus, Message, MAX_CODE_SIZE, U256};
 
 use crate::{
+    abi::{self, Reader},
     address::eth_address_of,
     exit::{bytes_block, to_method_result},
     frame::Frame,
@@ -238,33 +239,34 @@ fn handle_filecoin_method(method: u64, params: Option<IpldBlock>) -> MethodResul
     decode_filecoin_return(&output)
 }
 
+/// Decodes `(uint32 exit_code, uint64 codec, bytes data)` as builtin-actors does: words past
+/// the end are zeros, a word too large for its type is a serialization error, codec 0 only
+/// with no data, CBOR otherwise.
 fn decode_filecoin_return(output: &[u8]) -> MethodResult {
     if output.is_empty() {
         return Ok(None);
     }
-    let bad = || ActorError::serialization("handle_filecoin_method returned malformed data");
-    let word = |at: usize| -> ActorResult<U256> {
-        output
-            .get(at..at + 32)
-            .map(|w| U256::from_be_slice(w))
-            .ok_or_else(bad)
-    };
-    let exit_code = u32::try_from(word(0)?).map_err(|_| bad())?;
-    let codec = u64::try_from(word(32)?).map_err(|_| bad())?;
-    let offset = usize::try_from(word(64)?).map_err(|_| bad())?;
-    let len = usize::try_from(word(offset)?).map_err(|_| bad())?;
-    let data = output
-        .get(offset + 32..offset + 32 + len)
-        .ok_or_else(bad)?
-        .to_vec();
-    let block = match (codec, data.is_empty()) {
-        (0, true) => None,
-        (CBOR, _) => Some(IpldBlock { codec: CBOR, data }),
-        _ => {
-            return Err(ActorError::serialization(format!(
-                "handle_filecoin_method returned codec {codec}"
+    let reader = Reader(output);
+    let bad = |what: &str| ActorError::serialization(format!("handle_filecoin_method: {what}"));
+    let exit_code = reader.u32_at(0).ok_or_else(|| bad("exit code not a u32"))?;
+    let codec = reader.u64_at(32).ok_or_else(|| bad("codec not a u64"))?;
+    let data_at = reader
+        .u32_at(64)
+        .ok_or_else(|| bad("data offset not a u32"))?;
+    let data = reader
+        .bytes_at(data_at as usize)?
+        .ok_or_else(|| bad("data length not a u32"))?;
+    let block = match (codec, data) {
+        (0, abi::Bytes::Fits(data)) if data.is_empty() => None,
+        (CBOR, abi::Bytes::Fits(data)) => Some(IpldBlock { codec: CBOR, data }),
+        // A block the FVM will not take, as return or exit data alike.
+        (CBOR, abi::Bytes::Oversized(len)) => {
+            return Err(ActorError::assertion_failed(format!(
+                "handle_filecoin_method returned {len} bytes, more than a block"
             )))
         }
+        (0, _) => return Err(bad("codec 0 with data")),
+        _ => return Err(bad(&format!("unsupported codec {codec}"))),
     };
     if exit_code != 0 {
         return Err(ActorError::new(

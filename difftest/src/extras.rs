@@ -20,35 +20,11 @@
 //! Calls still only go forward (to later contracts, children, placeholders, singletons), so no
 //! program recurses: a contract's own address is used only as a beneficiary.
 //!
-//! Divergences found and still open in our actor (minimized in `difftest/open/fevm/`, listed
-//! in docs/RELIABILITY.md) would show up in most runs and hide new ones, so unless the
-//! generator is `open`, it leaves out what triggers them:
-//! * a CALL without value to an address that may have no actor: FEVM creates a placeholder
-//!   there, ours does not (so `EXTCODEHASH` answers keccak256("") against zero, and later
-//!   actor IDs shift). Such a call sends 1 attoFIL;
-//! * `call_actor`/`call_actor_id` on an input that is not well formed, where a length read
-//!   from it can be huge: FEVM aborts the calling contract (USR_ASSERTION_FAILED), ours fails
-//!   the call. Their inputs are left undamaged, and other calls do not reach them;
-//! * `SELFDESTRUCT` with nothing to send: FEVM sends the zero balance anyway, which creates a
-//!   placeholder at an f410 address with no actor, and fails the contract
-//!   (SELFDESTRUCT_FAILED) at a masked ID address with no actor; ours sends nothing. Every
-//!   beneficiary exists: the contract itself, the caller or one of the case's contracts;
-//! * `RETURN`/`REVERT` of more than a block: FEVM's SDK panics (assertion failed), ours ends
-//!   with a serialization error; the exit code shows where a caller sees it (call_actor's
-//!   output). They stay within a block.
-//!
-//! * modexp with a length of hundreds of megabytes: FEVM aborts the message (a wasm trap,
-//!   SYS_ILLEGAL_INSTRUCTION), ours fails the call. Its vectors are left undamaged. (A length
-//!   over 32 bits fails the call on FEVM even where Ethereum answers, as ours does; garbage
-//!   in memory makes that one too rarely to be worth avoiding.)
-//! * a Filecoin method (1024 and up, through call_actor) whose `handle_filecoin_method` returns
-//!   fewer bytes than its ABI words need: FEVM reads zeros past the end (so 64 zero bytes are
-//!   success, nothing returned), ours fails the call with USR_SERIALIZATION. call_actor does
-//!   not call such methods.
-//!
-//! The comparison forgives the open exit-code differences where the transaction ends with them
-//! (`fevm::OPEN_EXIT_CODES`): the last one, and a `DUP` with too few stack items, which the
-//! generator cannot rule out (stack underflow on FEVM, overflow on ours).
+//! Where ours differs from FEVM on purpose, the generator leaves the trigger out unless it is
+//! `deliberate` (the cases and reasons are `fevm::DELIBERATE`): modexp with a length of
+//! hundreds of megabytes, where FEVM's allocation runs out of wasm memory and traps the
+//! message (SYS_ILLEGAL_INSTRUCTION) and ours fails the call. So modexp's vectors are left
+//! undamaged.
 
 use crate::program::{accounts, Generator, Target, Unit};
 use alloy_primitives::{Address, Bytes, U256};
@@ -119,18 +95,6 @@ impl<R: Rng> Generator<'_, R> {
         }
     }
 
-    /// The value a call sends, changed where it would trigger an open divergence unless the
-    /// generator is `open` (see the module docs).
-    pub(crate) fn avoid_open_value(&self, op: u8, target: &Target, value: U256) -> U256 {
-        if !self.filecoin() || self.open || op != 0xf1 {
-            return value;
-        }
-        if value.is_zero() && may_be_missing(target) {
-            return U256::from(1);
-        }
-        value
-    }
-
     /// An opcode the revm mode leaves out, fed from the stack (BLOCKHASH gets a recent block).
     fn block_op(&mut self, units: &mut Vec<Unit>, depth: &mut usize) {
         match self.rng.random_range(0..20) {
@@ -163,15 +127,7 @@ impl<R: Rng> Generator<'_, R> {
                     .expect("not empty"),
             ),
             3 => Target::P256Verify,
-            4..=5 => {
-                // call_actor and call_actor_id only on inputs made for them (module docs).
-                let numbers: &[u8] = if self.open {
-                    &[0, 1, 2, 3, 4, 5, 6, 7]
-                } else {
-                    &[0, 1, 2, 4, 6, 7]
-                };
-                Target::Filecoin(*numbers.choose(self.rng).expect("not empty"))
-            }
+            4..=5 => Target::Filecoin(self.rng.random_range(0..8)),
             _ => Target::Id(self.actor_id(index)),
         }
     }
@@ -195,23 +151,17 @@ impl<R: Rng> Generator<'_, R> {
         }
     }
 
-    /// Who a SELFDESTRUCT pays: the contract itself, or any target when `open`, else an
-    /// account that exists (see the module docs). No code runs there, so any contract will do.
+    /// Who a SELFDESTRUCT pays: the contract itself or any target. No code runs there (a
+    /// payment is a plain send), so any contract will do.
     fn beneficiary(&mut self, index: Option<usize>) -> Target {
         if self.rng.random_bool(0.2) {
             return Target::Myself;
         }
-        if self.open {
-            return self.target(index);
-        }
-        match self.rng.random_range(0..=self.contracts) {
-            0 => Target::Caller,
-            n => Target::Contract(n - 1),
-        }
+        self.target(index)
     }
 
     /// RETURN or REVERT of about a block's worth of memory: the most that fits (with the CBOR
-    /// byte string's 5-byte header), one byte less, and (when `open`) more.
+    /// byte string's 5-byte header), one byte less, and more.
     fn big_halt(&mut self) -> Unit {
         let op = *[0xf3, 0xfd].choose(self.rng).expect("not empty");
         // The first two fit, the rest do not.
@@ -222,8 +172,7 @@ impl<R: Rng> Generator<'_, R> {
             MAX_BLOCK,
             3 * MAX_BLOCK,
         ];
-        let lens = if self.open { &all[..] } else { &all[..2] };
-        let len = *lens.choose(self.rng).expect("not empty");
+        let len = *all.choose(self.rng).expect("not empty");
         Unit::BigHalt { op, len }
     }
 
@@ -233,7 +182,7 @@ impl<R: Rng> Generator<'_, R> {
         let (address, inputs) = vectors.0.choose(self.rng).expect("not empty");
         let mut input = inputs.choose(self.rng).cloned().unwrap_or_default();
         // A damaged length can make modexp's input huge (module docs).
-        if self.open || *address != 0x05 {
+        if self.deliberate || *address != 0x05 {
             self.damage(&mut input);
         }
         let target = match address {
@@ -271,7 +220,6 @@ impl<R: Rng> Generator<'_, R> {
         } else {
             U256::ZERO
         };
-        let value = self.avoid_open_value(op, &target, value);
         Unit::CallWith {
             op,
             target,
@@ -300,9 +248,7 @@ impl<R: Rng> Generator<'_, R> {
                 .map(|_| self.rng.random())
                 .collect(),
         };
-        if self.open || !matches!(n, 3 | 5) {
-            self.damage(&mut input);
-        }
+        self.damage(&mut input);
         // call_actor and call_actor_id only work by DELEGATECALL.
         let ops = if matches!(n, 3 | 5) {
             [0.15, 0.1, 0.75]
@@ -366,13 +312,10 @@ impl<R: Rng> Generator<'_, R> {
     /// The ABI input of call_actor (`by_id` false) or call_actor_id: method, value, flags,
     /// codec, params and the address or ID of an actor the call cannot recurse through.
     fn call_actor_input(&mut self, index: Option<usize>, by_id: bool) -> Vec<u8> {
-        // 1024 and up reach a contract's handle_filecoin_method: only when `open` (module docs).
-        let methods: &[u64] = if self.open {
-            &[0, 0, 1023, 1024, 2, INVOKE_CONTRACT, INVOKE_CONTRACT]
-        } else {
-            &[0, 0, 1023, 2, INVOKE_CONTRACT, INVOKE_CONTRACT]
-        };
-        let method = *methods.choose(self.rng).expect("not empty");
+        // 1024 and up reach a contract's handle_filecoin_method.
+        let method = *[0, 0, 1023, 1024, 2, INVOKE_CONTRACT, INVOKE_CONTRACT]
+            .choose(self.rng)
+            .expect("not empty");
         let value = *[
             U256::ZERO,
             U256::ZERO,
@@ -436,16 +379,6 @@ impl<R: Rng> Generator<'_, R> {
             ),
         }
     }
-}
-
-/// Whether a call to `target` may find no actor at an f410 address: a fresh address, a created
-/// slot that may be empty (the zero address), or an address in a precompile range that no
-/// precompile reserves.
-fn may_be_missing(target: &Target) -> bool {
-    matches!(
-        target,
-        Target::Fresh(_) | Target::Created(_) | Target::Precompile(0) | Target::Filecoin(0)
-    )
 }
 
 fn word(value: U256) -> Vec<u8> {

@@ -29,19 +29,10 @@ pub fn run(case: &Case) -> Result<Observation> {
         Status::Halt => Vec::new(),
         _ => outcome.output(),
     };
-    let logs = outcome
-        .logs
-        .iter()
-        .map(|log| Log {
-            address: log.address.into(),
-            topics: log.topics.iter().map(|t| B256::new(*t)).collect(),
-            data: log.data.clone(),
-        })
-        .collect();
     Ok(Observation {
         status,
         output,
-        logs,
+        logs: logs_of(&outcome),
         accounts: accounts_of(&chain)?,
         detail: format!(
             "exit code {}{}",
@@ -130,4 +121,17 @@ fn accounts_of(chain: &Chain) -> Result<BTreeMap<Address, Account>> {
         }
     }
     Ok(out)
+}
+
+/// The EVM logs of a message's outcome, as the comparisons hold them.
+pub fn logs_of(outcome: &host::Outcome) -> Vec<Log> {
+    outcome
+        .logs
+        .iter()
+        .map(|log| Log {
+            address: log.address.into(),
+            topics: log.topics.iter().map(|t| B256::new(*t)).collect(),
+            data: log.data.clone(),
+        })
+        .collect()
 }

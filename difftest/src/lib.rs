@@ -27,9 +27,9 @@ use tally::Tally;
 pub enum Mode {
     /// revm, natively.
     Revm,
-    /// The production EVM actor (builtin-actors v18) on the real FVM; `open`: with what
-    /// triggers the divergences still open (see `extras`).
-    Fevm { open: bool },
+    /// The production EVM actor (builtin-actors v18) on the real FVM; `deliberate`: with
+    /// what triggers the differences kept on purpose (`fevm::DELIBERATE`).
+    Fevm { deliberate: bool },
 }
 
 impl std::str::FromStr for Mode {
@@ -38,7 +38,7 @@ impl std::str::FromStr for Mode {
     fn from_str(name: &str) -> std::result::Result<Self, String> {
         match name {
             "revm" => Ok(Mode::Revm),
-            "fevm" => Ok(Mode::Fevm { open: false }),
+            "fevm" => Ok(Mode::Fevm { deliberate: false }),
             _ => Err(format!("unknown mode {name:?}: revm or fevm")),
         }
     }
@@ -49,7 +49,7 @@ impl Mode {
     pub fn case_for_seed(self, seed: u64) -> Result<Case> {
         match self {
             Mode::Revm => Ok(case_for_seed(seed)),
-            Mode::Fevm { open } => fevm::case_for_seed(seed, open),
+            Mode::Fevm { deliberate } => fevm::case_for_seed(seed, deliberate),
         }
     }
 
@@ -57,7 +57,7 @@ impl Mode {
     pub fn compare_counted(self, case: &Case, tally: &mut Tally) -> Result<Verdict> {
         match self {
             Mode::Revm => compare_counted(case, tally),
-            Mode::Fevm { open } => fevm::compare_counted(case, tally, open),
+            Mode::Fevm { .. } => fevm::compare_counted(case, tally),
         }
     }
 
@@ -65,7 +65,7 @@ impl Mode {
     pub fn differences(self, case: &Case) -> Result<Vec<String>> {
         match self {
             Mode::Revm => differences(case),
-            Mode::Fevm { open } => fevm::differences(case, open),
+            Mode::Fevm { .. } => fevm::differences(case),
         }
     }
 }

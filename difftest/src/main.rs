@@ -6,7 +6,7 @@
 //!     difftest --seed 1234                      # one case
 //!     difftest --from 5000 --count 200          # a range of seeds
 //!     difftest --mode fevm --count 1000 --json r.json   # against the production actor
-//!     difftest --mode fevm --open --case difftest/open/fevm/X.json   # an open divergence
+//!     difftest --mode fevm --case difftest/deliberate/fevm/X.json   # a difference on purpose
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -22,9 +22,10 @@ struct Args {
     /// What our actor is compared with: revm, or fevm (the production EVM actor).
     #[arg(long, default_value = "revm")]
     mode: Mode,
-    /// In the fevm mode, also generate (and report) what triggers the divergences still open.
+    /// In the fevm mode, also generate (and report) what triggers the differences kept on
+    /// purpose.
     #[arg(long)]
-    open: bool,
+    deliberate: bool,
     /// First seed.
     #[arg(long, default_value_t = 0)]
     from: u64,
@@ -70,9 +71,9 @@ struct Report {
 
 fn main() -> Result<()> {
     let mut args = Args::parse();
-    if args.open {
-        anyhow::ensure!(args.mode != Mode::Revm, "--open is for the fevm mode");
-        args.mode = Mode::Fevm { open: true };
+    if args.deliberate {
+        anyhow::ensure!(args.mode != Mode::Revm, "--deliberate is for the fevm mode");
+        args.mode = Mode::Fevm { deliberate: true };
     }
     if let Some(path) = &args.case {
         return replay(args.mode, path);
@@ -113,7 +114,9 @@ fn main() -> Result<()> {
     let report = Report {
         mode: match args.mode {
             Mode::Revm => "revm".into(),
-            Mode::Fevm { open } => format!("fevm{}", if open { " --open" } else { "" }),
+            Mode::Fevm { deliberate } => {
+                format!("fevm{}", if deliberate { " --deliberate" } else { "" })
+            }
         },
         compared,
         divergences: cases.len() as u64,
@@ -126,6 +129,12 @@ fn main() -> Result<()> {
         report.compared, report.mode, report.seconds, report.divergences
     );
     println!("{tally}");
+    if let Mode::Fevm { deliberate: false } = args.mode {
+        println!("left out, as ours differs from FEVM there on purpose:");
+        for (case, why) in difftest::fevm::DELIBERATE {
+            println!("  difftest/deliberate/fevm/{case}: {why}");
+        }
+    }
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
             .with_context(|| format!("writing {}", path.display()))?;

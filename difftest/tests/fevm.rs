@@ -1,6 +1,7 @@
 //! The bounded fevm run of the test command: a fixed range of seeds, each program on our EVM
 //! actor and on the production one (builtin-actors v18), both among the production actors on
-//! the real FVM, with zero divergences allowed (the open ones are left out, see `extras`).
+//! the real FVM, with zero divergences allowed (what differs on purpose is left out, see
+//! `fevm::DELIBERATE`).
 //! `scripts/conformance fevm` runs more (docs/RELIABILITY.md).
 
 use difftest::{fevm, tally::Tally, Verdict};
@@ -13,9 +14,7 @@ fn generated_programs_agree_with_the_production_actor() {
     let mut divergences = Vec::new();
     for seed in 0..SEEDS {
         let case = fevm::case_for_seed(seed, false).unwrap();
-        if let Verdict::Diverge(differences) =
-            fevm::compare_counted(&case, &mut tally, false).unwrap()
-        {
+        if let Verdict::Diverge(differences) = fevm::compare_counted(&case, &mut tally).unwrap() {
             divergences.push(format!("seed {seed}: {differences:#?}"));
         }
     }

@@ -1,7 +1,8 @@
 //! Every divergence difftest found, minimized, must stay fixed: `difftest/regressions/*.json`
-//! against revm, `difftest/regressions/fevm/*.json` against the production EVM actor.
+//! against revm, `difftest/regressions/fevm/*.json` against the production EVM actor. And each
+//! difference kept on purpose (`fevm::DELIBERATE`) must still be one, or its reason is stale.
 
-use difftest::{program::Case, tally::Tally, Mode, Verdict};
+use difftest::{fevm, program::Case, tally::Tally, Mode, Verdict};
 use std::path::{Path, PathBuf};
 
 /// The cases in `regressions/<folder>`.
@@ -35,8 +36,24 @@ fn minimized_divergences_stay_fixed() {
     check("", Mode::Revm);
 }
 
-/// With `open`, nothing is forgiven.
 #[test]
 fn minimized_fevm_divergences_stay_fixed() {
-    check("fevm", Mode::Fevm { open: true });
+    check("fevm", Mode::Fevm { deliberate: false });
+}
+
+#[test]
+fn deliberate_differences_still_differ() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("deliberate/fevm");
+    for (file, why) in fevm::DELIBERATE {
+        let path = dir.join(file);
+        let case: Case = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let differences = fevm::differences(&case).unwrap();
+        assert!(!differences.is_empty(), "{file} no longer differs: {why}");
+    }
+    let files = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(
+        files,
+        fevm::DELIBERATE.len(),
+        "every case in {dir:?} has its reason"
+    );
 }

@@ -400,6 +400,25 @@ fn stack_is_limited_to_1024_items() {
 }
 
 #[test]
+fn dup_tells_a_short_stack_from_a_full_one() {
+    let mut host = RecordingHost::default();
+    // DUP1 on an empty stack, DUP16 on 15 items: underflow.
+    for code in ["80".to_string(), "5f".repeat(15) + "8f"] {
+        let result = run(&mut host, &message(), &code).unwrap();
+        assert_eq!(
+            result.status,
+            ExitStatus::Halt(Halt::StackUnderflow),
+            "{code}"
+        );
+    }
+    // DUP16 on 16 items works; DUP1 on a full stack overflows.
+    let result = run(&mut host, &message(), &("5f".repeat(16) + "8f")).unwrap();
+    assert_eq!(result.status, ExitStatus::Success);
+    let result = run(&mut host, &message(), &("5f".repeat(1024) + "80")).unwrap();
+    assert_eq!(result.status, ExitStatus::Halt(Halt::StackOverflow));
+}
+
+#[test]
 fn cancun_opcodes_work_under_platform_metering() {
     let mut host = RecordingHost::default();
     // TSTORE(1, 5); TLOAD(1) -> mem[0]; MCOPY(dest 32, src 0, 32); RETURN mem[0..64]

@@ -99,6 +99,23 @@ impl EthereumPrecompile {
         Address::from(bytes)
     }
 
+    /// Runs the precompile as builtin-actors' EVM does, where one reading differs from
+    /// Ethereum's: modexp's three lengths must each fit in 32 bits, or the call fails (Ethereum
+    /// answers an empty base and modulus with empty output whatever the exponent's length).
+    pub fn run_on_filecoin(
+        self,
+        input: &[u8],
+        gas_limit: u64,
+        crypto: &impl Crypto,
+    ) -> PrecompileResult {
+        if self == Self::ModExp && !modexp_lengths_fit_u32(input) {
+            return Err(PrecompileError::InvalidInput(
+                "a modexp length over 32 bits".into(),
+            ));
+        }
+        self.run(input, gas_limit, crypto)
+    }
+
     /// Runs the precompile on `input` with at most `gas_limit` Ethereum gas.
     pub fn run(self, input: &[u8], gas_limit: u64, crypto: &impl Crypto) -> PrecompileResult {
         match self {
@@ -148,6 +165,16 @@ impl EthereumPrecompile {
             Self::P256Verify => from_revm(secp256r1::p256_verify_osaka(input, gas_limit)),
         }
     }
+}
+
+/// Whether modexp's base, exponent and modulus lengths (its first three words, the input read
+/// as if followed by zeros) are each below 2^32.
+fn modexp_lengths_fit_u32(input: &[u8]) -> bool {
+    (0..3).all(|i| {
+        let word = input.get(i * 32..).unwrap_or_default();
+        let high = &word[..word.len().min(28)];
+        high.iter().all(|&b| b == 0)
+    })
 }
 
 /// `base + per_word * ceil(len / 32)`, the price shape of the hashing precompiles.
@@ -240,6 +267,28 @@ mod tests {
             EthereumPrecompile::P256Verify.address(),
             alloy_primitives::address!("0000000000000000000000000000000000000100")
         );
+    }
+
+    #[test]
+    fn modexp_lengths_over_32_bits_fail_on_filecoin_only() {
+        let crypto = crate::NativeCrypto;
+        // Base and modulus empty, exponent 2^32 bytes long: nothing to compute on Ethereum.
+        let mut input = [0u8; 96];
+        input[59] = 1;
+        let modexp = EthereumPrecompile::ModExp;
+        let on_ethereum = modexp.run(&input, 1_000_000, &crypto).unwrap();
+        assert!(on_ethereum.output.is_empty());
+        assert!(matches!(
+            modexp.run_on_filecoin(&input, 1_000_000, &crypto),
+            Err(PrecompileError::InvalidInput(_))
+        ));
+        // 2^32 - 1 still fits, and a cut input reads zeros.
+        input[59] = 0;
+        input[60..64].fill(0xff);
+        assert!(modexp.run_on_filecoin(&input, 1_000_000, &crypto).is_ok());
+        assert!(modexp
+            .run_on_filecoin(&input[..40], 1_000_000, &crypto)
+            .is_ok());
     }
 
     #[test]

@@ -68,8 +68,8 @@ impl ActorError {
 
     /// Ends the invocation with this error. A system exit code (which an actor may not use) is
     /// reported as an assertion failure. Data the FVM will not take as a block (a revert of
-    /// more than its block size limit) ends it as a serialization error instead: `vm::exit`
-    /// would panic on it.
+    /// more than its block size limit) ends it as an assertion failure too: `vm::exit` would
+    /// panic on it.
     pub fn exit(self) -> ! {
         let code = if self.exit_code.is_system_error() {
             ExitCode::USR_ASSERTION_FAILED

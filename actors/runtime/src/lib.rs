@@ -46,8 +46,9 @@ pub fn entry_point(
 }
 
 /// Writes `block` for the FVM to take with this invocation's exit. A block the FVM refuses (one
-/// over its size limit) ends the invocation as a serialization error, with a message that
-/// starts with `lead()` and says what was refused (`kind`: "return" or "exit" data).
+/// over its size limit) ends the invocation as an assertion failure, the exit builtin-actors'
+/// actors end with there (their SDK panics), with a message that starts with `lead()` and says
+/// what was refused (`kind`: "return" or "exit" data).
 pub(crate) fn put_exit_block(
     block: &IpldBlock,
     kind: &str,
@@ -55,7 +56,7 @@ pub(crate) fn put_exit_block(
 ) -> BlockId {
     fvm_sdk::ipld::put_block(block.codec, &block.data).unwrap_or_else(|e| {
         fvm_sdk::vm::abort(
-            fvm_shared::error::ExitCode::USR_SERIALIZATION.value(),
+            fvm_shared::error::ExitCode::USR_ASSERTION_FAILED.value(),
             Some(&format!(
                 "{}its {} bytes of {kind} data could not be written: {e:?}",
                 lead(),

@@ -26,6 +26,11 @@ contract UsesFilecoinPrecompiles {
         return abi.decode(out, (int256, uint64, bytes));
     }
 
+    /// call_actor_id on an input as it is, well formed or not.
+    function callActorIdRaw(bytes calldata input) external returns (bool ok, bytes memory out) {
+        (ok, out) = CALL_ACTOR_ID.delegatecall(input);
+    }
+
     /// call_actor_id may only be reached by DELEGATECALL.
     function payByCall(uint64 id, uint256 value) external returns (bool ok) {
         (ok, ) = CALL_ACTOR_ID.call(abi.encode(uint64(0), value, uint64(0), uint64(0), bytes(""), id));

@@ -24,7 +24,7 @@ use crate::{
 };
 use alloy_primitives::{Address, Bytes, U256};
 use core::ops::Range;
-use precompiles::{EthereumPrecompile, PrecompileError};
+use precompiles::{Crypto, EthereumPrecompile, PrecompileError, PrecompileOutput};
 use revm_interpreter::{
     bytecode::opcode,
     instructions::contract::{get_memory_input_and_out_ranges, load_acc_and_calc_gas},
@@ -37,7 +37,17 @@ use revm_interpreter::{
 /// Precompile budget under platform metering, in Ethereum gas: what a 30M-gas Ethereum block
 /// could pay for. The platform meters the actual work; this only bounds how large a job one
 /// input may demand (modexp and pairing prices grow with input size).
-pub const PLATFORM_PRECOMPILE_BUDGET: u64 = 30_000_000;
+const PLATFORM_PRECOMPILE_BUDGET: u64 = 30_000_000;
+
+/// Runs an Ethereum precompile under platform metering: Filecoin's reading of its input, and
+/// the budget above. The embedder runs those that receive value with this too.
+pub fn run_platform_precompile(
+    precompile: EthereumPrecompile,
+    input: &[u8],
+    crypto: &impl Crypto,
+) -> Result<PrecompileOutput, PrecompileError> {
+    precompile.run_on_filecoin(input, PLATFORM_PRECOMPILE_BUDGET, crypto)
+}
 
 fn call_kind(op: u8) -> CallKind {
     match op {
@@ -131,11 +141,11 @@ pub(crate) fn run_precompile<H: Host>(
     request: &CallRequest,
     host: &H,
 ) -> CallOutcome {
-    let budget = match mode {
-        GasMode::Ethereum(_) => request.gas_limit,
-        GasMode::Platform => PLATFORM_PRECOMPILE_BUDGET,
+    let result = match mode {
+        GasMode::Ethereum(_) => precompile.run(&request.input, request.gas_limit, host),
+        GasMode::Platform => run_platform_precompile(precompile, &request.input, host),
     };
-    match precompile.run(&request.input, budget, host) {
+    match result {
         Ok(out) => CallOutcome {
             status: FrameStatus::Success,
             output: out.output,

@@ -10,6 +10,7 @@
 //!   need (revm's versions load a whole account to price the access).
 //! * [`hash`]: under platform metering, `KECCAK256` hashes with the host's crypto.
 //! * [`checked`]: `TLOAD`, `TSTORE` and `LOG0`..`LOG4` halt the frame when the embedder fails.
+//! * [`stack`]: `DUP1`..`DUP16` halt with an underflow when the stack is too short.
 //! * Under platform metering `BLOBHASH`, `BLOBBASEFEE` and `CALLCODE` are undefined, as in
 //!   builtin-actors.
 
@@ -18,8 +19,9 @@ pub(crate) mod arithmetic;
 mod calls;
 mod checked;
 mod hash;
+pub(crate) mod stack;
 
-pub use calls::PLATFORM_PRECOMPILE_BUDGET;
+pub use calls::run_platform_precompile;
 
 use crate::{adapter::HostAdapter, config::GasMode, host::Host};
 use revm_interpreter::{
@@ -61,6 +63,22 @@ pub(crate) fn table<'h, H: Host>(
     set(opcode::LOG2, checked::log::<2, H>);
     set(opcode::LOG3, checked::log::<3, H>);
     set(opcode::LOG4, checked::log::<4, H>);
+    set(opcode::DUP1, stack::dup::<1, _>);
+    set(opcode::DUP2, stack::dup::<2, _>);
+    set(opcode::DUP3, stack::dup::<3, _>);
+    set(opcode::DUP4, stack::dup::<4, _>);
+    set(opcode::DUP5, stack::dup::<5, _>);
+    set(opcode::DUP6, stack::dup::<6, _>);
+    set(opcode::DUP7, stack::dup::<7, _>);
+    set(opcode::DUP8, stack::dup::<8, _>);
+    set(opcode::DUP9, stack::dup::<9, _>);
+    set(opcode::DUP10, stack::dup::<10, _>);
+    set(opcode::DUP11, stack::dup::<11, _>);
+    set(opcode::DUP12, stack::dup::<12, _>);
+    set(opcode::DUP13, stack::dup::<13, _>);
+    set(opcode::DUP14, stack::dup::<14, _>);
+    set(opcode::DUP15, stack::dup::<15, _>);
+    set(opcode::DUP16, stack::dup::<16, _>);
     if mode == GasMode::Platform {
         set(opcode::GAS, account::gas::<H>);
         set(opcode::BALANCE, account::balance::<H>);
