@@ -14,11 +14,13 @@ pub(crate) fn dup<const N: usize, H: ?Sized>(
     context: InstructionContext<'_, H, EthInterpreter>,
 ) -> InstructionExecResult {
     let stack = &mut context.interpreter.stack;
-    if stack.len() < N {
-        return Err(InstructionResult::StackUnderflow);
+    if stack.dup(N) {
+        return Ok(());
     }
-    if !stack.dup(N) {
-        return Err(InstructionResult::StackOverflow);
-    }
-    Ok(())
+    // The failure path alone tells which limit it hit, so a successful DUP costs no more.
+    Err(if stack.len() < N {
+        InstructionResult::StackUnderflow
+    } else {
+        InstructionResult::StackOverflow
+    })
 }
