@@ -26,7 +26,7 @@ pub mod time;
 
 use std::sync::Arc;
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, Bytes, B256, U256};
 use anyhow::Result;
 use host::{Chain, Genesis, GenesisAccount};
 use tokio::sync::broadcast;
@@ -173,6 +173,22 @@ impl Node {
             .pool
             .dev_transaction(self.state.chain_id(), call, nonce, gas)?;
         self.submit(tx)
+    }
+
+    /// The transaction [`Node::send`] would submit, signed by its dev account but not sent
+    /// (`eth_signTransaction`): its EIP-2718 bytes.
+    pub fn sign_transaction(
+        &self,
+        call: CallParams,
+        nonce: Option<u64>,
+        gas: u64,
+    ) -> Result<Bytes, NodeError> {
+        let from = call.from.unwrap_or_default();
+        let nonce = nonce.unwrap_or_else(|| self.pending_nonce(from));
+        let tx = self
+            .pool
+            .dev_transaction(self.state.chain_id(), call, nonce, gas)?;
+        Ok(tx.raw)
     }
 
     /// Mines a block with the queued transactions (interval mining, `evm_mine`).

@@ -9,6 +9,7 @@ mod eth;
 mod filters;
 mod notifications;
 mod params;
+mod sign;
 mod subscriptions;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -103,6 +104,7 @@ pub fn module(node: Node, limits: Limits) -> Result<(RpcModule<Context>, Arc<Con
     subscriptions::register(&mut module)?;
     anvil::register(&mut module)?;
     debug::register(&mut module)?;
+    sign::register(&mut module)?;
     Ok((module, context))
 }
 
