@@ -8,7 +8,7 @@ use actor_types::{
     network::{BLOCK_GAS_LIMIT, DEVNET_CHAIN_ID},
     EthAddress, U256Bytes,
 };
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, Context as _, Result};
 use bundle::{Actors, Bundle};
 use cid::Cid;
 use fvm::{
@@ -20,7 +20,7 @@ use fvm::{
     state_tree::{ActorState, StateTree},
     trace::ExecutionTrace,
 };
-use fvm_ipld_encoding::{BytesDe, RawBytes};
+use fvm_ipld_encoding::{BytesDe, CborStore, RawBytes};
 use fvm_shared::{
     address::Address, chainid::ChainID, clock::ChainEpoch, econ::TokenAmount, error::ExitCode,
     message::Message, version::NetworkVersion, ActorID, MethodNum,
@@ -132,6 +132,9 @@ pub struct Outcome {
     pub return_data: RawBytes,
     /// FVM gas used.
     pub gas_used: u64,
+    /// What the sender paid for gas: the base fee on the gas used, the burn for gas
+    /// over-estimated, and the tip on the gas limit (the FVM's `GasOutputs`).
+    pub fee: TokenAmount,
     /// EVM logs, from the actor events the message emitted.
     pub logs: Vec<EvmLog>,
     /// Why the message failed, as the FVM explains it (backtrace or pre-validation error).
@@ -524,6 +527,22 @@ impl Chain {
             .unwrap_or(0))
     }
 
+    /// What `eth_getTransactionCount` answers, as Lotus answers it: a contract's CREATE nonce,
+    /// else the sequence of the account at `address`.
+    pub fn transaction_count(&self, address: EthAddress) -> Result<u64> {
+        let Some(actor) = self.actor(&address.to_filecoin())? else {
+            return Ok(0);
+        };
+        if actor.code != self.bundle().code_of(actor_types::builtin::Type::Evm) {
+            return Ok(actor.sequence);
+        }
+        let state: actor_types::evm::State = self
+            .store()
+            .get_cbor(&actor.state)?
+            .context("contract state missing")?;
+        Ok(state.nonce)
+    }
+
     /// Compiles every actor of the bundle now. The FVM otherwise compiles them when the first
     /// message runs, which can take a minute in an unoptimised or instrumented build (the
     /// fuzz targets call this before their per-input timeout starts).
@@ -579,6 +598,7 @@ fn outcome_of(ret: ApplyRet, logs: Vec<EvmLog>) -> Outcome {
         exit_code: ret.msg_receipt.exit_code,
         return_data: ret.msg_receipt.return_data,
         gas_used: ret.msg_receipt.gas_used,
+        fee: &ret.base_fee_burn + &ret.over_estimation_burn + &ret.miner_tip,
         logs,
         failure: ret.failure_info.map(|f| f.to_string()),
         trace: ret.exec_trace,

@@ -1,5 +1,5 @@
 //! Direct edits of the state, outside any message: what a dev chain's helpers
-//! (`anvil_setBalance`, `anvil_setCode`, `anvil_setStorageAt`) need. Nothing here is reachable on a real network.
+//! (`anvil_setBalance`, `anvil_setCode`, `anvil_setStorageAt`, `anvil_setNonce`) need. Nothing here is reachable on a real network.
 
 use actor_types::{
     builtin::Type,
@@ -65,6 +65,27 @@ impl Chain {
             actor.code = evm_code;
             actor.state = state;
         })
+    }
+
+    /// Sets the nonce of `address`: a contract's CREATE nonce, or else the sequence of the
+    /// account that sends from it (an address with no actor gets an EthAccount).
+    pub fn set_nonce(&mut self, address: EthAddress, nonce: u64) -> Result<()> {
+        let store = self.store().clone();
+        let evm_code = self.bundle().code_of(Type::Evm);
+        match self
+            .actor(&address.to_filecoin())?
+            .filter(|a| a.code == evm_code)
+        {
+            Some(contract) => {
+                let mut state: evm::State = store
+                    .get_cbor(&contract.state)?
+                    .context("contract state missing")?;
+                state.nonce = nonce;
+                let state = store.put_cbor(&state, Code::Blake2b256)?;
+                self.edit_actor(address, Type::Evm, |actor| actor.state = state)
+            }
+            None => self.edit_actor(address, Type::EthAccount, |actor| actor.sequence = nonce),
+        }
     }
 
     /// Sets storage slot `key` of the contract at `address` to `value` (zero clears it).

@@ -132,6 +132,56 @@ fn time_and_mining_follow_the_helpers() {
     assert_eq!(quantity(&receipt_of(&node, &hash)["blockNumber"]), 6);
 }
 
+/// What Hardhat's network helpers send: `time.increaseTo` (a timestamp set, then `hardhat_mine`
+/// of one block with an interval), `time.increase` after it, `mine` with an interval, and the
+/// checks and edits they make (`web3_clientVersion`, `hardhat_getAutomine`,
+/// `hardhat_setNonce`, `hardhat_reset`).
+#[test]
+fn hardhat_network_helpers_work() {
+    let node = DevNode::start(&["--in-memory"]);
+    let version = node.result("web3_clientVersion", json!([]));
+    assert!(version.as_str().unwrap().starts_with("anvil"), "{version}");
+    assert_eq!(node.result("hardhat_getAutomine", json!([])), json!(true));
+
+    // time.increaseTo(a year from now), then time.increase(1 hour).
+    let now = quantity(&node.result("eth_getBlockByNumber", json!(["latest", false]))["timestamp"]);
+    let target = now + 365 * 86_400;
+    let timestamp = |node: &DevNode| {
+        quantity(&node.result("eth_getBlockByNumber", json!(["latest", false]))["timestamp"])
+    };
+    node.result("evm_setNextBlockTimestamp", json!([target]));
+    node.result("hardhat_mine", json!(["0x1", "0x1"]));
+    assert_eq!(timestamp(&node), target);
+    node.result("evm_increaseTime", json!([3_600]));
+    node.result("hardhat_mine", json!(["0x1", "0x1"]));
+    let later = timestamp(&node);
+    assert!((target + 3_600..target + 3_700).contains(&later), "{later}");
+    // mine(3, { interval: 60 }): each block a minute after the last.
+    node.result("hardhat_mine", json!(["0x3", "0x3c"]));
+    let last = timestamp(&node);
+    assert!((later + 180..later + 200).contains(&last), "{last}");
+
+    // setNonce on an account and on a contract.
+    let account = Address::repeat_byte(0x31);
+    node.result("hardhat_setNonce", json!([account, "0x7"]));
+    assert_eq!(node.nonce(account), 7);
+    let contract = Address::repeat_byte(0x32);
+    node.result("hardhat_setCode", json!([contract, RETURN_SLOT_0]));
+    node.result("hardhat_setNonce", json!([contract, "0x5"]));
+    assert_eq!(node.nonce(contract), 5);
+
+    // reset: back to genesis; forking is refused.
+    node.result("hardhat_reset", json!([]));
+    assert_eq!(node.block_number(), 0);
+    assert_eq!(node.nonce(account), 0);
+    assert!(timestamp(&node) < target);
+    let error = node.error(
+        "hardhat_reset",
+        json!([{"forking": {"jsonRpcUrl": "http://x"}}]),
+    );
+    assert_eq!(error["code"], -32602, "{error}");
+}
+
 #[test]
 fn interval_mining_includes_queued_transactions() {
     let node = DevNode::start(&["--in-memory", "--block-time", "1"]);

@@ -95,7 +95,7 @@ fn requests_waiting_for_a_busy_node_do_not_hold_up_the_server() {
     let version = node.result("web3_clientVersion", json!([]));
     let answered = Instant::now();
     assert!(
-        version.as_str().unwrap().starts_with("fvm-devnet/"),
+        version.as_str().unwrap().starts_with("anvil/fvm-devnet-v"),
         "{version}"
     );
     // The busy call runs for seconds (the actors' first compilation, then the loop); a server

@@ -4,7 +4,7 @@
 use actor_types::{evm::exit::REVERTED, network::BLOCK_GAS_LIMIT, EthAddress};
 use alloy_primitives::{Address, Bytes, TxKind, U256};
 use anyhow::Result;
-use host::{Chain, Message, Outcome, TokenAmount};
+use host::{Chain, ExitCode, Message, Outcome, TokenAmount};
 
 use super::error::NodeError;
 use crate::tx::{self, TxError};
@@ -31,18 +31,40 @@ pub fn call(chain: Chain, call: &CallParams) -> Result<Bytes, NodeError> {
 pub fn estimate_gas(chain: Chain, call: &CallParams) -> Result<u64, NodeError> {
     let chain = sender_ready(chain, call.from)?;
     let mut message = message(&chain, call)?;
-    let outcome = chain.dry_run(message.clone())?;
+    // The limit is part of the message, whose length the FVM charges for. A limit below 2^32
+    // takes five CBOR bytes and a block's (10 billion) nine, so a probe at a block's limit
+    // would use a few hundred gas more than the message sent with the estimate: probe below
+    // 2^32 first, as the estimate will be.
+    let mut outcome = None;
+    if call.gas.is_none() {
+        message.gas_limit = BLOCK_GAS_LIMIT.min(u32::MAX.into());
+        outcome = Some(chain.dry_run(message.clone())?)
+            .filter(|o| o.exit_code != ExitCode::SYS_OUT_OF_GAS);
+        message.gas_limit = BLOCK_GAS_LIMIT;
+    }
+    let outcome = match outcome {
+        Some(outcome) => outcome,
+        None => chain.dry_run(message.clone())?,
+    };
     check(&outcome)?;
-    // A call forwards only part of its gas to the calls it makes, so what a run with
-    // plenty of gas used can fall short; Lotus adds a quarter, and so do we, then check.
-    let mut estimate = outcome.gas_used.saturating_mul(5) / 4;
-    loop {
+    // A call forwards only part of its gas to the calls it makes, so what a run with plenty
+    // of gas used can fall short. The first limit tried is the most the FVM takes without
+    // burning for over-estimation (10% over the gas used), so that the fee is exactly the
+    // base fee on the gas used (`fees`); then a quarter more, as Lotus adds; then doubling.
+    let used = outcome.gas_used;
+    let tries = [used.saturating_mul(11) / 10, used.saturating_mul(5) / 4];
+    let mut estimate = tries[0];
+    for attempt in 0.. {
         message.gas_limit = estimate.min(BLOCK_GAS_LIMIT);
         if chain.dry_run(message.clone())?.is_success() || estimate >= BLOCK_GAS_LIMIT {
-            return Ok(message.gas_limit);
+            break;
         }
-        estimate = estimate.saturating_mul(2);
+        estimate = match tries.get(attempt + 1) {
+            Some(&next) => next,
+            None => estimate.saturating_mul(2),
+        };
     }
+    Ok(message.gas_limit)
 }
 
 /// The message of a call, from its sender's next nonce, with the gas it asks for (at most a

@@ -68,6 +68,11 @@ pub fn set_code(state: &mut ChainState, address: Address, code: &[u8]) -> Result
     state.persist_edit()
 }
 
+pub fn set_nonce(state: &mut ChainState, address: Address, nonce: u64) -> Result<()> {
+    state.chain().set_nonce(address.into(), nonce)?;
+    state.persist_edit()
+}
+
 pub fn set_storage(
     state: &mut ChainState,
     address: Address,

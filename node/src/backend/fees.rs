@@ -1,4 +1,11 @@
 //! Fees on a dev chain: flat, so every block has the same base fee and suggested tip.
+//!
+//! The FVM charges a sender more than Ethereum's `gasUsed * effectiveGasPrice`: the tip on the
+//! gas *limit*, and a burn for a limit more than 10% over the gas used. Receipts report what
+//! Lotus reports, the fee paid divided by the gas used (rounded down); so that this is the
+//! exact fee, and balance checks in test frameworks (`changeEtherBalance`) hold to the wei, the
+//! suggested tip is zero and estimates stay within the 10% (`calls::estimate_gas`). A client
+//! that tips or pads its gas limit pays slightly more than the receipt says, as on Lotus.
 
 use actor_types::network::BLOCK_GAS_LIMIT;
 use alloy_rpc_types_eth::FeeHistory;
@@ -10,8 +17,9 @@ use super::{
 
 /// Base fee per gas, in attoFIL: Lotus's minimum base fee, where an idle chain sits.
 pub const BASE_FEE: u128 = 100;
-/// Priority fee per gas suggested to clients and used by `eth_sendTransaction`, in attoFIL.
-pub const PRIORITY_FEE: u128 = 1_000;
+/// Priority fee per gas suggested to clients and used by `eth_sendTransaction`, in attoFIL: none
+/// (see above; one block producer has no one to compete with).
+pub const PRIORITY_FEE: u128 = 0;
 /// Most blocks one `eth_feeHistory` reports.
 const MAX_FEE_HISTORY_BLOCKS: u64 = 1024;
 /// Most reward percentiles one `eth_feeHistory` may ask for (geth's limit): the answer holds

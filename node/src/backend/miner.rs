@@ -3,12 +3,12 @@
 
 use std::sync::{Arc, OnceLock};
 
-use actor_types::{eam::CreateReturn, network::BLOCK_GAS_LIMIT};
+use actor_types::{eam::CreateReturn, network::BLOCK_GAS_LIMIT, token::atto_to_wei};
 use alloy_consensus::{
     proofs, Eip658Value, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, Transaction as _,
     TxEnvelope, EMPTY_OMMER_ROOT_HASH, EMPTY_ROOT_HASH,
 };
-use alloy_primitives::{Address, Log, TxKind, B256};
+use alloy_primitives::{Address, Log, TxKind, B256, U256};
 use anyhow::Result;
 use cid::Cid;
 use host::{Chain, Outcome};
@@ -235,11 +235,21 @@ fn receipt(tx: &SignedTx, outcome: &Outcome, cumulative: u64, first_log: u64) ->
         exit_code: outcome.exit_code.value(),
         gas_used: outcome.gas_used,
         cumulative_gas_used: cumulative,
-        effective_gas_price: tx.effective_gas_price(BASE_FEE),
+        effective_gas_price: effective_gas_price(tx, outcome),
         contract_address: contract_address(tx, outcome),
         first_log_index: first_log,
         logs,
     }
+}
+
+/// What Lotus reports: the fee paid divided by the gas used (rounded down); the transaction's
+/// price at the base fee if it used none.
+fn effective_gas_price(tx: &SignedTx, outcome: &Outcome) -> u128 {
+    if outcome.gas_used == 0 {
+        return tx.effective_gas_price(BASE_FEE);
+    }
+    let per_gas = atto_to_wei(&outcome.fee) / U256::from(outcome.gas_used);
+    per_gas.saturating_to()
 }
 
 /// The receipt as Ethereum encodes it, for the block's receipts root.

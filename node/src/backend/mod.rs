@@ -212,6 +212,10 @@ impl Node {
         self.miner.automine = on;
     }
 
+    pub fn automine(&self) -> bool {
+        self.miner.automine
+    }
+
     pub fn impersonate(&mut self, address: Address, on: bool) {
         self.pool.impersonate(address, on);
     }
@@ -256,5 +260,20 @@ impl Node {
 
     pub fn set_storage(&mut self, address: Address, slot: B256, value: B256) -> Result<()> {
         cheats::set_storage(&mut self.state, address, slot, value)
+    }
+
+    pub fn set_nonce(&mut self, address: Address, nonce: u64) -> Result<()> {
+        cheats::set_nonce(&mut self.state, address, nonce)
+    }
+
+    /// `anvil_reset`: back to genesis: the blocks, the state, queued transactions, snapshots,
+    /// the clock and impersonations.
+    pub fn reset(&mut self) -> Result<()> {
+        self.state.rewind_to_genesis()?;
+        self.pool.clear();
+        self.pool.stop_impersonating_all();
+        self.snapshots = cheats::Snapshots::default();
+        self.clock.reset();
+        Ok(())
     }
 }

@@ -49,6 +49,10 @@ impl Pool {
         }
     }
 
+    pub fn stop_impersonating_all(&mut self) {
+        self.impersonated.clear();
+    }
+
     pub fn is_queued(&self, hash: B256) -> bool {
         self.queue.iter().any(|tx| tx.hash == hash)
     }

@@ -183,7 +183,7 @@ impl ChainState {
     }
 
     pub fn nonce(&self, address: Address, block: BlockRef) -> Result<u64, NodeError> {
-        Ok(self.view(block)?.nonce(address.into())?)
+        Ok(self.view(block)?.transaction_count(address.into())?)
     }
 
     pub fn code(&self, address: Address, block: BlockRef) -> Result<Bytes, NodeError> {
@@ -245,6 +245,12 @@ impl ChainState {
     }
 
     /// Back to block `number` with state `root`, dropping the blocks after it.
+    /// Back to block 0 and its state.
+    pub fn rewind_to_genesis(&mut self) -> Result<()> {
+        let genesis = self.db.block(0)?.context("genesis block missing")?;
+        self.rewind(0, parse_cid(&genesis.state_root)?)
+    }
+
     pub fn rewind(&mut self, number: u64, root: Cid) -> Result<()> {
         self.db.truncate(number, &root)?;
         self.head = self.db.block(number)?.context("snapshot's block missing")?;

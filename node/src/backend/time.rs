@@ -1,5 +1,7 @@
 //! The chain's clock: wall time moved by `evm_increaseTime`, and the timestamp a client asked
-//! the next block to have (`evm_setNextBlockTimestamp`).
+//! the next block to have (`evm_setNextBlockTimestamp`). As in anvil, a block mined at a
+//! timestamp asked for moves the clock there, so time goes on from it (and a later
+//! `evm_increaseTime` adds to it).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -47,7 +49,8 @@ impl Clock {
     }
 
     /// The timestamp of the next block: the one asked for (which must be after the head's),
-    /// else the one set, else now; always after the head's. Takes the one set.
+    /// else the one set, else now; always after the head's. Takes the one set, and moves the
+    /// clock to the one asked for or set.
     pub fn next_block(
         &mut self,
         requested: Option<u64>,
@@ -56,12 +59,21 @@ impl Clock {
         if let Some(timestamp) = requested {
             check_after(timestamp, head_timestamp)?;
         }
-        let timestamp = requested
-            .or(self.next_timestamp.take())
+        let chosen = requested.or(self.next_timestamp.take());
+        let timestamp = chosen
             .unwrap_or_else(|| self.now())
             .max(head_timestamp.saturating_add(1));
         check_after(timestamp, head_timestamp)?;
+        if chosen.is_some() {
+            // In range: the timestamp is at most MAX_TIMESTAMP (i64::MAX).
+            self.offset = timestamp as i64 - wall_clock() as i64;
+        }
         Ok(timestamp)
+    }
+
+    /// Back to the wall clock, nothing set (`anvil_reset`).
+    pub fn reset(&mut self) {
+        *self = Self::default();
     }
 }
 
@@ -115,5 +127,17 @@ mod tests {
         assert!(check_span(10, 2, u64::MAX).is_err());
         assert!(check_span(MAX_TIMESTAMP - 10, 10, 1).is_ok());
         assert_eq!(clock.next_block(Some(11), 10).unwrap(), 11);
+    }
+
+    #[test]
+    fn a_timestamp_set_moves_the_clock_there() {
+        let mut clock = Clock::default();
+        let ahead = wall_clock() + 1_000_000;
+        clock.set_next(ahead, 10).unwrap();
+        assert_eq!(clock.next_block(None, 10).unwrap(), ahead);
+        // Time goes on from there, and evm_increaseTime adds to it.
+        assert!(clock.now() >= ahead);
+        clock.increase(3_600).unwrap();
+        assert!(clock.next_block(None, ahead).unwrap() >= ahead + 3_600);
     }
 }

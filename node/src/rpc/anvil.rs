@@ -9,7 +9,7 @@ use parking_lot::MutexGuard;
 
 use super::{
     errors::{internal, invalid_params, RpcResult},
-    eth::{method, one},
+    eth::{method, one, read_method},
     Context,
 };
 use crate::backend::time;
@@ -59,6 +59,13 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             .map_err(|e| invalid_params(format!("{e:#}")))?;
         Ok(true)
     })?;
+    method(module, "anvil_setNonce", |params, ctx| {
+        let mut seq = params.sequence();
+        let (address, nonce): (Address, U64) = (seq.next()?, seq.next()?);
+        ctx.node().set_nonce(address, nonce.to()).map_err(internal)
+    })?;
+    read_method(module, "anvil_getAutomine", |_, node| Ok(node.automine()))?;
+    method(module, "anvil_reset", anvil_reset)?;
     method(module, "anvil_impersonateAccount", |params, ctx| {
         let address: Address = one(params)?;
         ctx.node().impersonate(address, true);
@@ -74,6 +81,9 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         ("hardhat_setBalance", "anvil_setBalance"),
         ("hardhat_setCode", "anvil_setCode"),
         ("hardhat_setStorageAt", "anvil_setStorageAt"),
+        ("hardhat_setNonce", "anvil_setNonce"),
+        ("hardhat_getAutomine", "anvil_getAutomine"),
+        ("hardhat_reset", "anvil_reset"),
         ("hardhat_impersonateAccount", "anvil_impersonateAccount"),
         (
             "hardhat_stopImpersonatingAccount",
@@ -93,7 +103,23 @@ fn evm_mine(params: Params<'_>, ctx: &Context) -> RpcResult<String> {
     Ok("0x0".into())
 }
 
-/// `anvil_mine(count, interval)`: `count` blocks (default 1), `interval` seconds apart.
+/// `anvil_reset`: back to this chain's genesis. Forking (a `forking` or `jsonRpcUrl` option) is
+/// not something this chain can do, and is refused rather than ignored.
+fn anvil_reset(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
+    let mut seq = params.sequence();
+    let options: Option<serde_json::Value> = seq.optional_next()?;
+    let forks = |o: &serde_json::Value| o.get("forking").is_some() || o.get("jsonRpcUrl").is_some();
+    if options.as_ref().is_some_and(forks) {
+        return Err(invalid_params(
+            "forking is not supported: this chain has only its own state",
+        ));
+    }
+    ctx.node().reset().map_err(internal)
+}
+
+/// `anvil_mine(count, interval)`: `count` blocks (default 1); with an interval, the clock moves
+/// on by it before each block, as anvil's does, so a timestamp set for the next block
+/// (`time.increaseTo`: `evm_setNextBlockTimestamp`, then `hardhat_mine` of one block) is kept.
 fn anvil_mine(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
     let mut seq = params.sequence();
     let count: Option<U64> = seq.optional_next()?;
@@ -109,8 +135,13 @@ fn anvil_mine(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
     // thousands of blocks holds up no other client.
     for _ in 0..count {
         let mut node = ctx.node();
-        let timestamp = interval.map(|i| node.head().header.timestamp.saturating_add(i));
-        node.mine_queued(timestamp)?;
+        if let Some(interval) = interval {
+            // check_span kept the interval within the clock's range.
+            let seconds =
+                i64::try_from(interval).map_err(|_| invalid_params("interval too large"))?;
+            node.increase_time(seconds)?;
+        }
+        node.mine_queued(None)?;
         MutexGuard::unlock_fair(node);
     }
     Ok(())

@@ -23,7 +23,11 @@ use crate::{
     tx::SignedTx,
 };
 
-pub const CLIENT_VERSION: &str = concat!("fvm-devnet/v", env!("CARGO_PKG_VERSION"));
+/// Named for anvil, whose helper methods the node serves: test frameworks turn their dev-chain
+/// helpers on only for a client whose name starts with `anvil`, `hardhat` or `zksync`
+/// (Hardhat's network helpers, whose `loadFixture` and `time` every Hardhat test template
+/// uses), and choose the dialect of their calls by it.
+pub const CLIENT_VERSION: &str = concat!("anvil/fvm-devnet-v", env!("CARGO_PKG_VERSION"));
 
 /// Registers a method whose work runs on the blocking pool: it may run the FVM, for as long as
 /// its gas allows, and a server thread doing that would stop serving its other connections
