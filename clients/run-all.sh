@@ -9,7 +9,7 @@ export RPC_URL="${RPC_URL:-http://127.0.0.1:8545}"
 PY="$ROOT/.venv/bin/python"
 [ -x "$PY" ] || { echo "error: $PY not found; run ./scripts/setup clients" >&2; exit 1; }
 
-tests=(ethers viem web3py cast forge subscriptions)
+tests=(ethers viem web3py cast forge subscriptions hardhat)
 declare -A cmd=(
   [ethers]="node $HERE/ethers.mjs"
   [viem]="node $HERE/viem.mjs"
@@ -17,6 +17,7 @@ declare -A cmd=(
   [cast]="bash $HERE/cast.sh"
   [forge]="bash $HERE/forge.sh"
   [subscriptions]="node $HERE/subscriptions.mjs"
+  [hardhat]="bash $HERE/hardhat.sh"
 )
 passed=()
 for t in "${tests[@]}"; do

@@ -160,6 +160,13 @@ fn hardhat_network_helpers_work() {
     node.result("hardhat_mine", json!(["0x3", "0x3c"]));
     let last = timestamp(&node);
     assert!((later + 180..later + 200).contains(&last), "{last}");
+    let block = |n: u64| {
+        let block = node.result("eth_getBlockByNumber", json!([format!("{n:#x}"), false]));
+        quantity(&block["timestamp"])
+    };
+    let head = node.block_number();
+    assert_eq!(block(head) - block(head - 1), 60);
+    assert_eq!(block(head - 1) - block(head - 2), 60);
 
     // setNonce on an account and on a contract.
     let account = Address::repeat_byte(0x31);

@@ -31,7 +31,7 @@ fn run_client(node: &DevNode, name: &str, program: &str, script: &str) {
 }
 
 #[test]
-fn ethers_viem_web3py_cast_forge_and_subscriptions_work_against_the_node() {
+fn ethers_viem_web3py_cast_forge_subscriptions_and_hardhat_work_against_the_node() {
     let node = DevNode::start(&["--in-memory"]);
     run_client(&node, "ethers v6", "node", "clients/ethers.mjs");
     run_client(&node, "viem", "node", "clients/viem.mjs");
@@ -49,4 +49,5 @@ fn ethers_viem_web3py_cast_forge_and_subscriptions_work_against_the_node() {
         "node",
         "clients/subscriptions.mjs",
     );
+    run_client(&node, "Hardhat 2", "bash", "clients/hardhat.sh");
 }

@@ -117,9 +117,10 @@ fn anvil_reset(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
     ctx.node().reset().map_err(internal)
 }
 
-/// `anvil_mine(count, interval)`: `count` blocks (default 1); with an interval, the clock moves
-/// on by it before each block, as anvil's does, so a timestamp set for the next block
-/// (`time.increaseTo`: `evm_setNextBlockTimestamp`, then `hardhat_mine` of one block) is kept.
+/// `anvil_mine(count, interval)`: `count` blocks (default 1). With an interval, the clock moves
+/// on by it before the first block, as anvil's does, so a timestamp set for the next block is
+/// kept (`time.increaseTo`: `evm_setNextBlockTimestamp`, then `hardhat_mine` of one block);
+/// each later block is exactly the interval after the one before, as in Hardhat.
 fn anvil_mine(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
     let mut seq = params.sequence();
     let count: Option<U64> = seq.optional_next()?;
@@ -133,15 +134,20 @@ fn anvil_mine(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
     time::check_span(head, count, interval.unwrap_or(1))?;
     // One block per hold of the node, handed fairly to a waiting request in between: mining
     // thousands of blocks holds up no other client.
-    for _ in 0..count {
+    for block in 0..count {
         let mut node = ctx.node();
-        if let Some(interval) = interval {
-            // check_span kept the interval within the clock's range.
-            let seconds =
-                i64::try_from(interval).map_err(|_| invalid_params("interval too large"))?;
-            node.increase_time(seconds)?;
-        }
-        node.mine_queued(None)?;
+        let timestamp = match interval {
+            Some(interval) if block > 0 => Some(node.head().header.timestamp + interval),
+            Some(interval) => {
+                // check_span kept the interval within the clock's range.
+                let seconds =
+                    i64::try_from(interval).map_err(|_| invalid_params("interval too large"))?;
+                node.increase_time(seconds)?;
+                None
+            }
+            None => None,
+        };
+        node.mine_queued(timestamp)?;
         MutexGuard::unlock_fair(node);
     }
     Ok(())
