@@ -290,6 +290,15 @@ impl Chain {
         Ok(self.execute(message, ApplyKind::Implicit, 0, false)?.0)
     }
 
+    /// Runs a message implicitly as [`Chain::simulate`] does, and answers the chain as it left
+    /// it too: a scratch chain, so nothing reaches this one's store.
+    pub fn simulate_to_state(&self, message: Message) -> Result<(Outcome, Chain)> {
+        let scratch = self.scratch(self.state_root);
+        let (outcome, root) = scratch.execute(message, ApplyKind::Implicit, 0, true)?;
+        let after = scratch.at(root.expect("committed"));
+        Ok((outcome, after))
+    }
+
     /// Builds a message from `from` with its next nonce.
     pub fn message(
         &self,

@@ -1,7 +1,7 @@
 //! Calls that change nothing: `eth_call` and `eth_estimateGas`. Each runs on a scratch chain
 //! of its own ([`super::ChainState::view`]), so the node is not held while the FVM runs.
 
-use actor_types::{evm::exit::REVERTED, network::BLOCK_GAS_LIMIT, EthAddress};
+use actor_types::{eam::CreateReturn, evm::exit::REVERTED, network::BLOCK_GAS_LIMIT, EthAddress};
 use alloy_primitives::{Address, Bytes, TxKind, U256};
 use anyhow::Result;
 use host::{Chain, ExitCode, Message, Outcome, TokenAmount};
@@ -19,12 +19,22 @@ pub struct CallParams {
     pub input: Bytes,
 }
 
-/// Runs a call on `chain` (`eth_call`).
+/// Runs a call on `chain` (`eth_call`). A call without `to` runs initcode, and answers the
+/// code it deployed, as anvil and geth do (Lotus answers nothing; tools that simulate a
+/// deployment look at the code).
 pub fn call(chain: Chain, call: &CallParams) -> Result<Bytes, NodeError> {
     let chain = sender_ready(chain, call.from)?;
-    let outcome = chain.simulate(message(&chain, call)?)?;
+    let message = message(&chain, call)?;
+    if call.to.is_some() {
+        let outcome = chain.simulate(message)?;
+        check(&outcome)?;
+        return Ok(outcome.output().into());
+    }
+    let (outcome, after) = chain.simulate_to_state(message)?;
     check(&outcome)?;
-    Ok(outcome.output().into())
+    let created: CreateReturn = fvm_ipld_encoding::from_slice(outcome.return_data.bytes())
+        .map_err(|e| NodeError::Internal(anyhow::anyhow!("the EAM's answer: {e}")))?;
+    Ok(after.code(created.eth_address)?.into())
 }
 
 /// The gas limit a transaction needs (`eth_estimateGas`): FVM gas, found by running it.
