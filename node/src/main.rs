@@ -138,7 +138,7 @@ async fn serve() -> Result<()> {
             loop {
                 ticks.tick().await;
                 let context = context.clone();
-                let mined = tokio::task::spawn_blocking(move || context.mine_queued()).await;
+                let mined = tokio::task::spawn_blocking(move || context.mine_pending()).await;
                 if let Ok(Err(e)) = mined {
                     tracing::error!("mining failed: {e:#}");
                 }

@@ -31,8 +31,6 @@ pub enum TxError {
     ChainId { have: u64, want: u64 },
     #[error("nonce too low: next nonce {next}, tx nonce {tx}")]
     NonceTooLow { next: u64, tx: u64 },
-    #[error("nonce too high: next nonce {next}, tx nonce {tx}")]
-    NonceTooHigh { next: u64, tx: u64 },
     #[error("insufficient funds for gas * price + value: have {have} want {want}")]
     InsufficientFunds { have: U256, want: U256 },
     #[error("intrinsic gas too low: have {have}, want {want}")]
@@ -47,6 +45,10 @@ pub enum TxError {
     AlreadyKnown,
     #[error("max priority fee per gas higher than max fee per gas")]
     TipAboveFeeCap,
+    #[error("replacement transaction underpriced")]
+    ReplacementUnderpriced,
+    #[error("txpool is full")]
+    PoolFull,
 }
 
 impl SignedTx {
@@ -101,6 +103,21 @@ impl SignedTx {
         let tx = &self.envelope;
         let gas = U256::from(tx.gas_limit()) * U256::from(tx.max_fee_per_gas());
         tx.value().saturating_add(gas)
+    }
+
+    /// As JSON-RPC shows a transaction not yet in a block.
+    pub fn rpc_transaction(&self) -> alloy_rpc_types_eth::Transaction {
+        alloy_rpc_types_eth::Transaction {
+            inner: alloy_consensus::transaction::Recovered::new_unchecked(
+                self.envelope.clone(),
+                self.from,
+            ),
+            block_hash: None,
+            block_number: None,
+            transaction_index: None,
+            effective_gas_price: None,
+            block_timestamp: None,
+        }
     }
 
     /// What each unit of gas costs in a block with `base_fee`.

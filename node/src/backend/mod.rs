@@ -125,13 +125,24 @@ impl Node {
         self.state.transaction(hash)
     }
 
-    /// The next nonce counting transactions waiting for the next block.
+    /// The next nonce counting transactions pending for the next block.
     pub fn pending_nonce(&self, address: Address) -> u64 {
-        self.state.account(address).0 + self.pool.queued_from(address)
+        self.state.account(address).0 + self.pool.pending_from(address)
     }
 
-    pub fn is_queued(&self, hash: B256) -> bool {
-        self.pool.is_queued(hash)
+    /// The transactions not yet mined: pending and queued.
+    pub fn pool(&self) -> &pool::Pool {
+        &self.pool
+    }
+
+    /// `anvil_dropTransaction`: whether the pool had it.
+    pub fn drop_transaction(&mut self, hash: B256) -> bool {
+        self.pool.drop_transaction(hash).is_some()
+    }
+
+    /// `anvil_dropAllTransactions`.
+    pub fn drop_all_transactions(&mut self) {
+        self.pool.clear();
     }
 
     /// The state after `block` on a chain of its own, for a call to run on once the node is
@@ -147,14 +158,13 @@ impl Node {
 
     // ---- transactions ----
 
-    /// Takes a signed transaction: checks it, then mines it (automine) or queues it.
+    /// Takes a signed transaction into the pool (`Pool::admit`); with automine, a pending one
+    /// is mined at once, with any queued ones it freed.
     pub fn submit(&mut self, tx: SignedTx) -> Result<B256, NodeError> {
-        self.pool.validate(&self.state, &tx)?;
         let hash = tx.hash;
-        if self.miner.automine {
-            self.mine(vec![tx], None)?;
-        } else {
-            self.pool.push(tx);
+        let admitted = self.pool.admit(&self.state, tx)?;
+        if self.miner.automine && admitted == pool::Admitted::Pending {
+            self.mine_pending(None)?;
         }
         Ok(hash)
     }
@@ -191,10 +201,10 @@ impl Node {
         Ok(tx.raw)
     }
 
-    /// Mines a block with the queued transactions (interval mining, `evm_mine`).
-    pub fn mine_queued(&mut self, timestamp: Option<u64>) -> Result<Arc<Mined>, NodeError> {
-        let queued = self.pool.take();
-        self.mine(queued, timestamp)
+    /// Mines a block with the pending transactions (interval mining, `evm_mine`).
+    pub fn mine_pending(&mut self, timestamp: Option<u64>) -> Result<Arc<Mined>, NodeError> {
+        let pending = self.pool.take();
+        self.mine(pending, timestamp)
     }
 
     fn mine(
@@ -240,7 +250,7 @@ impl Node {
         self.snapshots.take(&self.state)
     }
 
-    /// `evm_revert`: back to snapshot `id`, dropping the blocks and queued transactions since.
+    /// `evm_revert`: back to snapshot `id`, dropping the blocks and transactions in the pool.
     /// False if there is no such snapshot.
     pub fn revert(&mut self, id: u64) -> Result<bool> {
         let reverted = self.snapshots.revert(id, &mut self.state)?;
@@ -266,7 +276,7 @@ impl Node {
         cheats::set_nonce(&mut self.state, address, nonce)
     }
 
-    /// `anvil_reset`: back to genesis: the blocks, the state, queued transactions, snapshots,
+    /// `anvil_reset`: back to genesis: the blocks, the state, the pool, snapshots,
     /// the clock and impersonations.
     pub fn reset(&mut self) -> Result<()> {
         self.state.rewind_to_genesis()?;

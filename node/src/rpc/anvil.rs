@@ -95,11 +95,11 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     Ok(())
 }
 
-/// `evm_mine`, optionally at a timestamp: mines the queued transactions into one block.
+/// `evm_mine`, optionally at a timestamp: mines the pending transactions into one block.
 fn evm_mine(params: Params<'_>, ctx: &Context) -> RpcResult<String> {
     let mut seq = params.sequence();
     let timestamp: Option<U64> = seq.optional_next()?;
-    ctx.node().mine_queued(timestamp.map(|t| t.to()))?;
+    ctx.node().mine_pending(timestamp.map(|t| t.to()))?;
     Ok("0x0".into())
 }
 
@@ -147,7 +147,7 @@ fn anvil_mine(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
             }
             None => None,
         };
-        node.mine_queued(timestamp)?;
+        node.mine_pending(timestamp)?;
         MutexGuard::unlock_fair(node);
     }
     Ok(())

@@ -160,7 +160,8 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     read_method(module, "eth_getTransactionByHash", |params, node| {
         let hash: B256 = one(params)?;
         let Some(record) = node.transaction(hash).map_err(internal)? else {
-            return Ok(None);
+            // Not mined: pending or queued in the pool, as geth shows it (no block).
+            return Ok(node.pool().get(hash).map(SignedTx::rpc_transaction));
         };
         let timestamp = block_timestamp(node, record.block_number)?;
         Ok(Some(

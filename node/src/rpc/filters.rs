@@ -36,8 +36,8 @@ struct Installed {
 enum Kind {
     Logs(Box<Filter>),
     Blocks,
-    /// Transactions are mined as they arrive (or queued unseen), so there is never a pending
-    /// one to report; the filter exists because tools install it.
+    /// Reports no transactions: the pool does not announce what it takes yet. The filter
+    /// exists because tools install it.
     PendingTransactions,
 }
 

@@ -11,6 +11,7 @@ mod notifications;
 mod params;
 mod sign;
 mod subscriptions;
+mod txpool;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -105,6 +106,7 @@ pub fn module(node: Node, limits: Limits) -> Result<(RpcModule<Context>, Arc<Con
     anvil::register(&mut module)?;
     debug::register(&mut module)?;
     sign::register(&mut module)?;
+    txpool::register(&mut module)?;
     Ok((module, context))
 }
 
@@ -148,9 +150,9 @@ pub async fn serve(
 }
 
 impl Context {
-    /// Mines a block with the queued transactions (the interval miner's tick).
-    pub fn mine_queued(&self) -> Result<()> {
-        self.node().mine_queued(None)?;
+    /// Mines a block with the pending transactions (the interval miner's tick).
+    pub fn mine_pending(&self) -> Result<()> {
+        self.node().mine_pending(None)?;
         Ok(())
     }
 }
