@@ -9,13 +9,14 @@ export RPC_URL="${RPC_URL:-http://127.0.0.1:8545}"
 PY="$ROOT/.venv/bin/python"
 [ -x "$PY" ] || { echo "error: $PY not found; run ./scripts/setup clients" >&2; exit 1; }
 
-tests=(ethers viem web3py cast forge subscriptions hardhat)
+tests=(ethers viem web3py cast forge forge-script subscriptions hardhat)
 declare -A cmd=(
   [ethers]="node $HERE/ethers.mjs"
   [viem]="node $HERE/viem.mjs"
   [web3py]="$PY $HERE/web3py_test.py"
   [cast]="bash $HERE/cast.sh"
   [forge]="bash $HERE/forge.sh"
+  [forge-script]="bash $HERE/forge-script.sh"
   [subscriptions]="node $HERE/subscriptions.mjs"
   [hardhat]="bash $HERE/hardhat.sh"
 )

@@ -31,7 +31,7 @@ fn run_client(node: &DevNode, name: &str, program: &str, script: &str) {
 }
 
 #[test]
-fn ethers_viem_web3py_cast_forge_subscriptions_and_hardhat_work_against_the_node() {
+fn ethers_viem_web3py_cast_forge_scripts_subscriptions_and_hardhat_work_against_the_node() {
     let node = DevNode::start(&["--in-memory"]);
     run_client(&node, "ethers v6", "node", "clients/ethers.mjs");
     run_client(&node, "viem", "node", "clients/viem.mjs");
@@ -43,6 +43,12 @@ fn ethers_viem_web3py_cast_forge_subscriptions_and_hardhat_work_against_the_node
     );
     run_client(&node, "cast", "bash", "clients/cast.sh");
     run_client(&node, "forge", "bash", "clients/forge.sh");
+    run_client(
+        &node,
+        "forge script and the pool",
+        "bash",
+        "clients/forge-script.sh",
+    );
     run_client(
         &node,
         "ethers subscriptions and filters",

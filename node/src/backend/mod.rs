@@ -3,10 +3,12 @@
 //! - [`state`]: the FVM chain at the head, the sealed blocks in the database, and reads;
 //! - [`calls`]: `eth_call` and `eth_estimateGas` on a scratch chain, without holding the node;
 //! - [`replay`]: a mined transaction run again with tracing on;
-//! - [`pool`]: the checks at the door, the queue, dev signing and impersonation;
+//! - [`pool`]: the checks at the door, pending and queued transactions, replacement by fee,
+//!   dev signing and impersonation;
 //! - [`miner`]: running transactions into a block and sealing it;
 //! - [`time`]: the chain's clock;
 //! - [`cheats`]: snapshots and direct state edits;
+//! - [`predeploys`]: the contracts a new chain has at genesis (the CREATE2 deployer);
 //! - [`logs`] and [`fees`]: log queries and fee figures.
 //!
 //! [`Node`] holds the parts and is the JSON-RPC layer's one door: each of its methods is a
@@ -20,6 +22,7 @@ pub mod fees;
 pub mod logs;
 mod miner;
 mod pool;
+pub mod predeploys;
 pub mod replay;
 mod state;
 pub mod time;
@@ -82,7 +85,8 @@ impl Node {
         let clock = time::Clock::default();
         let now = clock.now();
         let state = ChainState::open(db, settings.chain_id, fees::BASE_FEE, &genesis, |chain| {
-            miner::genesis_block(chain, now)
+            predeploys::install(chain)?;
+            Ok(miner::genesis_block(chain, now))
         })?;
         Ok(Node {
             state,

@@ -45,13 +45,13 @@ pub struct ChainState {
 
 impl ChainState {
     /// Opens the chain in `db`, or starts a new one from `genesis` whose first block
-    /// `genesis_block` makes. Messages run with `base_fee` (attoFIL per gas).
+    /// `genesis_block` makes (and may add state to first). Messages run with `base_fee` (attoFIL per gas).
     pub fn open(
         db: Db,
         wanted_chain_id: Option<u64>,
         base_fee: u128,
         genesis: &Genesis,
-        genesis_block: impl FnOnce(&Chain) -> BlockRecord,
+        genesis_block: impl FnOnce(&mut Chain) -> Result<BlockRecord>,
     ) -> Result<Self> {
         let store = ChainStore::new(db.clone());
         let hashes: Arc<RwLock<Vec<B256>>> = Arc::default();
@@ -78,8 +78,8 @@ impl ChainState {
             }
             None => {
                 // A new chain starts from a genesis block that still has to be sealed.
-                let chain = Chain::genesis(Store::new(store.clone()), genesis, config)?;
-                let head = genesis_block(&chain);
+                let mut chain = Chain::genesis(Store::new(store.clone()), genesis, config)?;
+                let head = genesis_block(&mut chain)?;
                 let mut state = Self::new(chain, store, db, chain_id, head.clone(), hashes);
                 state.seal(head, Vec::new())?;
                 state
