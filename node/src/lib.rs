@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod backend;
 mod block_cache;
+pub mod console;
 pub mod db;
 pub mod records;
 pub mod revert;

@@ -9,7 +9,7 @@ use clap::Parser;
 
 use fvm_devnet::{
     accounts,
-    backend::{fees::BASE_FEE, Node, NodeSettings, BLOCK_GAS_LIMIT},
+    backend::{fees::BASE_FEE, Mined, Node, NodeSettings, BLOCK_GAS_LIMIT},
     db::Db,
     rpc,
 };
@@ -71,6 +71,10 @@ struct Args {
     /// subscription with an error (geth's write timeout).
     #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     slow_reader_timeout: u64,
+    /// Print only the start-up banner: not each mined transaction, nor calls of unknown
+    /// methods.
+    #[arg(long)]
+    silent: bool,
 }
 
 /// How many FVM messages may execute at once: a block being mined and calls beside it.
@@ -114,6 +118,7 @@ async fn serve() -> Result<()> {
     };
     let node = tokio::task::spawn_blocking(move || Node::open(db, settings)).await??;
     let (chain_id, head) = (node.chain_id(), node.head().number);
+    let mined = (!args.silent).then(|| node.subscribe());
 
     let limits = rpc::Limits {
         max_request_bytes: args.max_request_bytes,
@@ -126,10 +131,18 @@ async fn serve() -> Result<()> {
         slow_reader_timeout: Duration::from_secs(args.slow_reader_timeout),
         ..rpc::Limits::default()
     };
-    let (address, handle, context) =
-        rpc::serve(node, SocketAddr::new(args.host, args.port), limits).await?;
+    let (address, handle, context) = rpc::serve(
+        node,
+        SocketAddr::new(args.host, args.port),
+        limits,
+        !args.silent,
+    )
+    .await?;
 
     print_banner(&accounts, &args, chain_id, head, address);
+    if let Some(mined) = mined {
+        tokio::spawn(print_mined(mined));
+    }
     if let Some(seconds) = args.block_time {
         let context = context.clone();
         tokio::spawn(async move {
@@ -151,6 +164,23 @@ async fn serve() -> Result<()> {
     }
     handle.stop().ok();
     Ok(())
+}
+
+/// Prints each mined block's transactions. A printer that fell behind skips blocks rather than
+/// holding the miner up.
+async fn print_mined(mut mined: tokio::sync::broadcast::Receiver<std::sync::Arc<Mined>>) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match mined.recv().await {
+            Ok(block) => {
+                if let Some(text) = fvm_devnet::console::mined(&block) {
+                    println!("{text}");
+                }
+            }
+            Err(RecvError::Lagged(_)) => continue,
+            Err(RecvError::Closed) => break,
+        }
+    }
 }
 
 fn print_banner(

@@ -32,6 +32,8 @@ use crate::{
 pub struct Mined {
     pub block: BlockRecord,
     pub transactions: Vec<TxRecord>,
+    /// Why each transaction failed, if it did: the revert reason, or the exit code.
+    pub failures: Vec<Option<String>>,
     header_json: OnceLock<Box<RawValue>>,
     /// The block's logs in order (their `logIndex`).
     logs: Box<[SharedLog]>,
@@ -48,7 +50,11 @@ struct SharedLog {
 }
 
 impl Mined {
-    pub fn new(block: BlockRecord, transactions: Vec<TxRecord>) -> Self {
+    pub fn new(
+        block: BlockRecord,
+        transactions: Vec<TxRecord>,
+        failures: Vec<Option<String>>,
+    ) -> Self {
         let logs = transactions
             .iter()
             .enumerate()
@@ -63,6 +69,7 @@ impl Mined {
         Self {
             block,
             transactions,
+            failures,
             header_json: OnceLock::new(),
             logs,
         }
@@ -132,11 +139,12 @@ impl Miner {
         let number = state.head().number + 1;
         let parent_root = state.chain_ref().state_root();
         state.chain().set_block(number as i64, timestamp);
-        let sealed =
-            build(state, number, timestamp, parent_root, &txs).and_then(|(block, records)| {
+        let sealed = build(state, number, timestamp, parent_root, &txs).and_then(
+            |(block, records, failures)| {
                 state.seal(block.clone(), records.clone())?;
-                Ok(Arc::new(Mined::new(block, records)))
-            });
+                Ok(Arc::new(Mined::new(block, records, failures)))
+            },
+        );
         match sealed {
             Ok(mined) => {
                 let _ = self.mined.send(Arc::clone(&mined));
@@ -150,19 +158,22 @@ impl Miner {
     }
 }
 
-/// Applies `txs` on the chain and builds the block and its records.
+/// Applies `txs` on the chain and builds the block, its records and why each transaction
+/// failed, if it did.
 fn build(
     state: &mut ChainState,
     number: u64,
     timestamp: u64,
     parent_root: Cid,
     txs: &[SignedTx],
-) -> Result<(BlockRecord, Vec<TxRecord>)> {
+) -> Result<(BlockRecord, Vec<TxRecord>, Vec<Option<String>>)> {
     let mut receipts = Vec::with_capacity(txs.len());
+    let mut failures = Vec::with_capacity(txs.len());
     let mut cumulative = 0;
     let mut log_index = 0;
     for tx in txs {
         let outcome = state.chain().apply(tx.message())?;
+        failures.push(failure(&outcome));
         cumulative += outcome.gas_used;
         let receipt = receipt(tx, &outcome, cumulative, log_index);
         log_index += receipt.logs.len() as u64;
@@ -214,7 +225,21 @@ fn build(
         parent_state_root: parent_root.to_string(),
         transactions: txs.iter().map(|tx| tx.hash).collect(),
     };
-    Ok((block, records))
+    Ok((block, records, failures))
+}
+
+/// Why a transaction failed, as a developer reads it: the revert reason, or the exit code.
+fn failure(outcome: &Outcome) -> Option<String> {
+    if outcome.is_success() {
+        return None;
+    }
+    if outcome.exit_code == actor_types::evm::exit::REVERTED {
+        return Some(match crate::revert::reason(&outcome.output()) {
+            Some(reason) => format!("reverted with: {reason}"),
+            None => "reverted".into(),
+        });
+    }
+    Some(format!("exit code {}", outcome.exit_code.value()))
 }
 
 /// What the node keeps of a transaction's outcome.

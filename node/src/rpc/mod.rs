@@ -12,6 +12,7 @@ mod params;
 mod sign;
 mod subscriptions;
 mod txpool;
+mod unknown_methods;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -111,10 +112,12 @@ pub fn module(node: Node, limits: Limits) -> Result<(RpcModule<Context>, Arc<Con
 }
 
 /// Starts serving `node` on `address`; returns the bound address and the server's handle.
+/// With `console`, each call of a method the node does not have is printed.
 pub async fn serve(
     node: Node,
     address: SocketAddr,
     limits: Limits,
+    console: bool,
 ) -> Result<(SocketAddr, ServerHandle, Arc<Context>)> {
     let (module, context) = module(node, limits)?;
 
@@ -136,7 +139,11 @@ pub async fn serve(
     let builder = ServerBuilder::default()
         .set_config(config)
         .set_http_middleware(tower::ServiceBuilder::new().layer(cors).layer(envelope))
-        .set_rpc_middleware(RpcServiceBuilder::new().layer(notifications::RunNotifications))
+        .set_rpc_middleware(
+            RpcServiceBuilder::new()
+                .layer(notifications::RunNotifications)
+                .option_layer(console.then_some(unknown_methods::ReportUnknownMethods)),
+        )
         .to_service_builder();
     let listener = tokio::net::TcpListener::bind(address)
         .await

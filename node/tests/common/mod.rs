@@ -6,6 +6,7 @@ use std::{
     io::{BufRead, BufReader},
     path::Path,
     process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
@@ -23,6 +24,8 @@ pub const CHAIN_ID: u64 = actor_types::network::DEVNET_CHAIN_ID;
 pub struct DevNode {
     child: Child,
     pub rpc: Rpc,
+    /// What it printed after it started listening, line by line.
+    output: Arc<Mutex<Vec<String>>>,
 }
 
 impl std::ops::Deref for DevNode {
@@ -63,13 +66,25 @@ impl DevNode {
             }
         };
         // Keep draining the output so the node never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&output);
+        std::thread::spawn(move || {
+            lines
+                .map_while(Result::ok)
+                .for_each(|line| kept.lock().unwrap().push(line))
+        });
         DevNode {
             child,
             rpc: Rpc {
                 url: format!("http://{address}"),
             },
+            output,
         }
+    }
+
+    /// What the node printed so far after it started listening.
+    pub fn output(&self) -> Vec<String> {
+        self.output.lock().unwrap().clone()
     }
 
     /// Starts the node on the data directory `dir`.
