@@ -189,6 +189,51 @@ fn hardhat_network_helpers_work() {
     assert_eq!(error["code"], -32602, "{error}");
 }
 
+/// anvil's names for the `evm_` helpers, `anvil_metadata`/`hardhat_metadata`,
+/// `anvil_nodeInfo`, `anvil_autoImpersonateAccount`, and the small `eth_` methods tools ask.
+#[test]
+fn anvil_names_metadata_and_small_methods() {
+    let node = DevNode::start(&["--in-memory"]);
+    let snapshot = node.result("anvil_snapshot", json!([]));
+    node.result("anvil_setNextBlockTimestamp", json!([4_000_000_000u64]));
+    node.result("anvil_mine", json!([]));
+    assert_eq!(node.result("anvil_revert", json!([snapshot])), json!(true));
+    assert_eq!(node.block_number(), 0);
+    node.result("anvil_setAutomine", json!([true]));
+    node.result("anvil_increaseTime", json!([60]));
+
+    let metadata = node.result("hardhat_metadata", json!([]));
+    assert_eq!(metadata["chainId"], json!(31415926), "{metadata}");
+    assert_eq!(metadata["latestBlockNumber"], json!(0));
+    assert_eq!(
+        node.result("anvil_metadata", json!([]))["instanceId"],
+        metadata["instanceId"]
+    );
+    let info = node.result("anvil_nodeInfo", json!([]));
+    assert_eq!(info["environment"]["chainId"], json!(31415926), "{info}");
+
+    // Any sender, once auto-impersonation is on.
+    let stranger = Address::repeat_byte(0x5a);
+    node.result("anvil_setBalance", json!([stranger, "0xde0b6b3a7640000"]));
+    let refused = node.error(
+        "eth_sendTransaction",
+        json!([{"from": stranger, "to": stranger}]),
+    );
+    assert_eq!(refused["code"], -32000, "{refused}");
+    node.result("anvil_autoImpersonateAccount", json!([true]));
+    let hash = node.result(
+        "eth_sendTransaction",
+        json!([{"from": stranger, "to": stranger}]),
+    );
+    assert_eq!(quantity(&receipt_of(&node, &hash)["status"]), 1);
+
+    let raw = node.result("eth_getRawTransactionByHash", json!([hash]));
+    assert!(raw.as_str().unwrap().starts_with("0x02"), "{raw}");
+    assert_eq!(quantity(&node.result("eth_baseFee", json!([]))), 100);
+    assert_eq!(quantity(&node.result("eth_protocolVersion", json!([]))), 28);
+    assert_eq!(quantity(&node.result("eth_blobBaseFee", json!([]))), 1);
+}
+
 #[test]
 fn interval_mining_includes_queued_transactions() {
     let node = DevNode::start(&["--in-memory", "--block-time", "1"]);

@@ -9,15 +9,17 @@ use super::{
     state::{BlockRef, ChainState},
 };
 
-/// The blocks a filter covers, at most `max_blocks` of them.
+/// The blocks a filter covers, at most `max_blocks` of them; `None` when it starts after the
+/// head (a poller asking from the block after the last it saw: nothing yet, not the head's
+/// logs again). A `toBlock` after the head is an error, as geth answers it.
 pub fn range(
     state: &ChainState,
     filter: &Filter,
     max_blocks: u64,
-) -> Result<(u64, u64), NodeError> {
+) -> Result<Option<(u64, u64)>, NodeError> {
     let head = state.head().number;
     let resolve = |tag: Option<BlockNumberOrTag>| match tag {
-        Some(BlockNumberOrTag::Number(n)) => n.min(head),
+        Some(BlockNumberOrTag::Number(n)) => n,
         Some(BlockNumberOrTag::Earliest) => 0,
         _ => head,
     };
@@ -34,6 +36,14 @@ pub fn range(
             to_block,
         } => (resolve(*from_block), resolve(*to_block)),
     };
+    if to > head {
+        return Err(NodeError::InvalidParams(format!(
+            "block range extends beyond current head block: toBlock {to}, head {head}"
+        )));
+    }
+    if from > head {
+        return Ok(None);
+    }
     if from > to {
         return Err(NodeError::InvalidParams(format!(
             "invalid block range: from {from} is after to {to}"
@@ -45,7 +55,7 @@ pub fn range(
             to - from + 1
         )));
     }
-    Ok((from, to))
+    Ok(Some((from, to)))
 }
 
 /// The logs matching `filter` in the blocks `from..=to`.

@@ -60,11 +60,28 @@ pub struct NodeSettings {
 }
 
 pub struct Node {
+    /// Tells this run of the node from others (`anvil_metadata`'s `instanceId`).
+    instance_id: B256,
     state: ChainState,
     pool: pool::Pool,
     miner: miner::Miner,
     clock: time::Clock,
     snapshots: cheats::Snapshots,
+}
+
+/// A value no other run of the node has: the start time and process id, hashed.
+fn instance_id() -> B256 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    alloy_primitives::keccak256(
+        [
+            nanos.to_be_bytes(),
+            u128::from(std::process::id()).to_be_bytes(),
+        ]
+        .concat(),
+    )
 }
 
 impl Node {
@@ -89,6 +106,7 @@ impl Node {
             Ok(miner::genesis_block(chain, now))
         })?;
         Ok(Node {
+            instance_id: instance_id(),
             state,
             pool: pool::Pool::new(settings.accounts),
             miner: miner::Miner::new(settings.automine),
@@ -232,6 +250,15 @@ impl Node {
 
     pub fn impersonate(&mut self, address: Address, on: bool) {
         self.pool.impersonate(address, on);
+    }
+
+    /// `anvil_autoImpersonateAccount`: every sender without a key is impersonated.
+    pub fn auto_impersonate(&mut self, on: bool) {
+        self.pool.auto_impersonate = on;
+    }
+
+    pub fn instance_id(&self) -> B256 {
+        self.instance_id
     }
 
     // ---- time ----

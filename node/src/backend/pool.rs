@@ -31,6 +31,8 @@ pub struct Pool {
     accounts: Vec<DevAccount>,
     /// Senders whose transactions the node takes without a signature.
     impersonated: HashSet<Address>,
+    /// Whether every sender without a key is taken without a signature.
+    pub auto_impersonate: bool,
     /// Transactions whose nonces follow on from their senders' (the next block takes them, in
     /// the order they came).
     pending: Vec<SignedTx>,
@@ -52,6 +54,7 @@ impl Pool {
         Self {
             accounts,
             impersonated: HashSet::new(),
+            auto_impersonate: false,
             pending: Vec::new(),
             queued: BTreeMap::new(),
         }
@@ -71,6 +74,7 @@ impl Pool {
 
     pub fn stop_impersonating_all(&mut self) {
         self.impersonated.clear();
+        self.auto_impersonate = false;
     }
 
     /// How many transactions from `address` are pending (the queued ones wait for a gap).
@@ -265,7 +269,7 @@ impl Pool {
         };
         let signature = if let Some(account) = self.accounts.iter().find(|a| a.address() == from) {
             account.sign(&tx.signature_hash())?
-        } else if self.impersonated.contains(&from) {
+        } else if self.auto_impersonate || self.impersonated.contains(&from) {
             // Anvil's convention: impersonated transactions carry a fixed placeholder signature.
             Signature::new(U256::from(1), U256::from(1), false)
         } else {

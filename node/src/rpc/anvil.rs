@@ -12,7 +12,7 @@ use super::{
     eth::{method, one, read_method},
     Context,
 };
-use crate::backend::time;
+use crate::backend::{time, Node};
 
 pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "evm_mine", evm_mine)?;
@@ -22,7 +22,10 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     })?;
     method(module, "evm_revert", |params, ctx| {
         let id: U64 = one(params)?;
-        ctx.node().revert(id.to()).map_err(internal)
+        let mut node = ctx.node();
+        let reverted = node.revert(id.to()).map_err(internal)?;
+        ctx.filters().rewind(node.head().number);
+        Ok(reverted)
     })?;
     method(module, "evm_increaseTime", |params, ctx| {
         let seconds: U256 = one(params)?;
@@ -76,6 +79,23 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         ctx.node().impersonate(address, false);
         Ok(())
     })?;
+    method(module, "anvil_autoImpersonateAccount", |params, ctx| {
+        let on: bool = one(params)?;
+        ctx.node().auto_impersonate(on);
+        Ok(())
+    })?;
+    read_method(module, "anvil_metadata", |_, node| Ok(metadata(node)))?;
+    read_method(module, "anvil_nodeInfo", |_, node| Ok(node_info(node)))?;
+    // anvil's names for the `evm_` helpers.
+    for (anvil, evm) in [
+        ("anvil_snapshot", "evm_snapshot"),
+        ("anvil_revert", "evm_revert"),
+        ("anvil_increaseTime", "evm_increaseTime"),
+        ("anvil_setNextBlockTimestamp", "evm_setNextBlockTimestamp"),
+        ("anvil_setAutomine", "evm_setAutomine"),
+    ] {
+        module.register_alias(anvil, evm)?;
+    }
     for (hardhat, anvil) in [
         ("hardhat_mine", "anvil_mine"),
         ("hardhat_setBalance", "anvil_setBalance"),
@@ -84,6 +104,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         ("hardhat_setNonce", "anvil_setNonce"),
         ("hardhat_getAutomine", "anvil_getAutomine"),
         ("hardhat_reset", "anvil_reset"),
+        ("hardhat_metadata", "anvil_metadata"),
         ("hardhat_impersonateAccount", "anvil_impersonateAccount"),
         (
             "hardhat_stopImpersonatingAccount",
@@ -93,6 +114,40 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         module.register_alias(hardhat, anvil)?;
     }
     Ok(())
+}
+
+/// `anvil_metadata`/`hardhat_metadata`: what tools read to tell a dev chain (and which run of
+/// it) they are talking to.
+fn metadata(node: &Node) -> serde_json::Value {
+    let head = node.head();
+    serde_json::json!({
+        "clientVersion": super::eth::CLIENT_VERSION,
+        "chainId": node.chain_id(),
+        "instanceId": node.instance_id(),
+        "latestBlockNumber": head.number,
+        "latestBlockHash": head.hash,
+        "forkedNetwork": null,
+        "snapshots": {},
+    })
+}
+
+/// `anvil_nodeInfo`: the chain's settings, in anvil's shape.
+fn node_info(node: &Node) -> serde_json::Value {
+    let head = node.head();
+    serde_json::json!({
+        "currentBlockNumber": head.number,
+        "currentBlockTimestamp": head.header.timestamp,
+        "currentBlockHash": head.hash,
+        "hardFork": "osaka",
+        "transactionOrder": "fifo",
+        "environment": {
+            "baseFee": crate::backend::fees::BASE_FEE,
+            "chainId": node.chain_id(),
+            "gasLimit": crate::backend::BLOCK_GAS_LIMIT,
+            "gasPrice": crate::backend::fees::BASE_FEE + crate::backend::fees::PRIORITY_FEE,
+        },
+        "forkConfig": {},
+    })
 }
 
 /// `evm_mine`, optionally at a timestamp: mines the pending transactions into one block.
@@ -114,7 +169,9 @@ fn anvil_reset(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
             "forking is not supported: this chain has only its own state",
         ));
     }
-    ctx.node().reset().map_err(internal)
+    ctx.node().reset().map_err(internal)?;
+    ctx.filters().rewind(0);
+    Ok(())
 }
 
 /// `anvil_mine(count, interval)`: `count` blocks (default 1). With an interval, the clock moves

@@ -106,6 +106,21 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "eth_maxPriorityFeePerGas", |_, _| {
         Ok(U256::from(PRIORITY_FEE))
     })?;
+    method(module, "eth_baseFee", |_, _| Ok(U256::from(BASE_FEE)))?;
+    // Filecoin has no blobs; EIP-4844's lowest blob base fee.
+    method(module, "eth_blobBaseFee", |_, _| Ok(U256::from(1)))?;
+    // Lotus answers the network version the chain runs at.
+    read_method(module, "eth_protocolVersion", |_, node| {
+        let version = node.state().chain_ref().config().network_version;
+        Ok(U64::from(u32::from(version)))
+    })?;
+    read_method(module, "eth_getRawTransactionByHash", |params, node| {
+        let hash: B256 = one(params)?;
+        Ok(match node.transaction(hash).map_err(internal)? {
+            Some(record) => Some(record.raw),
+            None => node.pool().get(hash).map(|tx| tx.raw.clone()),
+        })
+    })?;
     method(module, "eth_feeHistory", fee_history)?;
     read_method(module, "eth_getBalance", |params, node| {
         let (address, block): (Address, Option<BlockId>) = two(params)?;
@@ -225,8 +240,10 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "eth_getLogs", |params, ctx| {
         let filter: Filter = one(params)?;
         let node = ctx.node();
-        let (from, to) = logs::range(node.state(), &filter, ctx.limits.max_log_blocks)?;
-        Ok(logs::matching(node.state(), &filter, from, to)?)
+        match logs::range(node.state(), &filter, ctx.limits.max_log_blocks)? {
+            Some((from, to)) => Ok(logs::matching(node.state(), &filter, from, to)?),
+            None => Ok(Vec::new()),
+        }
     })?;
     Ok(())
 }

@@ -68,6 +68,14 @@ impl Filters {
         Some(installed)
     }
 
+    /// The chain went back to block `head` (`evm_revert`, `anvil_reset`): a filter that saw
+    /// blocks after it will see the new blocks at those heights as changes.
+    pub fn rewind(&mut self, head: u64) {
+        for installed in self.installed.values_mut() {
+            installed.seen = installed.seen.min(head);
+        }
+    }
+
     /// Forgets the filters not asked for within `timeout` (geth's five minutes by default).
     fn expire(&mut self, timeout: Duration) {
         self.installed
@@ -139,8 +147,10 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             _ => return Err(invalid_params("filter not found")),
         };
         let node = ctx.node();
-        let (from, to) = logs::range(node.state(), &filter, ctx.limits.max_log_blocks)?;
-        Ok(logs::matching(node.state(), &filter, from, to)?)
+        match logs::range(node.state(), &filter, ctx.limits.max_log_blocks)? {
+            Some((from, to)) => Ok(logs::matching(node.state(), &filter, from, to)?),
+            None => Ok(Vec::new()),
+        }
     })?;
     Ok(())
 }
