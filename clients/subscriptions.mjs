@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Subscriptions and filters with ethers v6: newHeads and logs over WebSocket (eth_subscribe),
-// and the same event through a polled filter over HTTP (eth_newFilter, eth_getFilterChanges).
+// Subscriptions and filters with ethers v6: newHeads, logs and newPendingTransactions over
+// WebSocket (eth_subscribe), and the same event and transaction through polled filters over
+// HTTP (eth_newFilter, eth_newPendingTransactionFilter, eth_getFilterChanges).
 // Usage: RPC_URL=http://127.0.0.1:8545 [PRIVATE_KEY=0x...] node clients/subscriptions.mjs
 import { ethers } from 'ethers';
 import {
@@ -32,10 +33,17 @@ await run('subscriptions', async () => {
     const head = first((cb) => ws.once('block', cb), 30_000, 'newHeads notification');
     const wsEvent = first((cb) => viaWs.once('GreetingChanged', cb), 30_000, 'logs notification');
     const polledEvent = first((cb) => contract.once('GreetingChanged', cb), 30_000, 'filter change');
+    const wsPending = first((cb) => ws.once('pending', cb), 30_000, 'newPendingTransactions notification');
+    const polledPending = first((cb) => http.once('pending', cb), 30_000, 'pending-transaction filter change');
     // Let the subscriptions and the filter be installed before the transaction.
     await new Promise((r) => setTimeout(r, 1000));
 
-    const receipt = await (await contract.setGreeting('second')).wait(1, RECEIPT_TIMEOUT_MS);
+    const sent = await contract.setGreeting('second');
+    const receipt = await sent.wait(1, RECEIPT_TIMEOUT_MS);
+    const [pendingWs] = await wsPending;
+    checkEq(pendingWs, sent.hash, 'hash from the newPendingTransactions subscription');
+    const [pendingPolled] = await polledPending;
+    checkEq(pendingPolled, sent.hash, 'hash from the pending-transaction filter');
     const [blockNumber] = await head;
     check(blockNumber >= receipt.blockNumber - 1, `newHeads gave block ${blockNumber}, tx in ${receipt.blockNumber}`);
     const [byWs, greetingWs] = await wsEvent;
@@ -43,7 +51,7 @@ await run('subscriptions', async () => {
     checkEq(byWs, wallet.address, 'sender from the logs subscription');
     const [, greetingPolled] = await polledEvent;
     checkEq(greetingPolled, 'second', 'greeting from the polled filter');
-    return `newHeads, logs subscription and polled filter ok (block ${receipt.blockNumber})`;
+    return `newHeads, logs and newPendingTransactions subscriptions, polled log and pending-transaction filters ok (block ${receipt.blockNumber})`;
   } finally {
     // `once` listeners uninstall their filter or subscription after firing: let those
     // requests finish before the providers go away.

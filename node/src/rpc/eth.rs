@@ -222,7 +222,9 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "eth_sendRawTransaction", |params, ctx| {
         let raw: Bytes = one(params)?;
         let tx = SignedTx::decode(&raw).map_err(NodeError::from)?;
-        Ok(ctx.node().submit(tx)?)
+        let hash = ctx.node().submit(tx)?;
+        ctx.announce(hash);
+        Ok(hash)
     })?;
     method(module, "eth_sendTransaction", send_transaction)?;
     // Calls and estimates take a view of the state while holding the node, then run the FVM
@@ -356,7 +358,9 @@ fn send_transaction(params: Params<'_>, ctx: &Context) -> RpcResult<B256> {
             calls::estimate_gas(view, &call)?
         }
     };
-    Ok(ctx.node().send(call, nonce, gas)?)
+    let hash = ctx.node().send(call, nonce, gas)?;
+    ctx.announce(hash);
+    Ok(hash)
 }
 
 fn fee_history(params: Params<'_>, ctx: &Context) -> RpcResult<FeeHistory> {

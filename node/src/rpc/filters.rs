@@ -18,6 +18,9 @@ use super::{
 };
 use crate::backend::logs;
 
+/// Most transaction hashes a pending-transaction filter keeps between two polls.
+const MAX_UNPOLLED_TRANSACTIONS: usize = 4096;
+
 /// The installed filters, by id.
 #[derive(Default)]
 pub struct Filters {
@@ -36,9 +39,9 @@ struct Installed {
 enum Kind {
     Logs(Box<Filter>),
     Blocks,
-    /// Reports no transactions: the pool does not announce what it takes yet. The filter
-    /// exists because tools install it.
-    PendingTransactions,
+    /// The hashes of the transactions the pool took since the last poll (the latest
+    /// [`MAX_UNPOLLED_TRANSACTIONS`] of them).
+    PendingTransactions(Vec<B256>),
 }
 
 /// What `eth_getFilterChanges` returns: logs or hashes.
@@ -66,6 +69,18 @@ impl Filters {
         let installed = self.installed.get_mut(&id)?;
         installed.polled = Instant::now();
         Some(installed)
+    }
+
+    /// A transaction the pool took, for every pending-transaction filter.
+    pub fn announce(&mut self, hash: B256) {
+        for installed in self.installed.values_mut() {
+            if let Kind::PendingTransactions(hashes) = &mut installed.kind {
+                if hashes.len() == MAX_UNPOLLED_TRANSACTIONS {
+                    hashes.remove(0);
+                }
+                hashes.push(hash);
+            }
+        }
     }
 
     /// The chain went back to block `head` (`evm_revert`, `anvil_reset`): a filter that saw
@@ -108,7 +123,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let timeout = ctx.limits.filter_timeout;
         Ok(ctx
             .filters()
-            .install(Kind::PendingTransactions, head, timeout))
+            .install(Kind::PendingTransactions(Vec::new()), head, timeout))
     })?;
     method(module, "eth_uninstallFilter", |params, ctx| {
         let id: U128 = one(params)?;
@@ -128,13 +143,13 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             .head()
             .number
             .min(from.saturating_add(ctx.limits.max_log_blocks - 1));
-        let changes = match &installed.kind {
+        let changes = match &mut installed.kind {
             Kind::Logs(filter) if from <= to => {
                 Changes::Logs(logs::matching(node.state(), filter, from, to)?)
             }
             Kind::Logs(_) => Changes::Logs(Vec::new()),
             Kind::Blocks => Changes::Hashes(logs::block_hashes(node.state(), from, to)?),
-            Kind::PendingTransactions => Changes::Hashes(Vec::new()),
+            Kind::PendingTransactions(hashes) => Changes::Hashes(std::mem::take(hashes)),
         };
         installed.seen = to.max(installed.seen);
         Ok(changes)

@@ -16,6 +16,8 @@ mod unknown_methods;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
+use alloy_primitives::B256;
+
 use anyhow::{Context as _, Result};
 use jsonrpsee::{
     core::middleware::RpcServiceBuilder,
@@ -23,10 +25,15 @@ use jsonrpsee::{
     Methods, RpcModule,
 };
 use parking_lot::{Mutex, MutexGuard};
+use tokio::sync::broadcast;
 use tower_http::cors::{Any, CorsLayer};
 
 use crate::backend::Node;
 pub use filters::Filters;
+
+/// Transaction hashes a `newPendingTransactions` subscriber may fall behind by before its
+/// subscription ends.
+const PENDING_TRANSACTIONS_BACKLOG: usize = 4096;
 
 /// Limits on what one request may ask.
 #[derive(Debug, Clone, Copy)]
@@ -73,6 +80,8 @@ pub struct Context {
     node: Mutex<Node>,
     filters: Mutex<Filters>,
     limits: Limits,
+    /// The hash of each transaction the pool takes, for `newPendingTransactions`.
+    pending_transactions: broadcast::Sender<B256>,
 }
 
 impl Context {
@@ -91,6 +100,12 @@ impl Context {
     fn filters(&self) -> MutexGuard<'_, Filters> {
         self.filters.lock()
     }
+
+    /// Tells the pending-transaction filters and subscriptions of a transaction the pool took.
+    fn announce(&self, hash: B256) {
+        self.filters().announce(hash);
+        let _ = self.pending_transactions.send(hash);
+    }
 }
 
 /// Every method the node serves, over `node`.
@@ -98,6 +113,7 @@ pub fn module(node: Node, limits: Limits) -> Result<(RpcModule<Context>, Arc<Con
     let context = Arc::new(Context {
         node: Mutex::new(node),
         filters: Mutex::new(Filters::default()),
+        pending_transactions: broadcast::channel(PENDING_TRANSACTIONS_BACKLOG).0,
         limits,
     });
     let mut module = RpcModule::from_arc(Arc::clone(&context));

@@ -1,4 +1,5 @@
-//! `eth_subscribe` over WebSocket: `newHeads` and `logs`.
+//! `eth_subscribe` over WebSocket: `newHeads`, `logs` and `newPendingTransactions` (the hash
+//! of each transaction the pool takes).
 //!
 //! Every subscriber hears of each sealed block through the miner's broadcast. The JSON it sends
 //! is made once per block and shared ([`Mined::header_json`], [`Mined::log_json`]): a
@@ -86,6 +87,7 @@ async fn subscribe(
         }
     };
     let filter: Option<Filter> = match kind.as_str() {
+        "newPendingTransactions" => return pending_transactions(pending, ctx).await,
         "newHeads" => None,
         "logs" => match seq.optional_next::<Filter>() {
             Ok(filter) => Some(filter.unwrap_or_default()),
@@ -117,6 +119,32 @@ async fn subscribe(
             },
         };
         if !notify(&mut sink, &mined, filter.as_ref(), &ctx.limits).await? {
+            return Ok(());
+        }
+    }
+}
+
+/// The hash of each transaction the pool takes, as it takes it.
+async fn pending_transactions(
+    pending: PendingSubscriptionSink,
+    ctx: Arc<Context>,
+) -> SubscriptionResult {
+    let mut hashes = ctx.pending_transactions.subscribe();
+    let mut sink = pending.accept().await?;
+    loop {
+        let hash = tokio::select! {
+            _ = sink.closed() => return Ok(()),
+            hash = hashes.recv() => match hash {
+                Ok(hash) => hash,
+                Err(RecvError::Lagged(missed)) => return Err(ended(format!(
+                    "subscription ended: the client fell {missed} transactions behind"
+                ))),
+                Err(RecvError::Closed) => return Ok(()),
+            },
+        };
+        let json = serde_json::value::to_raw_value(&hash)
+            .map_err(|e| ended(format!("subscription ended: {e}")))?;
+        if !send(&mut sink, &json, &ctx.limits).await? {
             return Ok(());
         }
     }
