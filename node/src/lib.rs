@@ -6,6 +6,7 @@ pub mod backend;
 mod block_cache;
 pub mod console;
 pub mod db;
+pub mod parity_trace;
 pub mod records;
 pub mod revert;
 pub mod rpc;

@@ -94,7 +94,9 @@ pub fn call_frame(
                     from: resolve(&FilAddress::new_id(*from)),
                     to: (!matches!(kind, Kind::Create | Kind::Create2)).then(|| resolve(to)),
                     gas: U256::from(*gas_limit),
-                    value: Some(atto_to_wei(value)),
+                    // geth shows a value only where one can move.
+                    value: matches!(kind, Kind::Call | Kind::Create | Kind::Create2)
+                        .then(|| atto_to_wei(value)),
                     input: input(kind, params.as_ref()),
                     ..CallFrame::default()
                 };

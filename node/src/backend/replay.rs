@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use host::Chain;
 
 use super::state::{parse_cid, ChainState};
-use crate::{records::TxRecord, trace, tx::SignedTx};
+use crate::{parity_trace, records::TxRecord, trace, tx::SignedTx};
 
 /// A transaction to replay and what ran before it in its block.
 pub struct Replay {
@@ -64,12 +64,38 @@ impl Replay {
                     .unwrap_or_default(),
             }
         };
-        Ok(trace::call_frame(&outcome.trace, resolve).map(|mut frame| {
-            frame.gas_used = U256::from(self.target.receipt.gas_used);
-            frame.from = self.target.from;
-            frame
-        }))
+        let Some(mut frame) = trace::call_frame(&outcome.trace, resolve) else {
+            return Ok(None);
+        };
+        frame.gas_used = U256::from(self.target.receipt.gas_used);
+        frame.from = self.target.from;
+        deployed_code(&mut frame, chain)?;
+        Ok(Some(frame))
     }
+
+    /// Where the transaction sits: what Parity-style traces are localized by.
+    pub fn position(&self) -> parity_trace::Position {
+        parity_trace::Position {
+            block_hash: self.target.block_hash,
+            block_number: self.target.block_number,
+            transaction_hash: self.target.hash,
+            transaction_position: self.target.index,
+        }
+    }
+}
+
+/// A successful create's output is the code it deployed, as geth's tracers show it: read from
+/// the state the transaction left.
+fn deployed_code(frame: &mut CallFrame, chain: &Chain) -> Result<()> {
+    if matches!(frame.typ.as_str(), "CREATE" | "CREATE2") && frame.error.is_none() {
+        if let Some(created) = frame.to {
+            frame.output = Some(chain.code(created.into())?.into());
+        }
+    }
+    for call in &mut frame.calls {
+        deployed_code(call, chain)?;
+    }
+    Ok(())
 }
 
 fn signed(record: &TxRecord) -> Result<SignedTx> {

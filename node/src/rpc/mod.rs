@@ -11,6 +11,7 @@ mod notifications;
 mod params;
 mod sign;
 mod subscriptions;
+mod trace;
 mod txpool;
 mod unknown_methods;
 
@@ -124,6 +125,7 @@ pub fn module(node: Node, limits: Limits) -> Result<(RpcModule<Context>, Arc<Con
     debug::register(&mut module)?;
     sign::register(&mut module)?;
     txpool::register(&mut module)?;
+    trace::register(&mut module)?;
     Ok((module, context))
 }
 

@@ -1,0 +1,91 @@
+//! Parity-style traces, as Lotus serves them to explorers (Blockscout's Filecoin variant
+//! indexes internal transactions with them): `trace_transaction`, `trace_block`,
+//! `trace_replayTransaction` and `trace_replayBlockTransactions` (the `trace` part; state
+//! diffs and VM traces are not kept and answer null). Each transaction is replayed with the
+//! FVM's tracing on ([`crate::backend::replay`]), as `debug_traceTransaction` does.
+
+use alloy_primitives::B256;
+use alloy_rpc_types_eth::BlockNumberOrTag;
+use alloy_rpc_types_trace::{
+    geth::CallFrame,
+    parity::{TraceResults, TraceResultsWithTransactionHash},
+};
+use anyhow::Result;
+use jsonrpsee::RpcModule;
+
+use super::{
+    errors::{internal, RpcResult},
+    eth::{method, one, pair},
+    params::number_ref,
+    Context,
+};
+use crate::parity_trace::{self, Position};
+
+pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
+    method(module, "trace_transaction", |params, ctx| {
+        let hash: B256 = one(params)?;
+        Ok(traced(ctx, hash)?.map(|(frame, position)| parity_trace::localized(&frame, position)))
+    })?;
+    method(module, "trace_block", |params, ctx| {
+        let block: BlockNumberOrTag = one(params)?;
+        let Some(hashes) = transactions_of(ctx, block)? else {
+            return Ok(None);
+        };
+        let mut traces = Vec::new();
+        for hash in hashes {
+            if let Some((frame, position)) = traced(ctx, hash)? {
+                traces.extend(parity_trace::localized(&frame, position));
+            }
+        }
+        Ok(Some(traces))
+    })?;
+    method(module, "trace_replayTransaction", |params, ctx| {
+        let (hash, _types): (B256, Vec<String>) = pair(params)?;
+        Ok(traced(ctx, hash)?.map(|(frame, _)| results(&frame)))
+    })?;
+    method(module, "trace_replayBlockTransactions", |params, ctx| {
+        let (block, _types): (BlockNumberOrTag, Vec<String>) = pair(params)?;
+        let Some(hashes) = transactions_of(ctx, block)? else {
+            return Ok(None);
+        };
+        let mut replayed = Vec::new();
+        for hash in hashes {
+            if let Some((frame, _)) = traced(ctx, hash)? {
+                replayed.push(TraceResultsWithTransactionHash {
+                    full_trace: results(&frame),
+                    transaction_hash: hash,
+                });
+            }
+        }
+        Ok(Some(replayed))
+    })?;
+    Ok(())
+}
+
+/// The call frames of mined transaction `hash` and where it sits, or `None` if unknown.
+/// Prepared while holding the node, replayed without it.
+fn traced(ctx: &Context, hash: B256) -> RpcResult<Option<(CallFrame, Position)>> {
+    let replay = ctx.node().replay(hash).map_err(internal)?;
+    let Some(replay) = replay else {
+        return Ok(None);
+    };
+    let position = replay.position();
+    Ok(replay
+        .call_frame()
+        .map_err(internal)?
+        .map(|frame| (frame, position)))
+}
+
+fn transactions_of(ctx: &Context, block: BlockNumberOrTag) -> RpcResult<Option<Vec<B256>>> {
+    let record = ctx.node().block(number_ref(block)).map_err(internal)?;
+    Ok(record.map(|record| record.transactions))
+}
+
+fn results(frame: &CallFrame) -> TraceResults {
+    TraceResults {
+        output: frame.output.clone().unwrap_or_default(),
+        state_diff: None,
+        trace: parity_trace::flatten(frame),
+        vm_trace: None,
+    }
+}
