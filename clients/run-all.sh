@@ -9,7 +9,7 @@ export RPC_URL="${RPC_URL:-http://127.0.0.1:8545}"
 PY="$ROOT/.venv/bin/python"
 [ -x "$PY" ] || { echo "error: $PY not found; run ./scripts/setup clients" >&2; exit 1; }
 
-tests=(ethers viem web3py cast forge forge-script subscriptions hardhat)
+tests=(ethers viem web3py cast forge forge-script subscriptions hardhat hardhat3)
 declare -A cmd=(
   [ethers]="node $HERE/ethers.mjs"
   [viem]="node $HERE/viem.mjs"
@@ -19,6 +19,7 @@ declare -A cmd=(
   [forge-script]="bash $HERE/forge-script.sh"
   [subscriptions]="node $HERE/subscriptions.mjs"
   [hardhat]="bash $HERE/hardhat.sh"
+  [hardhat3]="bash $HERE/hardhat3.sh"
 )
 passed=()
 for t in "${tests[@]}"; do

@@ -56,4 +56,5 @@ fn ethers_viem_web3py_cast_forge_scripts_subscriptions_and_hardhat_work_against_
         "clients/subscriptions.mjs",
     );
     run_client(&node, "Hardhat 2", "bash", "clients/hardhat.sh");
+    run_client(&node, "Hardhat 3", "bash", "clients/hardhat3.sh");
 }
