@@ -23,21 +23,12 @@ fail() { echo "FAIL hardhat3: $*" >&2; exit 1; }
 [ -f "$HERE/../node_modules/solc/soljson.js" ] ||
   fail "no solc-js in $(cd "$HERE/.." && pwd)/node_modules/solc; run npm ci in the repository root"
 
-# npm ci in DIR when DIR/node_modules is missing or was installed from another package-lock.json.
-npm_ci() {
-  local dir="$1" lock_hash stamp
-  lock_hash="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
-  stamp="$dir/node_modules/.installed-lock-sha256"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
-    echo "hardhat3: npm ci in $dir (with Node $(node --version))" >&2
-    (cd "$dir" && npm ci --no-audit --no-fund >&2) || fail "npm ci in $dir failed"
-    echo "$lock_hash" >"$stamp"
-  fi
-}
+# shellcheck source=clients/hardhat-common.sh
+. "$HERE/hardhat-common.sh"
 
 # First the Node: the `node` package's preinstall script (allowed by allowScripts) fetches the
 # official build for this platform. Any Node that runs npm will do for this step.
-npm_ci "$RUNTIME"
+npm_ci_if_changed "$RUNTIME" hardhat3
 export PATH="$RUNTIME/node_modules/.bin:$PATH"
 [ "$(command -v node)" = "$RUNTIME/node_modules/.bin/node" ] && node_version="$(node --version)" ||
   fail "no working $RUNTIME/node_modules/.bin/node (the node package's preinstall did not run?)"
@@ -50,27 +41,8 @@ echo "hardhat3: Node $node_version ($RUNTIME/node_modules/.bin/node)" >&2
 # Then the project, with npm running on that Node: npm skips an optional dependency whose
 # "engines" the running Node does not satisfy, and Hardhat's EDR platform packages
 # (@nomicfoundation/edr-linux-x64-gnu, ...) require Node >= 22.
-npm_ci "$PROJECT"
+npm_ci_if_changed "$PROJECT" hardhat3
 [ "${1:-}" != "--install" ] || exit 0
 
-# A dead endpoint fails here within seconds rather than in every test.
-node -e '
-  fetch(process.env.RPC_URL, { method: "POST", headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-    signal: AbortSignal.timeout(10000) })
-  .then((r) => r.json()).then((b) => { if (typeof b.result !== "string") throw new Error(JSON.stringify(b)); })
-  .catch((e) => { console.error(e.cause?.message || e.message); process.exit(1); });
-' || fail "cannot reach $RPC_URL (eth_chainId)"
-
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
-set +e
-(cd "$PROJECT" && npx --no-install hardhat test mocha --network fvm) 2>&1 | tee "$log"
-status="${PIPESTATUS[0]}"
-set -e
-passing="$(sed -n 's/^ *\([0-9][0-9]*\) passing.*/\1/p' "$log" | tail -1)"
-failing="$(sed -n 's/^ *\([0-9][0-9]*\) failing.*/\1/p' "$log" | tail -1)"
-if [ "$status" -ne 0 ] || [ -n "$failing" ] || [ -z "$passing" ]; then
-  fail "${failing:-?} failing, ${passing:-0} passing (exit $status; ${SECONDS}s, $RPC_URL)"
-fi
-echo "PASS hardhat3: $passing tests (${SECONDS}s, $RPC_URL)"
+require_reachable
+run_hardhat_tests hardhat3 "$PROJECT" test mocha --network fvm
