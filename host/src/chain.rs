@@ -137,6 +137,9 @@ pub struct Outcome {
     pub fee: TokenAmount,
     /// EVM logs, from the actor events the message emitted.
     pub logs: Vec<EvmLog>,
+    /// For each actor event the message emitted, in order, whether it is an EVM log (and so
+    /// in `logs`): what matches the events to the trace's charges for them.
+    pub event_is_log: Vec<bool>,
     /// Why the message failed, as the FVM explains it (backtrace or pre-validation error).
     pub failure: Option<String>,
     /// The FVM's execution trace when [`ChainConfig::tracing`] is on.
@@ -602,13 +605,15 @@ impl Chain {
     }
 }
 
-fn outcome_of(ret: ApplyRet, logs: Vec<EvmLog>) -> Outcome {
+fn outcome_of(ret: ApplyRet, events: Vec<Option<EvmLog>>) -> Outcome {
+    let event_is_log = events.iter().map(Option::is_some).collect();
     Outcome {
         exit_code: ret.msg_receipt.exit_code,
         return_data: ret.msg_receipt.return_data,
         gas_used: ret.msg_receipt.gas_used,
         fee: &ret.base_fee_burn + &ret.over_estimation_burn + &ret.miner_tip,
-        logs,
+        logs: events.into_iter().flatten().collect(),
+        event_is_log,
         failure: ret.failure_info.map(|f| f.to_string()),
         trace: ret.exec_trace,
     }

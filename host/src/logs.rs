@@ -15,21 +15,24 @@ pub struct EvmLog {
     pub data: Vec<u8>,
 }
 
-/// The EVM logs among `events`, in order. Events that are not shaped like an EVM log (from
-/// other actors) are skipped.
+/// Each of `events`, in order, as an EVM log, or `None` where it is not shaped like one (an
+/// event of another actor).
 pub fn from_events<B: Blockstore>(
     events: &[StampedEvent],
     tree: &StateTree<B>,
-) -> Result<Vec<EvmLog>> {
-    let mut logs = Vec::new();
+) -> Result<Vec<Option<EvmLog>>> {
+    let mut logs = Vec::with_capacity(events.len());
     for stamped in events {
-        let Some(log) = parse(stamped) else { continue };
+        let Some(log) = parse(stamped) else {
+            logs.push(None);
+            continue;
+        };
         let address = tree
             .get_actor(stamped.emitter)?
             .and_then(|actor| actor.delegated_address)
             .and_then(|address| EthAddress::from_f410(&address))
             .unwrap_or_else(|| EthAddress::from_id(stamped.emitter));
-        logs.push(EvmLog { address, ..log });
+        logs.push(Some(EvmLog { address, ..log }));
     }
     Ok(logs)
 }

@@ -12,4 +12,5 @@ pub mod revert;
 pub mod rpc;
 mod store;
 pub mod trace;
+pub mod tracers;
 pub mod tx;

@@ -29,15 +29,25 @@ struct Args {
     /// keeps its own.
     #[arg(long)]
     chain_id: Option<u64>,
-    /// Mine a block every N seconds instead of one per transaction.
-    #[arg(short, long, value_name = "SECONDS")]
-    block_time: Option<u64>,
+    /// Mine a block every N seconds (fractions allowed) instead of one per transaction.
+    #[arg(short, long, value_name = "SECONDS", value_parser = positive_seconds)]
+    block_time: Option<Duration>,
+    /// Mine only when asked (`evm_mine`, `anvil_mine`): neither a block per transaction nor
+    /// blocks at intervals.
+    #[arg(long, visible_alias = "no-mine", conflicts_with = "block_time")]
+    no_mining: bool,
     /// Where the chain is stored.
     #[arg(long, default_value = ".fvm-devnet")]
     data_dir: PathBuf,
     /// Keep the chain in memory only; nothing is written to disk.
     #[arg(long, conflicts_with = "data_dir")]
     in_memory: bool,
+    /// The BIP-39 mnemonic the dev accounts' keys derive from.
+    #[arg(short, long, default_value = accounts::DEV_MNEMONIC)]
+    mnemonic: String,
+    /// The derivation path of the dev accounts' keys; account i's is this path followed by i.
+    #[arg(long, default_value = accounts::DEV_DERIVATION_PATH)]
+    derivation_path: String,
     /// Number of dev accounts to create and fund at genesis.
     #[arg(short, long, default_value_t = 10)]
     accounts: u32,
@@ -75,6 +85,18 @@ struct Args {
     /// methods.
     #[arg(long)]
     silent: bool,
+    /// The origin browsers may call the node from (CORS); any by default.
+    #[arg(long, default_value = "*")]
+    allow_origin: String,
+}
+
+/// A number of seconds above zero, fractions allowed (`--block-time 0.5`).
+fn positive_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    if !(seconds > 0.0 && seconds.is_finite()) {
+        return Err("must be more than 0 seconds".into());
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
 }
 
 /// How many FVM messages may execute at once: a block being mined and calls beside it.
@@ -102,7 +124,14 @@ async fn serve() -> Result<()> {
     // Calls, estimates and replays run without holding the node (`backend/calls.rs`), beside
     // the miner and each other: the FVM must let that many messages execute at once.
     host::set_concurrency(FVM_CONCURRENCY);
-    let accounts = accounts::dev_accounts(args.accounts)?;
+    let accounts = accounts::accounts_of(&args.mnemonic, &args.derivation_path, args.accounts)?;
+    let allow_origin = match args.allow_origin.as_str() {
+        "*" => None,
+        origin => Some(
+            http::HeaderValue::from_str(origin)
+                .with_context(|| format!("--allow-origin {origin:?}"))?,
+        ),
+    };
     let db = if args.in_memory {
         Db::memory()?
     } else {
@@ -114,7 +143,7 @@ async fn serve() -> Result<()> {
         chain_id: args.chain_id,
         accounts: accounts.clone(),
         balance: U256::from(args.balance) * U256::from(10).pow(U256::from(18)),
-        automine: args.block_time.is_none(),
+        automine: args.block_time.is_none() && !args.no_mining,
     };
     let node = tokio::task::spawn_blocking(move || Node::open(db, settings)).await??;
     let (chain_id, head) = (node.chain_id(), node.head().number);
@@ -131,22 +160,22 @@ async fn serve() -> Result<()> {
         slow_reader_timeout: Duration::from_secs(args.slow_reader_timeout),
         ..rpc::Limits::default()
     };
-    let (address, handle, context) = rpc::serve(
-        node,
-        SocketAddr::new(args.host, args.port),
+    let serving = rpc::Serving {
         limits,
-        !args.silent,
-    )
-    .await?;
+        console: !args.silent,
+        allow_origin,
+    };
+    let (address, handle, context) =
+        rpc::serve(node, SocketAddr::new(args.host, args.port), serving).await?;
 
     print_banner(&accounts, &args, chain_id, head, address);
     if let Some(mined) = mined {
         tokio::spawn(print_mined(mined));
     }
-    if let Some(seconds) = args.block_time {
+    if let Some(interval) = args.block_time {
         let context = context.clone();
         tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(Duration::from_secs(seconds.max(1)));
+            let mut ticks = tokio::time::interval(interval);
             ticks.tick().await;
             loop {
                 ticks.tick().await;
@@ -203,8 +232,8 @@ fn print_banner(
         println!("({i}) {}", account.private_key());
     }
     println!("\nWallet\n==================");
-    println!("Mnemonic:          {}", accounts::DEV_MNEMONIC);
-    println!("Derivation path:   m/44'/60'/0'/0/\n");
+    println!("Mnemonic:          {}", args.mnemonic);
+    println!("Derivation path:   {}\n", args.derivation_path);
     println!("Chain ID\n==================\n{chain_id}\n");
     println!("Base Fee\n==================\n{} attoFIL\n", BASE_FEE);
     println!("Gas Limit\n==================\n{}\n", BLOCK_GAS_LIMIT);

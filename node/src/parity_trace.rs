@@ -12,7 +12,7 @@ use alloy_rpc_types_trace::{
 };
 
 /// Where a transaction is: what each of its traces is localized by.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Position {
     pub block_hash: B256,
     pub block_number: u64,

@@ -4,7 +4,7 @@ use alloy_consensus::{
     Eip658Value, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, Transaction as _, TxEnvelope,
 };
 use alloy_eips::eip2718::{Decodable2718, Typed2718};
-use alloy_primitives::{Address, Bloom, Bytes, B256};
+use alloy_primitives::{Address, Bloom, Bytes, Log, B256};
 use alloy_rpc_types_eth as rpc;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -144,6 +144,15 @@ impl BlockRecord {
             withdrawals: None,
         }
     }
+}
+
+/// An EVM log of the FVM's, as Ethereum's types hold it.
+pub fn eth_log(log: &host::EvmLog) -> Log {
+    Log::new_unchecked(
+        log.address.into(),
+        log.topics.iter().map(|&topic| B256::from(topic)).collect(),
+        log.data.clone().into(),
+    )
 }
 
 /// The logs bloom of `logs`.

@@ -6,10 +6,16 @@
 //! init actor to the new contract's constructor; those inner sends are folded into the create).
 //! Other sends the actors make for their own bookkeeping are not EVM calls and are hidden,
 //! their gas counted in the frame that made them.
+//!
+//! Each frame also gets the logs it emitted (shown with `withLog`). The trace marks an event
+//! by its gas charge (`OnActorEvent`), not by its content; the FVM drops the events of every
+//! send that fails, so the events whose sends all succeeded are, in order, the message's
+//! events, and each charge is matched with its event that way.
 
 use actor_types::{builtin::EAM_ACTOR_ADDR, eam, evm, EthAddress};
+use alloy_primitives::Log;
 use alloy_primitives::{Address, Bytes, U256};
-use alloy_rpc_types_trace::geth::CallFrame;
+use alloy_rpc_types_trace::geth::{CallFrame, CallLogFrame};
 use fvm::trace::{ExecutionEvent, ExecutionTrace};
 use fvm_ipld_encoding::{ipld_block::IpldBlock, strict_bytes};
 use fvm_shared::{address::Address as FilAddress, error::ExitCode, ActorID};
@@ -57,6 +63,9 @@ impl Kind {
     }
 }
 
+/// The name of the gas charge for emitting an actor event.
+const EVENT_CHARGE: &str = "OnActorEvent";
+
 struct Open {
     kind: Kind,
     frame: CallFrame,
@@ -64,11 +73,16 @@ struct Open {
 }
 
 /// The call frames of one message's `trace`; `resolve` names an actor's Ethereum address.
-/// `None` if the trace holds no call (tracing was off).
+/// `events` are the actor events the message emitted, in order, each as an EVM log where it
+/// is one. `None` if the trace holds no call (tracing was off).
 pub fn call_frame(
     trace: &ExecutionTrace,
     resolve: impl Fn(&FilAddress) -> Address,
+    events: &[Option<Log>],
 ) -> Option<CallFrame> {
+    let kept = kept_events(trace);
+    let mut emitted = 0;
+    let mut events = events.iter();
     let mut stack: Vec<Open> = Vec::new();
     let mut root = None;
     for event in trace {
@@ -77,6 +91,14 @@ pub fn call_frame(
                 let gas = charge.total().round_up();
                 for open in &mut stack {
                     open.gas_used += gas;
+                }
+                if charge.name == EVENT_CHARGE {
+                    let index = emitted;
+                    emitted += 1;
+                    let kept = kept.get(index).copied().unwrap_or(false);
+                    if let Some(Some(log)) = kept.then(|| events.next()).flatten() {
+                        add_log(&mut stack, log, index as u64);
+                    }
                 }
             }
             ExecutionEvent::Call {
@@ -120,6 +142,53 @@ pub fn call_frame(
         }
     }
     root.map(|(_, frame)| frame)
+}
+
+/// Which of the events the trace charges for the FVM kept: those whose sends, and all the
+/// sends around them, succeeded.
+fn kept_events(trace: &ExecutionTrace) -> Vec<bool> {
+    let mut kept = Vec::new();
+    let mut first_of_open_sends = Vec::new();
+    for event in trace {
+        let failed = match event {
+            ExecutionEvent::GasCharge(charge) if charge.name == EVENT_CHARGE => {
+                kept.push(true);
+                continue;
+            }
+            ExecutionEvent::Call { .. } => {
+                first_of_open_sends.push(kept.len());
+                continue;
+            }
+            ExecutionEvent::CallReturn(exit, _) => !exit.is_success(),
+            ExecutionEvent::CallError(_) => true,
+            _ => continue,
+        };
+        let first = first_of_open_sends.pop().unwrap_or(0);
+        if failed {
+            kept[first..].fill(false);
+        }
+    }
+    kept
+}
+
+/// Gives `log` to the innermost shown frame, placed after the calls it has made so far;
+/// `index` counts the logs emitted before it, kept or not (geth's).
+fn add_log(stack: &mut [Open], log: &Log, index: u64) {
+    let Some(shown) = stack.iter().rposition(|open| open.kind != Kind::Hidden) else {
+        return;
+    };
+    // A hidden frame's calls move up to the shown frame when it closes.
+    let position = stack[shown..]
+        .iter()
+        .map(|open| open.frame.calls.len() as u64)
+        .sum();
+    stack[shown].frame.logs.push(CallLogFrame {
+        address: Some(log.address),
+        topics: Some(log.topics().to_vec()),
+        data: Some(log.data.data.clone()),
+        position: Some(position),
+        index: Some(index),
+    });
 }
 
 /// Closes a frame: its output, the created address, the error.

@@ -232,6 +232,18 @@ fn anvil_names_metadata_and_small_methods() {
     assert_eq!(quantity(&node.result("eth_baseFee", json!([]))), 100);
     assert_eq!(quantity(&node.result("eth_protocolVersion", json!([]))), 28);
     assert_eq!(quantity(&node.result("eth_blobBaseFee", json!([]))), 1);
+
+    // No access lists on the FVM: an empty one, and the gas the transfer uses, just under the
+    // estimate (which leaves room).
+    let transfer = json!({"from": stranger, "to": Address::repeat_byte(1), "value": "0x1"});
+    let listed = node.result("eth_createAccessList", json!([transfer, "latest"]));
+    assert_eq!(listed["accessList"], json!([]), "{listed}");
+    let used = quantity(&listed["gasUsed"]);
+    let estimate = quantity(&node.result("eth_estimateGas", json!([transfer])));
+    assert!(
+        used > 0 && used <= estimate && estimate <= used * 11 / 10 + 1,
+        "{used} {estimate}"
+    );
 }
 
 #[test]

@@ -99,3 +99,52 @@ fn a_tip_on_a_padded_limit_is_lotus_rounded_figure() {
         "{fee}"
     );
 }
+
+#[test]
+fn send_transaction_takes_the_type_and_fees_asked_for() {
+    let node = DevNode::start(&["--in-memory", "--silent"]);
+    let from = dev_key(0).address();
+    let to = Address::repeat_byte(0x43);
+    let sent = |request: Value| -> Value {
+        let mut request = request;
+        request["from"] = json!(from);
+        request["to"] = json!(to);
+        request["value"] = json!("0x1");
+        let hash = node.result("eth_sendTransaction", json!([request]));
+        let receipt = node.result("eth_getTransactionReceipt", json!([hash]));
+        assert_eq!(receipt["status"], "0x1", "{receipt}");
+        node.result("eth_getTransactionByHash", json!([hash]))
+    };
+
+    let legacy = sent(json!({"type": "0x0", "gasPrice": "0x96"}));
+    assert_eq!(legacy["type"], "0x0");
+    assert_eq!(legacy["gasPrice"], "0x96");
+    assert_eq!(legacy["chainId"], format!("{:#x}", common::CHAIN_ID));
+    // A gas price alone asks for a legacy transaction too (as geth and anvil read it).
+    assert_eq!(sent(json!({"gasPrice": "0xc8"}))["type"], "0x0");
+
+    let dynamic = sent(json!({"maxFeePerGas": "0x12c", "maxPriorityFeePerGas": "0x5"}));
+    assert_eq!(dynamic["type"], "0x2");
+    assert_eq!(dynamic["maxFeePerGas"], "0x12c");
+    assert_eq!(dynamic["maxPriorityFeePerGas"], "0x5");
+    let default = sent(json!({}));
+    assert_eq!(default["type"], "0x2");
+    assert_eq!(default["maxFeePerGas"], "0xc8");
+    assert_eq!(default["maxPriorityFeePerGas"], "0x0");
+
+    for unsupported in ["0x1", "0x3", "0x4"] {
+        let error = node.error(
+            "eth_sendTransaction",
+            json!([{"from": from, "to": to, "type": unsupported, "gas": "0x989680"}]),
+        );
+        assert_eq!(error["code"], -32000, "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("not supported"), "{message}");
+    }
+    // A fee cap below the base fee is refused as a raw transaction would be.
+    let error = node.error(
+        "eth_sendTransaction",
+        json!([{"from": from, "to": to, "maxFeePerGas": "0x1", "gas": "0x989680"}]),
+    );
+    assert_eq!(error["code"], -32000, "{error}");
+}

@@ -23,8 +23,7 @@ pub struct CallParams {
 /// code it deployed, as anvil and geth do (Lotus answers nothing; tools that simulate a
 /// deployment look at the code).
 pub fn call(chain: Chain, call: &CallParams) -> Result<Bytes, NodeError> {
-    let chain = sender_ready(chain, call.from)?;
-    let message = message(&chain, call)?;
+    let (chain, message) = prepare(chain, call)?;
     if call.to.is_some() {
         let outcome = chain.simulate(message)?;
         check(&outcome)?;
@@ -75,6 +74,21 @@ pub fn estimate_gas(chain: Chain, call: &CallParams) -> Result<u64, NodeError> {
         };
     }
     Ok(message.gas_limit)
+}
+
+/// `chain` ready to run `call` (its sender exists), and the call's message.
+pub fn prepare(chain: Chain, call: &CallParams) -> Result<(Chain, Message), NodeError> {
+    let chain = sender_ready(chain, call.from)?;
+    let message = message(&chain, call)?;
+    Ok((chain, message))
+}
+
+/// The gas a call uses run as a transaction with a block's gas (`eth_createAccessList`).
+pub fn gas_used(chain: Chain, call: &CallParams) -> Result<u64, NodeError> {
+    let (chain, message) = prepare(chain, call)?;
+    let outcome = chain.dry_run(message)?;
+    check(&outcome)?;
+    Ok(outcome.gas_used)
 }
 
 /// The message of a call, from its sender's next nonce, with the gas it asks for (at most a

@@ -25,6 +25,9 @@ pub enum NodeError {
     InvalidParams(String),
     #[error("header not found")]
     UnknownBlock,
+    /// geth's answer for a trace of a transaction it does not know.
+    #[error("transaction not found")]
+    UnknownTransaction,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

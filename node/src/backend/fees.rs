@@ -20,11 +20,36 @@ pub const BASE_FEE: u128 = 100;
 /// Priority fee per gas suggested to clients and used by `eth_sendTransaction`, in attoFIL: none
 /// (see above; one block producer has no one to compete with).
 pub const PRIORITY_FEE: u128 = 0;
+/// What `eth_gasPrice` suggests and a legacy `eth_sendTransaction` pays by default.
+pub const GAS_PRICE: u128 = BASE_FEE + PRIORITY_FEE;
+/// The fee cap `eth_sendTransaction` sets by default: room for the base fee to double.
+pub const DEFAULT_FEE_CAP: u128 = 2 * BASE_FEE + PRIORITY_FEE;
 /// Most blocks one `eth_feeHistory` reports.
 const MAX_FEE_HISTORY_BLOCKS: u64 = 1024;
 /// Most reward percentiles one `eth_feeHistory` may ask for (geth's limit): the answer holds
 /// one reward per block and percentile.
 const MAX_REWARD_PERCENTILES: usize = 100;
+
+/// What an `eth_sendTransaction` asks to pay; what it leaves out, the node's defaults fill in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestedFees {
+    /// A legacy (type 0) transaction at this gas price.
+    Legacy { gas_price: Option<u128> },
+    /// An EIP-1559 (type 2) transaction.
+    Eip1559 {
+        max_fee_per_gas: Option<u128>,
+        max_priority_fee_per_gas: Option<u128>,
+    },
+}
+
+impl Default for RequestedFees {
+    fn default() -> Self {
+        RequestedFees::Eip1559 {
+            max_fee_per_gas: None,
+            max_priority_fee_per_gas: None,
+        }
+    }
+}
 
 /// `eth_feeHistory`: `count` blocks up to `newest`, each block's reward at each percentile.
 pub fn history(

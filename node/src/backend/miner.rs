@@ -17,7 +17,7 @@ use tokio::sync::broadcast;
 
 use super::{fees::BASE_FEE, state::ChainState};
 use crate::{
-    records::{bloom, BlockRecord, ReceiptRecord, TxRecord},
+    records::{self, bloom, BlockRecord, ReceiptRecord, TxRecord},
     tx::SignedTx,
 };
 
@@ -244,17 +244,7 @@ fn failure(outcome: &Outcome) -> Option<String> {
 
 /// What the node keeps of a transaction's outcome.
 fn receipt(tx: &SignedTx, outcome: &Outcome, cumulative: u64, first_log: u64) -> ReceiptRecord {
-    let logs = outcome
-        .logs
-        .iter()
-        .map(|log| {
-            Log::new_unchecked(
-                log.address.into(),
-                log.topics.iter().map(|t| B256::from(*t)).collect(),
-                log.data.clone().into(),
-            )
-        })
-        .collect();
+    let logs = outcome.logs.iter().map(records::eth_log).collect();
     ReceiptRecord {
         success: outcome.is_success(),
         exit_code: outcome.exit_code.value(),

@@ -31,6 +31,7 @@ use std::sync::Arc;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
 use anyhow::Result;
+use fees::RequestedFees;
 use host::{Chain, Genesis, GenesisAccount};
 use tokio::sync::broadcast;
 
@@ -198,12 +199,13 @@ impl Node {
         call: CallParams,
         nonce: Option<u64>,
         gas: u64,
+        fees: RequestedFees,
     ) -> Result<B256, NodeError> {
         let from = call.from.unwrap_or_default();
         let nonce = nonce.unwrap_or_else(|| self.pending_nonce(from));
         let tx = self
             .pool
-            .dev_transaction(self.state.chain_id(), call, nonce, gas)?;
+            .dev_transaction(self.state.chain_id(), call, nonce, gas, fees)?;
         self.submit(tx)
     }
 
@@ -214,12 +216,13 @@ impl Node {
         call: CallParams,
         nonce: Option<u64>,
         gas: u64,
+        fees: RequestedFees,
     ) -> Result<Bytes, NodeError> {
         let from = call.from.unwrap_or_default();
         let nonce = nonce.unwrap_or_else(|| self.pending_nonce(from));
         let tx = self
             .pool
-            .dev_transaction(self.state.chain_id(), call, nonce, gas)?;
+            .dev_transaction(self.state.chain_id(), call, nonce, gas, fees)?;
         Ok(tx.raw)
     }
 

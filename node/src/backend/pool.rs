@@ -5,13 +5,15 @@
 use std::collections::{BTreeMap, HashSet};
 
 use actor_types::network::BLOCK_GAS_LIMIT;
-use alloy_consensus::{SignableTransaction, Transaction as _, TxEip1559, TxEnvelope};
+use alloy_consensus::{
+    SignableTransaction, Transaction as _, TxEip1559, TxEnvelope, TxLegacy, TypedTransaction,
+};
 use alloy_primitives::{Address, Signature, TxKind, B256, U256};
 
 use super::{
     calls::CallParams,
     error::NodeError,
-    fees::{BASE_FEE, PRIORITY_FEE},
+    fees::{RequestedFees, BASE_FEE, DEFAULT_FEE_CAP, GAS_PRICE, PRIORITY_FEE},
     state::ChainState,
 };
 use crate::{
@@ -252,20 +254,38 @@ impl Pool {
         call: CallParams,
         nonce: u64,
         gas: u64,
+        fees: RequestedFees,
     ) -> Result<SignedTx, NodeError> {
         let from = call
             .from
             .ok_or_else(|| NodeError::Invalid("from is required".into()))?;
-        let tx = TxEip1559 {
-            chain_id,
-            nonce,
-            gas_limit: gas,
-            max_fee_per_gas: 2 * BASE_FEE + PRIORITY_FEE,
-            max_priority_fee_per_gas: PRIORITY_FEE,
-            to: call.to.map(TxKind::Call).unwrap_or(TxKind::Create),
-            value: call.value,
-            access_list: Default::default(),
-            input: call.input,
+        let to = call.to.map(TxKind::Call).unwrap_or(TxKind::Create);
+        let tx: TypedTransaction = match fees {
+            RequestedFees::Legacy { gas_price } => TxLegacy {
+                chain_id: Some(chain_id),
+                nonce,
+                gas_price: gas_price.unwrap_or(GAS_PRICE),
+                gas_limit: gas,
+                to,
+                value: call.value,
+                input: call.input,
+            }
+            .into(),
+            RequestedFees::Eip1559 {
+                max_fee_per_gas,
+                max_priority_fee_per_gas,
+            } => TxEip1559 {
+                chain_id,
+                nonce,
+                gas_limit: gas,
+                max_fee_per_gas: max_fee_per_gas.unwrap_or(DEFAULT_FEE_CAP),
+                max_priority_fee_per_gas: max_priority_fee_per_gas.unwrap_or(PRIORITY_FEE),
+                to,
+                value: call.value,
+                access_list: Default::default(),
+                input: call.input,
+            }
+            .into(),
         };
         let signature = if let Some(account) = self.accounts.iter().find(|a| a.address() == from) {
             account.sign(&tx.signature_hash())?

@@ -1,21 +1,33 @@
-//! Replaying a mined transaction with the FVM's tracing on (`debug_traceTransaction`): its
-//! block runs again from the state it started from, on a scratch chain. The replay is
-//! prepared from the database while the node is held, then runs without it.
+//! Running a transaction again with the FVM's tracing on (`debug_trace*`, `trace_*`): a mined
+//! one in its block, from the state that block started from, or a call at a block's state
+//! (`debug_traceCall`), each on a scratch chain. A replay is prepared from the database while
+//! the node is held, then runs without it.
 
 use actor_types::EthAddress;
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, Log, B256, U256};
 use alloy_rpc_types_trace::geth::CallFrame;
 use anyhow::{Context, Result};
-use host::Chain;
+use host::{Chain, Outcome};
 
-use super::state::{parse_cid, ChainState};
-use crate::{parity_trace, records::TxRecord, trace, tx::SignedTx};
+use super::{
+    calls::{self, CallParams},
+    error::NodeError,
+    state::{parse_cid, ChainState},
+};
+use crate::{parity_trace, records, records::TxRecord, trace, tx::SignedTx};
 
-/// A transaction to replay and what ran before it in its block.
+/// A mined transaction to replay and what ran before it in its block.
 pub struct Replay {
     chain: Chain,
     earlier: Vec<TxRecord>,
     target: TxRecord,
+}
+
+/// A run with the FVM's tracing on: its call frames, and the state before and after it.
+pub struct Traced {
+    pub frame: CallFrame,
+    pub before: Chain,
+    pub after: Chain,
 }
 
 impl Replay {
@@ -48,29 +60,24 @@ impl Replay {
         }))
     }
 
-    /// The transaction's call frames, as geth's `callTracer` shows them.
-    pub fn call_frame(mut self) -> Result<Option<CallFrame>> {
+    /// Runs the block up to the transaction, then the transaction traced.
+    pub fn run(mut self) -> Result<Option<Traced>> {
         for earlier in &self.earlier {
             self.chain.apply(signed(earlier)?.message())?;
         }
+        let before = self.chain.at(self.chain.state_root());
         self.chain.set_tracing(true);
         let outcome = self.chain.apply(signed(&self.target)?.message())?;
-        let chain = &self.chain;
-        let resolve = |address: &fvm_shared::address::Address| -> Address {
-            match chain.actor_with_id(address) {
-                Ok(Some((id, actor))) => trace::eth_of(id, actor.delegated_address),
-                _ => EthAddress::from_f410(address)
-                    .map(Address::from)
-                    .unwrap_or_default(),
-            }
-        };
-        let Some(mut frame) = trace::call_frame(&outcome.trace, resolve) else {
+        let Some(mut frame) = frame_of(&outcome, &self.chain)? else {
             return Ok(None);
         };
         frame.gas_used = U256::from(self.target.receipt.gas_used);
         frame.from = self.target.from;
-        deployed_code(&mut frame, chain)?;
-        Ok(Some(frame))
+        Ok(Some(Traced {
+            frame,
+            before,
+            after: self.chain,
+        }))
     }
 
     /// Where the transaction sits: what Parity-style traces are localized by.
@@ -82,6 +89,50 @@ impl Replay {
             transaction_position: self.target.index,
         }
     }
+}
+
+/// Runs `call` on `chain` (a block's state) traced, as a transaction: its sender's nonce moves
+/// on, as geth's and anvil's `debug_traceCall` show it (`eth_estimateGas` runs it the same way;
+/// it pays no fee).
+pub fn trace_call(chain: Chain, call: &CallParams) -> Result<Traced, NodeError> {
+    let (before, message) = calls::prepare(chain, call)?;
+    let mut after = before.scratch(before.state_root());
+    after.set_tracing(true);
+    let outcome = after.apply(message)?;
+    let mut frame = frame_of(&outcome, &after)?.context("the traced call left no trace")?;
+    frame.gas_used = U256::from(outcome.gas_used);
+    Ok(Traced {
+        frame,
+        before,
+        after,
+    })
+}
+
+/// The call frames of a traced `outcome`, named in `after` (the state it left).
+fn frame_of(outcome: &Outcome, after: &Chain) -> Result<Option<CallFrame>> {
+    let resolve = |address: &fvm_shared::address::Address| -> Address {
+        match after.actor_with_id(address) {
+            Ok(Some((id, actor))) => trace::eth_of(id, actor.delegated_address),
+            _ => EthAddress::from_f410(address)
+                .map(Address::from)
+                .unwrap_or_default(),
+        }
+    };
+    let Some(mut frame) = trace::call_frame(&outcome.trace, resolve, &event_logs(outcome)) else {
+        return Ok(None);
+    };
+    deployed_code(&mut frame, after)?;
+    Ok(Some(frame))
+}
+
+/// Each actor event of `outcome`, as the EVM log it is (or `None`).
+fn event_logs(outcome: &Outcome) -> Vec<Option<Log>> {
+    let mut logs = outcome.logs.iter().map(records::eth_log);
+    outcome
+        .event_is_log
+        .iter()
+        .map(|&is_log| if is_log { logs.next() } else { None })
+        .collect()
 }
 
 /// A successful create's output is the code it deployed, as geth's tracers show it: read from

@@ -2,7 +2,7 @@
 
 use jsonrpsee::types::ErrorObjectOwned;
 
-use crate::backend::NodeError;
+use crate::{backend::NodeError, tracers::TracerError};
 
 /// Geth's code for a transaction or call the node refuses or that fails.
 const SERVER_ERROR: i32 = -32000;
@@ -40,4 +40,13 @@ pub fn internal(error: anyhow::Error) -> ErrorObjectOwned {
 /// Bad parameters (-32602).
 pub fn invalid_params(message: impl Into<String>) -> ErrorObjectOwned {
     NodeError::InvalidParams(message.into()).into()
+}
+
+impl From<TracerError> for ErrorObjectOwned {
+    fn from(error: TracerError) -> Self {
+        match error {
+            TracerError::State(e) => internal(e),
+            other => invalid_params(other.to_string()),
+        }
+    }
 }

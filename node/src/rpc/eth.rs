@@ -3,20 +3,22 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use alloy_primitives::{Address, Bytes, B256, U256, U64};
-use alloy_rpc_types_eth::{BlockId, BlockNumberOrTag, FeeHistory, Filter, TransactionRequest};
+use alloy_rpc_types_eth::{
+    AccessListResult, BlockId, BlockNumberOrTag, FeeHistory, Filter, TransactionRequest,
+};
 use anyhow::{anyhow, Result};
 use jsonrpsee::{types::Params, RpcModule};
 use serde::Serialize;
 
 use super::{
     errors::{internal, RpcResult},
-    params::{block_ref, call_params, number_ref},
+    params::{block_ref, call_params, number_ref, requested_fees},
     Context,
 };
 use crate::{
     backend::{
         calls,
-        fees::{self, BASE_FEE, PRIORITY_FEE},
+        fees::{self, BASE_FEE, GAS_PRICE, PRIORITY_FEE},
         logs, BlockRef, Node, NodeError,
     },
     records::BlockRecord,
@@ -100,9 +102,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             .map(|a| a.address())
             .collect::<Vec<_>>())
     })?;
-    method(module, "eth_gasPrice", |_, _| {
-        Ok(U256::from(BASE_FEE + PRIORITY_FEE))
-    })?;
+    method(module, "eth_gasPrice", |_, _| Ok(U256::from(GAS_PRICE)))?;
     method(module, "eth_maxPriorityFeePerGas", |_, _| {
         Ok(U256::from(PRIORITY_FEE))
     })?;
@@ -239,6 +239,18 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let view = ctx.node().view(BlockRef::Latest)?;
         Ok(U64::from(calls::estimate_gas(view, &call_params(request))?))
     })?;
+    // The FVM has no access lists: storage costs the same however it is reached. So the list
+    // is empty, and the gas what the transaction uses without one.
+    method(module, "eth_createAccessList", |params, ctx| {
+        let (request, block): (TransactionRequest, Option<BlockId>) = two(params)?;
+        let view = ctx.node().view(block_ref(block))?;
+        let gas_used = calls::gas_used(view, &call_params(request))?;
+        Ok(AccessListResult {
+            access_list: Default::default(),
+            gas_used: U256::from(gas_used),
+            error: None,
+        })
+    })?;
     method(module, "eth_getLogs", |params, ctx| {
         let filter: Filter = one(params)?;
         let node = ctx.node();
@@ -347,6 +359,7 @@ fn block_timestamp(node: &Node, number: u64) -> RpcResult<u64> {
 fn send_transaction(params: Params<'_>, ctx: &Context) -> RpcResult<B256> {
     let request: TransactionRequest = one(params)?;
     let nonce = request.nonce;
+    let fees = requested_fees(&request)?;
     let call = call_params(request);
     if call.from.is_none() {
         return Err(NodeError::Invalid("from is required".into()).into());
@@ -358,7 +371,7 @@ fn send_transaction(params: Params<'_>, ctx: &Context) -> RpcResult<B256> {
             calls::estimate_gas(view, &call)?
         }
     };
-    let hash = ctx.node().send(call, nonce, gas)?;
+    let hash = ctx.node().send(call, nonce, gas, fees)?;
     ctx.announce(hash);
     Ok(hash)
 }

@@ -8,6 +8,7 @@ mod errors;
 mod eth;
 mod filters;
 mod notifications;
+mod ots;
 mod params;
 mod sign;
 mod subscriptions;
@@ -27,7 +28,7 @@ use jsonrpsee::{
 };
 use parking_lot::{Mutex, MutexGuard};
 use tokio::sync::broadcast;
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 use crate::backend::Node;
 pub use filters::Filters;
@@ -126,21 +127,39 @@ pub fn module(node: Node, limits: Limits) -> Result<(RpcModule<Context>, Arc<Con
     sign::register(&mut module)?;
     txpool::register(&mut module)?;
     trace::register(&mut module)?;
+    ots::register(&mut module)?;
     Ok((module, context))
 }
 
+/// How the server serves, besides its limits.
+#[derive(Debug, Clone)]
+pub struct Serving {
+    pub limits: Limits,
+    /// Print each call of a method the node does not have.
+    pub console: bool,
+    /// The origin browsers may call from (CORS): `None` for any, as anvil's default `*`.
+    pub allow_origin: Option<http::HeaderValue>,
+}
+
 /// Starts serving `node` on `address`; returns the bound address and the server's handle.
-/// With `console`, each call of a method the node does not have is printed.
 pub async fn serve(
     node: Node,
     address: SocketAddr,
-    limits: Limits,
-    console: bool,
+    serving: Serving,
 ) -> Result<(SocketAddr, ServerHandle, Arc<Context>)> {
+    let Serving {
+        limits,
+        console,
+        allow_origin,
+    } = serving;
     let (module, context) = module(node, limits)?;
 
+    let origin = match allow_origin {
+        Some(origin) => AllowOrigin::exact(origin),
+        None => AllowOrigin::from(Any),
+    };
     let cors = CorsLayer::new()
-        .allow_origin(Any)
+        .allow_origin(origin)
         .allow_headers(Any)
         .allow_methods([http::Method::POST, http::Method::GET, http::Method::OPTIONS]);
     let config = ServerConfig::builder()

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::{
     errors::{invalid_params, RpcResult},
     eth::{method, one, pair, read_method},
-    params::call_params,
+    params::{call_params, requested_fees},
     Context,
 };
 use crate::{
@@ -81,6 +81,7 @@ fn signature(account: &DevAccount, digest: &B256) -> RpcResult<Bytes> {
 fn sign_transaction(params: Params<'_>, ctx: &Context) -> RpcResult<Bytes> {
     let request: alloy_rpc_types_eth::TransactionRequest = one(params)?;
     let nonce = request.nonce;
+    let fees = requested_fees(&request)?;
     let call = call_params(request);
     let from = call
         .from
@@ -94,5 +95,5 @@ fn sign_transaction(params: Params<'_>, ctx: &Context) -> RpcResult<Bytes> {
     };
     let node = ctx.node();
     dev_account(&node, from)?;
-    Ok(node.sign_transaction(call, nonce, gas)?)
+    Ok(node.sign_transaction(call, nonce, gas, fees)?)
 }

@@ -1,25 +1,29 @@
 //! Parity-style traces, as Lotus serves them to explorers (Blockscout's Filecoin variant
 //! indexes internal transactions with them): `trace_transaction`, `trace_block`,
-//! `trace_replayTransaction` and `trace_replayBlockTransactions` (the `trace` part; state
-//! diffs and VM traces are not kept and answer null). Each transaction is replayed with the
-//! FVM's tracing on ([`crate::backend::replay`]), as `debug_traceTransaction` does.
+//! `trace_filter`, `trace_replayTransaction` and `trace_replayBlockTransactions` (the `trace`
+//! part; state diffs and VM traces are not kept and answer null). Each transaction is replayed
+//! with the FVM's tracing on ([`crate::backend::replay`]), as `debug_traceTransaction` does.
 
 use alloy_primitives::B256;
 use alloy_rpc_types_eth::BlockNumberOrTag;
 use alloy_rpc_types_trace::{
+    filter::TraceFilter,
     geth::CallFrame,
-    parity::{TraceResults, TraceResultsWithTransactionHash},
+    parity::{LocalizedTransactionTrace, TraceResults, TraceResultsWithTransactionHash},
 };
 use anyhow::Result;
 use jsonrpsee::RpcModule;
 
 use super::{
-    errors::{internal, RpcResult},
+    errors::{internal, invalid_params, RpcResult},
     eth::{method, one, pair},
     params::number_ref,
     Context,
 };
-use crate::parity_trace::{self, Position};
+use crate::{
+    backend::BlockRef,
+    parity_trace::{self, Position},
+};
 
 pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "trace_transaction", |params, ctx| {
@@ -28,16 +32,14 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     })?;
     method(module, "trace_block", |params, ctx| {
         let block: BlockNumberOrTag = one(params)?;
-        let Some(hashes) = transactions_of(ctx, block)? else {
+        let Some(hashes) = transactions_of(ctx, number_ref(block))? else {
             return Ok(None);
         };
-        let mut traces = Vec::new();
-        for hash in hashes {
-            if let Some((frame, position)) = traced(ctx, hash)? {
-                traces.extend(parity_trace::localized(&frame, position));
-            }
-        }
-        Ok(Some(traces))
+        Ok(Some(localized(ctx, hashes)?))
+    })?;
+    method(module, "trace_filter", |params, ctx| {
+        let filter: TraceFilter = one(params)?;
+        filtered(ctx, &filter)
     })?;
     method(module, "trace_replayTransaction", |params, ctx| {
         let (hash, _types): (B256, Vec<String>) = pair(params)?;
@@ -45,7 +47,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     })?;
     method(module, "trace_replayBlockTransactions", |params, ctx| {
         let (block, _types): (BlockNumberOrTag, Vec<String>) = pair(params)?;
-        let Some(hashes) = transactions_of(ctx, block)? else {
+        let Some(hashes) = transactions_of(ctx, number_ref(block))? else {
             return Ok(None);
         };
         let mut replayed = Vec::new();
@@ -71,13 +73,55 @@ fn traced(ctx: &Context, hash: B256) -> RpcResult<Option<(CallFrame, Position)>>
     };
     let position = replay.position();
     Ok(replay
-        .call_frame()
+        .run()
         .map_err(internal)?
-        .map(|frame| (frame, position)))
+        .map(|traced| (traced.frame, position)))
 }
 
-fn transactions_of(ctx: &Context, block: BlockNumberOrTag) -> RpcResult<Option<Vec<B256>>> {
-    let record = ctx.node().block(number_ref(block)).map_err(internal)?;
+/// The traces of `hashes`, in order.
+fn localized(ctx: &Context, hashes: Vec<B256>) -> RpcResult<Vec<LocalizedTransactionTrace>> {
+    let mut traces = Vec::new();
+    for hash in hashes {
+        if let Some((frame, position)) = traced(ctx, hash)? {
+            traces.extend(parity_trace::localized(&frame, position));
+        }
+    }
+    Ok(traces)
+}
+
+/// `trace_filter`: the traces of the blocks `fromBlock` (the first) to `toBlock` (the head)
+/// whose addresses match, from the `after`-th on, at most `count` of them.
+fn filtered(ctx: &Context, filter: &TraceFilter) -> RpcResult<Vec<LocalizedTransactionTrace>> {
+    let head = ctx.node().head().number;
+    let from = filter.from_block.unwrap_or(0);
+    let to = filter.to_block.unwrap_or(head);
+    if to > head {
+        return Err(invalid_params(format!(
+            "toBlock {to} is past the head ({head})"
+        )));
+    }
+    if to.saturating_sub(from) >= ctx.limits.max_log_blocks {
+        return Err(invalid_params(format!(
+            "at most {} blocks per trace_filter",
+            ctx.limits.max_log_blocks
+        )));
+    }
+    let matcher = filter.matcher();
+    let mut matching = Vec::new();
+    for number in from..=to {
+        let Some(hashes) = transactions_of(ctx, BlockRef::Number(number))? else {
+            continue;
+        };
+        let traces = localized(ctx, hashes)?;
+        matching.extend(traces.into_iter().filter(|t| matcher.matches(&t.trace)));
+    }
+    let after = filter.after.unwrap_or(0) as usize;
+    let count = filter.count.map_or(usize::MAX, |count| count as usize);
+    Ok(matching.into_iter().skip(after).take(count).collect())
+}
+
+fn transactions_of(ctx: &Context, block: BlockRef) -> RpcResult<Option<Vec<B256>>> {
+    let record = ctx.node().block(block).map_err(internal)?;
     Ok(record.map(|record| record.transactions))
 }
 

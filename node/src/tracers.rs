@@ -1,0 +1,221 @@
+//! geth's built-in tracers over one traced run ([`crate::backend::replay::Traced`]), as
+//! `debug_traceTransaction`, `debug_traceCall` and `debug_traceBlockBy*` answer them:
+//! `callTracer` (with `onlyTopCall` and `withLog`), `flatCallTracer`, `prestateTracer` (with
+//! `diffMode`, `disableCode`, `disableStorage`), `4byteTracer` and `noopTracer`.
+//!
+//! The state tracers see what the run changed, not what it read: the EVM actor keeps its
+//! storage in a HAMT the FVM reads by block, not by slot. So `prestateTracer`'s accounts are
+//! those of the call frames (senders, callees, created contracts), and its storage the slots
+//! the run changed; a slot only read is not listed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use actor_types::token::atto_to_wei;
+use alloy_primitives::{Address, B256, U256};
+use alloy_rpc_types_trace::geth::{
+    AccountState, CallConfig, CallFrame, DiffMode, FourByteFrame, GethDebugBuiltInTracerType,
+    GethDebugTracerType, GethDebugTracingOptions, GethTrace, NoopFrame, PreStateConfig,
+    PreStateFrame, PreStateMode,
+};
+use anyhow::Result;
+use host::Chain;
+use thiserror::Error;
+
+use crate::{backend::replay::Traced, parity_trace};
+
+#[derive(Debug, Error)]
+pub enum TracerError {
+    #[error("the default struct logger is not available: pass a tracer (callTracer, flatCallTracer, prestateTracer, 4byteTracer or noopTracer)")]
+    StructLogger,
+    #[error("tracer {0} is not available: callTracer, flatCallTracer, prestateTracer, 4byteTracer and noopTracer are")]
+    Unsupported(String),
+    #[error("bad tracerConfig: {0}")]
+    Config(#[from] serde_json::Error),
+    #[error(transparent)]
+    State(#[from] anyhow::Error),
+}
+
+/// What `options` asks of `traced`, at `position` (a mined transaction's place, for the flat
+/// tracer; `None` for a call).
+pub fn trace(
+    traced: Traced,
+    options: &GethDebugTracingOptions,
+    position: Option<parity_trace::Position>,
+) -> Result<GethTrace, TracerError> {
+    use GethDebugBuiltInTracerType as Tracer;
+    let tracer = match &options.tracer {
+        None => return Err(TracerError::StructLogger),
+        Some(GethDebugTracerType::JsTracer(code)) => {
+            return Err(TracerError::Unsupported(format!("{code:?}")))
+        }
+        Some(GethDebugTracerType::BuiltInTracer(tracer)) => *tracer,
+    };
+    let config = options.tracer_config.clone();
+    Ok(match tracer {
+        Tracer::CallTracer => call_tracer(traced.frame, &config.into_call_config()?).into(),
+        Tracer::FlatCallTracer => {
+            let position = position.unwrap_or_default();
+            GethTrace::FlatCallTracer(parity_trace::localized(&traced.frame, position))
+        }
+        Tracer::PreStateTracer => prestate(&traced, &config.into_pre_state_config()?)?.into(),
+        Tracer::FourByteTracer => four_bytes(&traced.frame).into(),
+        Tracer::NoopTracer => NoopFrame::default().into(),
+        other => {
+            let name = serde_json::to_value(other).unwrap_or_default();
+            return Err(TracerError::Unsupported(name.to_string()));
+        }
+    })
+}
+
+/// The call frames, without sub-calls (`onlyTopCall`) and without logs unless `withLog`.
+fn call_tracer(mut frame: CallFrame, config: &CallConfig) -> CallFrame {
+    if config.only_top_call.unwrap_or(false) {
+        frame.calls.clear();
+    }
+    if !config.with_log.unwrap_or(false) {
+        drop_logs(&mut frame);
+    }
+    frame
+}
+
+fn drop_logs(frame: &mut CallFrame) {
+    frame.logs.clear();
+    frame.calls.iter_mut().for_each(drop_logs);
+}
+
+/// geth's `4byteTracer`: how often each selector was called with each length of arguments.
+fn four_bytes(top: &CallFrame) -> FourByteFrame {
+    let mut counts = BTreeMap::new();
+    let mut frames = vec![top];
+    while let Some(frame) = frames.pop() {
+        let creates = matches!(frame.typ.as_str(), "CREATE" | "CREATE2");
+        if let (false, Some(selector)) = (creates, frame.input.get(..4)) {
+            let key = format!(
+                "0x{}-{}",
+                alloy_primitives::hex::encode(selector),
+                frame.input.len() - 4
+            );
+            *counts.entry(key).or_insert(0) += 1;
+        }
+        frames.extend(&frame.calls);
+    }
+    FourByteFrame(counts)
+}
+
+/// geth's `prestateTracer`: the accounts of the call frames before the run, or (`diffMode`)
+/// what changed in them, before and after.
+fn prestate(traced: &Traced, config: &PreStateConfig) -> Result<PreStateFrame> {
+    let mut accounts = BTreeSet::new();
+    collect_accounts(&traced.frame, &mut accounts);
+    let mut pre = BTreeMap::new();
+    let mut post = BTreeMap::new();
+    for address in accounts {
+        let before = account(&traced.before, address)?;
+        let after = account(&traced.after, address)?;
+        let changed_slots = changed_slots(before.as_ref(), after.as_ref());
+        let only_changed = |account: &AccountState| -> AccountState {
+            let mut state = account.clone();
+            state.storage.retain(|slot, _| changed_slots.contains(slot));
+            state
+        };
+        if !config.is_diff_mode() {
+            // Every account touched, as it was (one that did not exist yet has nothing), with
+            // the slots the run changed, zero ones too.
+            let mut state = before.clone().unwrap_or_else(|| AccountState {
+                balance: Some(U256::ZERO),
+                ..AccountState::default()
+            });
+            state.storage = changed_slots
+                .iter()
+                .map(|&slot| (slot, state.storage.get(&slot).copied().unwrap_or_default()))
+                .collect();
+            pre.insert(address, strip(state, config));
+            continue;
+        }
+        if before == after {
+            continue;
+        }
+        if let Some(before) = &before {
+            pre.insert(address, strip(only_changed(before), config));
+        }
+        if let Some(after) = &after {
+            let mut state = only_changed(after);
+            if let Some(before) = &before {
+                // After the run, only what changed.
+                let was = before;
+                state.balance = state.balance.filter(|b| Some(*b) != was.balance);
+                state.nonce = state.nonce.filter(|n| Some(*n) != was.nonce);
+                state.code = state.code.filter(|c| Some(c) != was.code.as_ref());
+            }
+            post.insert(address, strip(state, config));
+        }
+    }
+    Ok(if config.is_diff_mode() {
+        PreStateFrame::Diff(DiffMode { pre, post })
+    } else {
+        PreStateFrame::Default(PreStateMode(pre))
+    })
+}
+
+/// An account as the prestate tracer shows it (`None` if there is none): a zero nonce and empty
+/// code left out, and its storage without zero slots (as the EVM sees storage).
+fn account(chain: &Chain, address: Address) -> Result<Option<AccountState>> {
+    let eth = address.into();
+    if chain
+        .actor(&actor_types::EthAddress::to_filecoin(&eth))?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let code = chain.code(eth)?;
+    let storage = if code.is_empty() {
+        BTreeMap::new()
+    } else {
+        chain
+            .storage(eth)?
+            .into_iter()
+            .filter(|(_, value)| *value != [0; 32])
+            .map(|(slot, value)| (B256::from(slot), B256::from(value)))
+            .collect()
+    };
+    let balance = atto_to_wei(&chain.balance(eth)?);
+    let nonce = chain.transaction_count(eth)?;
+    Ok(Some(AccountState {
+        balance: Some(balance),
+        nonce: (nonce != 0).then_some(nonce),
+        code: (!code.is_empty()).then(|| code.into()),
+        storage,
+    }))
+}
+
+/// The slots whose value differs between `before` and `after`.
+fn changed_slots(before: Option<&AccountState>, after: Option<&AccountState>) -> BTreeSet<B256> {
+    let empty = BTreeMap::new();
+    let before = before.map_or(&empty, |account| &account.storage);
+    let after = after.map_or(&empty, |account| &account.storage);
+    before
+        .keys()
+        .chain(after.keys())
+        .filter(|&&slot| before.get(&slot) != after.get(&slot))
+        .copied()
+        .collect()
+}
+
+/// `state` without what `disableCode` and `disableStorage` leave out.
+fn strip(mut state: AccountState, config: &PreStateConfig) -> AccountState {
+    if config.disable_code.unwrap_or(false) {
+        state.code = None;
+    }
+    if config.disable_storage.unwrap_or(false) {
+        state.storage.clear();
+    }
+    state
+}
+
+fn collect_accounts(frame: &CallFrame, accounts: &mut BTreeSet<Address>) {
+    accounts.insert(frame.from);
+    accounts.extend(frame.to);
+    for call in &frame.calls {
+        collect_accounts(call, accounts);
+    }
+}

@@ -1,0 +1,118 @@
+//! The start-up options anvil users reach for: `--mnemonic` and `--derivation-path`,
+//! `--no-mining`, a fractional `--block-time` and `--allow-origin`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use alloy_primitives::{Address, Bytes, U256};
+use alloy_signer_local::{coins_bip39::English, MnemonicBuilder};
+use common::{quantity, sign, DevNode, CHAIN_ID};
+use serde_json::json;
+
+const MNEMONIC: &str =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+fn address_at(path: &str) -> Address {
+    MnemonicBuilder::<English>::default()
+        .phrase(MNEMONIC)
+        .derivation_path(path)
+        .unwrap()
+        .build()
+        .unwrap()
+        .address()
+}
+
+#[test]
+fn accounts_come_from_the_mnemonic_and_path_given() {
+    let path = "m/44'/60'/2'/0/";
+    let node = DevNode::start(&[
+        "--in-memory",
+        "--mnemonic",
+        MNEMONIC,
+        "--derivation-path",
+        path,
+        "--accounts",
+        "2",
+    ]);
+    let expected: Vec<Address> = (0..2).map(|i| address_at(&format!("{path}{i}"))).collect();
+    let accounts: Vec<Address> =
+        serde_json::from_value(node.result("eth_accounts", json!([]))).unwrap();
+    assert_eq!(accounts, expected);
+    assert!(node.balance(expected[1]) > U256::ZERO);
+    assert!(node.output().iter().any(|line| line.contains(MNEMONIC)));
+}
+
+#[test]
+fn without_mining_transactions_wait_for_evm_mine() {
+    let node = DevNode::start(&["--in-memory", "--no-mining"]);
+    let key = common::dev_key(0);
+    let raw = sign(
+        &key,
+        0,
+        Some(Address::repeat_byte(7)),
+        U256::from(5),
+        Bytes::new(),
+        10_000_000,
+        CHAIN_ID,
+    );
+    let hash = node.result("eth_sendRawTransaction", json!([raw]));
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(node
+        .result("eth_getTransactionReceipt", json!([hash]))
+        .is_null());
+    assert_eq!(node.block_number(), 0);
+    node.result("evm_mine", json!([]));
+    let receipt = node.result("eth_getTransactionReceipt", json!([hash]));
+    assert_eq!(receipt["status"], "0x1");
+    assert_eq!(node.block_number(), 1);
+}
+
+#[test]
+fn a_fractional_block_time_mines_that_often() {
+    let node = DevNode::start(&["--in-memory", "--block-time", "0.25"]);
+    let started = Instant::now();
+    let first = node.block_number();
+    while node.block_number() < first + 4 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "four blocks at 0.25 s took over 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let head = node.result("eth_getBlockByNumber", json!(["latest", false]));
+    assert!(quantity(&head["number"]) >= first + 4);
+
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_fvm-devnet"))
+        .args(["--in-memory", "--block-time", "0"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("more than 0 seconds"), "{message}");
+}
+
+#[test]
+fn cors_answers_with_the_allowed_origin() {
+    let origin = "https://app.example.org";
+    let node = DevNode::start(&["--in-memory", "--allow-origin", origin]);
+    let allowed = |node: &DevNode| -> Option<String> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let response = agent
+            .post(&node.rpc.url)
+            .header("content-type", "application/json")
+            .header("origin", origin)
+            .send(r#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#)
+            .unwrap();
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|value| value.to_str().unwrap().to_string())
+    };
+    assert_eq!(allowed(&node).as_deref(), Some(origin));
+    let any = DevNode::start(&["--in-memory"]);
+    assert_eq!(allowed(&any).as_deref(), Some("*"));
+}
