@@ -23,6 +23,7 @@ static SERVER: LazyLock<Server> = LazyLock::new(|| {
         accounts: dev_accounts(2).unwrap(),
         balance: alloy_primitives::U256::from(10).pow(alloy_primitives::U256::from(22)),
         automine: true,
+        console_logs: false,
     };
     let node = Node::open(Db::memory().unwrap(), settings).unwrap();
     let (module, _) = rpc::module(node, Limits::default()).unwrap();

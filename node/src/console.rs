@@ -14,7 +14,14 @@ pub fn mined(mined: &Mined) -> Option<String> {
         return None;
     }
     let mut out = String::new();
-    for (tx, failure) in mined.transactions.iter().zip(&mined.failures) {
+    let transactions = mined.transactions.iter().zip(&mined.failures);
+    for (i, (tx, failure)) in transactions.enumerate() {
+        if let Some(printed) = mined.console_logs.get(i).filter(|lines| !lines.is_empty()) {
+            let _ = writeln!(out, "\n    console.log:");
+            for line in printed {
+                let _ = writeln!(out, "      {line}");
+            }
+        }
         let _ = writeln!(out, "\n    Transaction: {}", tx.hash);
         if let Some(created) = tx.receipt.contract_address.filter(|_| failure.is_none()) {
             let _ = writeln!(out, "    Contract created: {created}");

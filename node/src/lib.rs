@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod backend;
 mod block_cache;
 pub mod console;
+pub mod console_log;
 pub mod db;
 pub mod parity_trace;
 pub mod records;

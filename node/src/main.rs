@@ -144,6 +144,7 @@ async fn serve() -> Result<()> {
         accounts: accounts.clone(),
         balance: U256::from(args.balance) * U256::from(10).pow(U256::from(18)),
         automine: args.block_time.is_none() && !args.no_mining,
+        console_logs: !args.silent,
     };
     let node = tokio::task::spawn_blocking(move || Node::open(db, settings)).await??;
     let (chain_id, head) = (node.chain_id(), node.head().number);

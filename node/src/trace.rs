@@ -266,7 +266,7 @@ fn input(kind: Kind, params: Option<&IpldBlock>) -> Bytes {
 
 /// EVM call data or return data: between contracts a raw block, from outside one CBOR byte
 /// string.
-fn evm_bytes(block: Option<&IpldBlock>) -> Option<Bytes> {
+pub fn evm_bytes(block: Option<&IpldBlock>) -> Option<Bytes> {
     let block = block?;
     if block.codec == fvm_ipld_encoding::IPLD_RAW {
         return Some(block.data.clone().into());

@@ -227,6 +227,18 @@ fn anvil_names_metadata_and_small_methods() {
     );
     assert_eq!(quantity(&receipt_of(&node, &hash)["status"]), 1);
 
+    let found = node.result(
+        "eth_getTransactionBySenderAndNonce",
+        json!([stranger, "0x0"]),
+    );
+    assert_eq!(found["hash"], hash, "{found}");
+    assert_eq!(
+        node.result(
+            "eth_getTransactionBySenderAndNonce",
+            json!([stranger, "0x1"])
+        ),
+        Value::Null
+    );
     let raw = node.result("eth_getRawTransactionByHash", json!([hash]));
     assert!(raw.as_str().unwrap().starts_with("0x02"), "{raw}");
     assert_eq!(quantity(&node.result("eth_baseFee", json!([]))), 100);

@@ -36,6 +36,7 @@ fn ours() -> BTreeSet<String> {
         accounts: dev_accounts(1).unwrap(),
         balance: alloy_primitives::U256::from(1),
         automine: true,
+        console_logs: false,
     };
     let node = Node::open(Db::memory().unwrap(), settings).unwrap();
     let (module, _) = rpc::module(node, Limits::default()).unwrap();

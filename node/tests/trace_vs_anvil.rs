@@ -115,6 +115,20 @@ impl Drop for Anvil {
     }
 }
 
+/// The receipt of transaction `hash`, once mined: anvil may answer `eth_sendTransaction` before
+/// its block is sealed.
+fn mined(rpc: &Rpc, hash: &Value) -> Value {
+    let started = std::time::Instant::now();
+    loop {
+        let receipt = rpc.result("eth_getTransactionReceipt", json!([hash]));
+        if !receipt.is_null() {
+            return receipt;
+        }
+        assert!(started.elapsed().as_secs() < 10, "{hash} not mined in 10 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Deploys Parent and sends `run()` with 3 wei; the run's transaction hash.
 fn run_on(rpc: &Rpc, parent_code: &[u8]) -> Value {
     let from = dev_key(0).address();
@@ -122,14 +136,14 @@ fn run_on(rpc: &Rpc, parent_code: &[u8]) -> Value {
         "eth_sendTransaction",
         json!([{"from": from, "data": alloy_primitives::Bytes::copy_from_slice(parent_code)}]),
     );
-    let receipt = rpc.result("eth_getTransactionReceipt", json!([deploy]));
+    let receipt = mined(rpc, &deploy);
     let parent: Address = serde_json::from_value(receipt["contractAddress"].clone()).unwrap();
     let input = alloy_primitives::Bytes::from(runCall {}.abi_encode());
     let hash = rpc.result(
         "eth_sendTransaction",
         json!([{"from": from, "to": parent, "data": input, "value": "0x3"}]),
     );
-    let receipt = rpc.result("eth_getTransactionReceipt", json!([hash]));
+    let receipt = mined(rpc, &hash);
     assert_eq!(quantity(&receipt["status"]), 1, "{receipt}");
     hash
 }
@@ -379,6 +393,7 @@ fn otterscan_agrees_with_anvil() {
             "eth_sendTransaction",
             json!([{"from": sender, "to": child, "data": fail, "gas": format!("{gas:#x}")}]),
         );
+        mined(rpc, &hash);
         ask(rpc, "ots_getTransactionError", json!([hash]))
     };
     let reverted = failing(&ours.rpc, 100_000_000);

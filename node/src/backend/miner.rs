@@ -17,6 +17,7 @@ use tokio::sync::broadcast;
 
 use super::{fees::BASE_FEE, state::ChainState};
 use crate::{
+    console_log,
     records::{self, bloom, BlockRecord, ReceiptRecord, TxRecord},
     tx::SignedTx,
 };
@@ -34,6 +35,8 @@ pub struct Mined {
     pub transactions: Vec<TxRecord>,
     /// Why each transaction failed, if it did: the revert reason, or the exit code.
     pub failures: Vec<Option<String>>,
+    /// What each transaction printed with `console.log`, if the miner looked.
+    pub console_logs: Vec<Vec<String>>,
     header_json: OnceLock<Box<RawValue>>,
     /// The block's logs in order (their `logIndex`).
     logs: Box<[SharedLog]>,
@@ -54,6 +57,7 @@ impl Mined {
         block: BlockRecord,
         transactions: Vec<TxRecord>,
         failures: Vec<Option<String>>,
+        console_logs: Vec<Vec<String>>,
     ) -> Self {
         let logs = transactions
             .iter()
@@ -70,6 +74,7 @@ impl Mined {
             block,
             transactions,
             failures,
+            console_logs,
             header_json: OnceLock::new(),
             logs,
         }
@@ -114,13 +119,19 @@ impl Mined {
 pub struct Miner {
     /// Mine a block per transaction (otherwise transactions wait for the next interval block).
     pub automine: bool,
+    /// Run transactions with the FVM's tracing on, to find their `console.log` calls.
+    console_logs: bool,
     mined: broadcast::Sender<Arc<Mined>>,
 }
 
 impl Miner {
-    pub fn new(automine: bool) -> Self {
+    pub fn new(automine: bool, console_logs: bool) -> Self {
         let (mined, _) = broadcast::channel(256);
-        Self { automine, mined }
+        Self {
+            automine,
+            console_logs,
+            mined,
+        }
     }
 
     /// Blocks as they are sealed.
@@ -139,12 +150,14 @@ impl Miner {
         let number = state.head().number + 1;
         let parent_root = state.chain_ref().state_root();
         state.chain().set_block(number as i64, timestamp);
-        let sealed = build(state, number, timestamp, parent_root, &txs).and_then(
-            |(block, records, failures)| {
-                state.seal(block.clone(), records.clone())?;
-                Ok(Arc::new(Mined::new(block, records, failures)))
-            },
-        );
+        state.chain().set_tracing(self.console_logs);
+        let built = build(state, number, timestamp, parent_root, &txs);
+        state.chain().set_tracing(false);
+        let sealed = built.and_then(|(block, records, notes)| {
+            state.seal(block.clone(), records.clone())?;
+            let (failures, console_logs) = notes.into_iter().unzip();
+            Ok(Arc::new(Mined::new(block, records, failures, console_logs)))
+        });
         match sealed {
             Ok(mined) => {
                 let _ = self.mined.send(Arc::clone(&mined));
@@ -158,22 +171,24 @@ impl Miner {
     }
 }
 
-/// Applies `txs` on the chain and builds the block, its records and why each transaction
-/// failed, if it did.
+/// Why a transaction failed (if it did), and what it printed with `console.log`.
+type Notes = (Option<String>, Vec<String>);
+
+/// Applies `txs` on the chain and builds the block, its records and each transaction's notes.
 fn build(
     state: &mut ChainState,
     number: u64,
     timestamp: u64,
     parent_root: Cid,
     txs: &[SignedTx],
-) -> Result<(BlockRecord, Vec<TxRecord>, Vec<Option<String>>)> {
+) -> Result<(BlockRecord, Vec<TxRecord>, Vec<Notes>)> {
     let mut receipts = Vec::with_capacity(txs.len());
-    let mut failures = Vec::with_capacity(txs.len());
+    let mut notes = Vec::with_capacity(txs.len());
     let mut cumulative = 0;
     let mut log_index = 0;
     for tx in txs {
         let outcome = state.chain().apply(tx.message())?;
-        failures.push(failure(&outcome));
+        notes.push((failure(&outcome), console_log::printed(&outcome.trace)));
         cumulative += outcome.gas_used;
         let receipt = receipt(tx, &outcome, cumulative, log_index);
         log_index += receipt.logs.len() as u64;
@@ -225,7 +240,7 @@ fn build(
         parent_state_root: parent_root.to_string(),
         transactions: txs.iter().map(|tx| tx.hash).collect(),
     };
-    Ok((block, records, failures))
+    Ok((block, records, notes))
 }
 
 /// Why a transaction failed, as a developer reads it: the revert reason, or the exit code.

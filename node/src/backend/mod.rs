@@ -58,6 +58,8 @@ pub struct NodeSettings {
     pub balance: U256,
     /// Mine a block per transaction (otherwise transactions wait for the next interval block).
     pub automine: bool,
+    /// Look for `console.log` calls in mined transactions (tracing them), to print them.
+    pub console_logs: bool,
 }
 
 pub struct Node {
@@ -110,7 +112,7 @@ impl Node {
             instance_id: instance_id(),
             state,
             pool: pool::Pool::new(settings.accounts),
-            miner: miner::Miner::new(settings.automine),
+            miner: miner::Miner::new(settings.automine, settings.console_logs),
             clock,
             snapshots: cheats::Snapshots::default(),
         })

@@ -8,6 +8,7 @@ use std::{
 };
 
 use actor_types::{network::DEVNET_CHAIN_ID, EthAddress};
+use alloy_consensus::Transaction as _;
 use alloy_primitives::{Address, Bytes, B256, U256};
 use anyhow::{anyhow, Context, Result};
 use cid::Cid;
@@ -188,6 +189,50 @@ impl ChainState {
 
     pub fn code(&self, address: Address, block: BlockRef) -> Result<Bytes, NodeError> {
         Ok(self.view(block)?.code(address.into())?.into())
+    }
+
+    /// The first block after which `holds` is true of the state, if it is at the head; `holds`
+    /// must stay true once it is (as a nonce past a value, or code once deployed), so the
+    /// blocks are bisected.
+    pub fn first_block_where(
+        &self,
+        holds: impl Fn(u64) -> Result<bool, NodeError>,
+    ) -> Result<Option<u64>, NodeError> {
+        let head = self.head().number;
+        if !holds(head)? {
+            return Ok(None);
+        }
+        let (mut low, mut high) = (0, head);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if holds(middle)? {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        Ok(Some(low))
+    }
+
+    /// `sender`'s mined transaction with `nonce`.
+    pub fn transaction_by_sender_and_nonce(
+        &self,
+        sender: Address,
+        nonce: u64,
+    ) -> Result<Option<TxRecord>, NodeError> {
+        let passed = |number| Ok(self.nonce(sender, BlockRef::Number(number))? > nonce);
+        let Some(number) = self.first_block_where(passed)? else {
+            return Ok(None);
+        };
+        let Some(block) = self.block(BlockRef::Number(number))? else {
+            return Ok(None);
+        };
+        for tx in self.transactions_of(&block)? {
+            if tx.from == sender && tx.envelope()?.nonce() == nonce {
+                return Ok(Some(tx));
+            }
+        }
+        Ok(None)
     }
 
     pub fn storage(

@@ -199,6 +199,23 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             transaction_at(node, number_ref(number), index.to())
         },
     )?;
+    read_method(
+        module,
+        "eth_getTransactionBySenderAndNonce",
+        |params, node| {
+            let (sender, nonce): (Address, U64) = pair(params)?;
+            let found = node
+                .state()
+                .transaction_by_sender_and_nonce(sender, nonce.to())?;
+            let Some(record) = found else {
+                return Ok(None);
+            };
+            let timestamp = block_timestamp(node, record.block_number)?;
+            Ok(Some(
+                record.rpc_transaction(Some(timestamp)).map_err(internal)?,
+            ))
+        },
+    )?;
     read_method(module, "eth_getTransactionReceipt", |params, node| {
         let hash: B256 = one(params)?;
         let Some(record) = node.transaction(hash).map_err(internal)? else {

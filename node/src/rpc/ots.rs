@@ -4,7 +4,6 @@
 //! searches (`ots_searchTransactionsBefore`/`After`), which need an index of every address a
 //! transaction touched.
 
-use alloy_consensus::Transaction as _;
 use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_rpc_types_eth::{BlockId, BlockNumberOrTag};
 use alloy_rpc_types_trace::{
@@ -82,7 +81,10 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         |params, node| {
             let (sender, nonce): (Address, Option<U256>) = two(params)?;
             let nonce = nonce.ok_or_else(|| invalid_params("a nonce is required"))?;
-            transaction_by_sender_and_nonce(node, sender, nonce.saturating_to())
+            let found = node
+                .state()
+                .transaction_by_sender_and_nonce(sender, nonce.saturating_to())?;
+            Ok(found.map(|tx| tx.hash))
         },
     )?;
     method(module, "ots_traceTransaction", |params, ctx| {
@@ -186,64 +188,17 @@ fn block_transactions(
     }))
 }
 
-/// The hash of `sender`'s transaction with `nonce`: the first block after which its nonce
-/// passed `nonce` holds it (found by bisection over the blocks).
-fn transaction_by_sender_and_nonce(
-    node: &Node,
-    sender: Address,
-    nonce: u64,
-) -> RpcResult<Option<B256>> {
-    let nonce_after = |number: u64| node.state().nonce(sender, BlockRef::Number(number));
-    let head = node.head().number;
-    if nonce_after(head)? <= nonce {
-        return Ok(None);
-    }
-    let (mut low, mut high) = (0, head);
-    while low < high {
-        let middle = low + (high - low) / 2;
-        if nonce_after(middle)? > nonce {
-            high = middle;
-        } else {
-            low = middle + 1;
-        }
-    }
-    let Some(record) = block(node, BlockRef::Number(low))? else {
-        return Ok(None);
-    };
-    for tx in transactions(node, &record)? {
-        let envelope = tx.envelope().map_err(internal)?;
-        if tx.from == sender && envelope.nonce() == nonce {
-            return Ok(Some(tx.hash));
-        }
-    }
-    Ok(None)
-}
-
 /// The transaction that created the contract at `address` and who created it (an account or
 /// a contract): the first block after which it had code holds it.
 fn contract_creator(ctx: &Context, address: Address) -> RpcResult<Option<ContractCreator>> {
     let candidates = {
         let node = ctx.node();
-        let has_code = |number: u64| -> RpcResult<bool> {
-            Ok(!node
-                .state()
-                .code(address, BlockRef::Number(number))?
-                .is_empty())
-        };
-        let head = node.head().number;
-        if !has_code(head)? {
+        let state = node.state();
+        let has_code = |number| Ok(!state.code(address, BlockRef::Number(number))?.is_empty());
+        let Some(number) = state.first_block_where(has_code)? else {
             return Ok(None);
-        }
-        let (mut low, mut high) = (0, head);
-        while low < high {
-            let middle = low + (high - low) / 2;
-            if has_code(middle)? {
-                high = middle;
-            } else {
-                low = middle + 1;
-            }
-        }
-        match block(&node, BlockRef::Number(low))? {
+        };
+        match block(&node, BlockRef::Number(number))? {
             Some(record) => transactions(&node, &record)?,
             None => return Ok(None),
         }
