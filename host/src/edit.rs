@@ -67,6 +67,28 @@ impl Chain {
         })
     }
 
+    /// Makes the contract at `address` an EthAccount, keeping its balance and sequence and
+    /// dropping its code and storage: the FVM takes explicit messages only from accounts, so
+    /// this is how a simulation sends one from a contract's address (as Ethereum tools
+    /// estimate a call from a Safe). Nothing else changes; an address with no contract is left
+    /// as it is.
+    pub fn make_sender(&mut self, address: EthAddress) -> Result<()> {
+        let evm_code = self.bundle().code_of(Type::Evm);
+        let is_contract = self
+            .actor(&address.to_filecoin())?
+            .is_some_and(|actor| actor.code == evm_code);
+        if !is_contract {
+            return Ok(());
+        }
+        let store = self.store().clone();
+        let empty = store.put_cbor(&Vec::<()>::new(), Code::Blake2b256)?;
+        let account_code = self.bundle().code_of(Type::EthAccount);
+        self.edit_actor(address, Type::EthAccount, |actor| {
+            actor.code = account_code;
+            actor.state = empty;
+        })
+    }
+
     /// Sets the nonce of `address`: a contract's CREATE nonce, or else the sequence of the
     /// account that sends from it (an address with no actor gets an EthAccount).
     pub fn set_nonce(&mut self, address: EthAddress, nonce: u64) -> Result<()> {

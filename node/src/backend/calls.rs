@@ -38,8 +38,7 @@ pub fn call(chain: Chain, call: &CallParams) -> Result<Bytes, NodeError> {
 
 /// The gas limit a transaction needs (`eth_estimateGas`): FVM gas, found by running it.
 pub fn estimate_gas(chain: Chain, call: &CallParams) -> Result<u64, NodeError> {
-    let chain = sender_ready(chain, call.from)?;
-    let mut message = message(&chain, call)?;
+    let (chain, mut message) = prepare_explicit(chain, call)?;
     // The limit is part of the message, whose length the FVM charges for. A limit below 2^32
     // takes five CBOR bytes and a block's (10 billion) nine, so a probe at a block's limit
     // would use a few hundred gas more than the message sent with the estimate: probe below
@@ -76,16 +75,26 @@ pub fn estimate_gas(chain: Chain, call: &CallParams) -> Result<u64, NodeError> {
     Ok(message.gas_limit)
 }
 
-/// `chain` ready to run `call` (its sender exists), and the call's message.
+/// `chain` ready to run `call` as an implicit message (its sender exists), and the message.
 pub fn prepare(chain: Chain, call: &CallParams) -> Result<(Chain, Message), NodeError> {
     let chain = sender_ready(chain, call.from)?;
     let message = message(&chain, call)?;
     Ok((chain, message))
 }
 
+/// `chain` ready to run `call` as an explicit message, and the message: a contract sending
+/// becomes an account for the run (`Chain::make_sender`), so estimates from a contract's
+/// address work as on Ethereum (Safe checks estimate so; Lotus fixed the same in v1.36.2).
+pub fn prepare_explicit(chain: Chain, call: &CallParams) -> Result<(Chain, Message), NodeError> {
+    let mut chain = sender_ready(chain, call.from)?;
+    chain.make_sender(call.from.unwrap_or(Address::ZERO).into())?;
+    let message = message(&chain, call)?;
+    Ok((chain, message))
+}
+
 /// The gas a call uses run as a transaction with a block's gas (`eth_createAccessList`).
 pub fn gas_used(chain: Chain, call: &CallParams) -> Result<u64, NodeError> {
-    let (chain, message) = prepare(chain, call)?;
+    let (chain, message) = prepare_explicit(chain, call)?;
     let outcome = chain.dry_run(message)?;
     check(&outcome)?;
     Ok(outcome.gas_used)

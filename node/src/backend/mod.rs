@@ -21,6 +21,7 @@ mod error;
 pub mod fees;
 pub mod logs;
 mod miner;
+pub mod overrides;
 mod pool;
 pub mod predeploys;
 pub mod replay;

@@ -95,7 +95,7 @@ impl Replay {
 /// on, as geth's and anvil's `debug_traceCall` show it (`eth_estimateGas` runs it the same way;
 /// it pays no fee).
 pub fn trace_call(chain: Chain, call: &CallParams) -> Result<Traced, NodeError> {
-    let (before, message) = calls::prepare(chain, call)?;
+    let (before, message) = calls::prepare_explicit(chain, call)?;
     let mut after = before.scratch(before.state_root());
     after.set_tracing(true);
     let outcome = after.apply(message)?;

@@ -4,7 +4,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use alloy_primitives::{Address, Bytes, B256, U256, U64};
 use alloy_rpc_types_eth::{
-    AccessListResult, BlockId, BlockNumberOrTag, FeeHistory, Filter, TransactionRequest,
+    state::StateOverride, AccessListResult, BlockId, BlockNumberOrTag, FeeHistory, Filter,
+    TransactionRequest,
 };
 use anyhow::{anyhow, Result};
 use jsonrpsee::{types::Params, RpcModule};
@@ -19,7 +20,7 @@ use crate::{
     backend::{
         calls,
         fees::{self, BASE_FEE, GAS_PRICE, PRIORITY_FEE},
-        logs, BlockRef, Node, NodeError,
+        logs, overrides, BlockRef, Node, NodeError,
     },
     records::BlockRecord,
     tx::SignedTx,
@@ -247,13 +248,15 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     // Calls and estimates take a view of the state while holding the node, then run the FVM
     // without it: a long call holds up no other client.
     method(module, "eth_call", |params, ctx| {
-        let (request, block): (TransactionRequest, Option<BlockId>) = two(params)?;
-        let view = ctx.node().view(block_ref(block))?;
+        let (request, block, overrides) = call_request(params)?;
+        let mut view = ctx.node().view(block_ref(block))?;
+        overrides::apply(&mut view, &overrides)?;
         Ok(calls::call(view, &call_params(request))?)
     })?;
     method(module, "eth_estimateGas", |params, ctx| {
-        let (request, _block): (TransactionRequest, Option<BlockId>) = two(params)?;
-        let view = ctx.node().view(BlockRef::Latest)?;
+        let (request, _block, overrides) = call_request(params)?;
+        let mut view = ctx.node().view(BlockRef::Latest)?;
+        overrides::apply(&mut view, &overrides)?;
         Ok(U64::from(calls::estimate_gas(view, &call_params(request))?))
     })?;
     // The FVM has no access lists: storage costs the same however it is reached. So the list
@@ -361,6 +364,17 @@ fn transaction_at(
         tx.rpc_transaction(Some(record.header.timestamp))
             .map_err(internal)?,
     ))
+}
+
+/// The parameters of `eth_call` and `eth_estimateGas`: the call, the block, state overrides.
+fn call_request(
+    params: Params<'_>,
+) -> RpcResult<(TransactionRequest, Option<BlockId>, StateOverride)> {
+    let mut seq = params.sequence();
+    let request = seq.next()?;
+    let block = seq.optional_next()?;
+    let overrides: Option<StateOverride> = seq.optional_next()?;
+    Ok((request, block, overrides.unwrap_or_default()))
 }
 
 fn block_timestamp(node: &Node, number: u64) -> RpcResult<u64> {
