@@ -245,6 +245,28 @@ impl Db {
         Ok(())
     }
 
+    /// Seals `blocks`, empty ones that follow the head in order, and makes the last the head,
+    /// in one commit: they hold no transactions and change no state.
+    pub fn seal_empty(&self, chain_id: u64, blocks: &[BlockRecord]) -> Result<()> {
+        let Some(last) = blocks.last() else {
+            return Ok(());
+        };
+        let write = begin_write(&self.0)?;
+        {
+            let mut table = write.open_table(BLOCKS)?;
+            let mut hashes = write.open_table(BLOCK_HASHES)?;
+            for block in blocks {
+                table.insert(block.number, seal(block)?.as_slice())?;
+                hashes.insert(&block.hash.0, block.number)?;
+            }
+            let mut meta = write.open_table(META)?;
+            meta.insert(HEAD, last.number)?;
+            meta.insert(CHAIN_ID, chain_id)?;
+        }
+        write.commit().context("committing empty blocks")?;
+        Ok(())
+    }
+
     /// Drops every block after `number` with its transactions, and makes `number` the head
     /// with state `root` (`evm_revert`). IPLD blocks stay: they are content-addressed and
     /// harmless.

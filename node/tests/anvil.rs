@@ -273,3 +273,51 @@ fn interval_mining_includes_queued_transactions() {
     }
     assert_eq!(receipt_of(&node, &hash)["status"], "0x1");
 }
+
+/// `hardhat_mine` of a week of 12-second blocks in one call, as `mine(50400)` in a Hardhat test
+/// asks: the empty blocks are sealed in a few database writes, chained and timed as if mined
+/// one by one, and still there after a restart.
+#[test]
+fn a_week_of_blocks_in_one_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = DevNode::start_in(dir.path());
+    let from = dev_key(0).address();
+    node.result("eth_sendTransaction", json!([{"from": from, "to": from}]));
+    node.result("evm_setAutomine", json!([false]));
+    let pending = node.result("eth_sendTransaction", json!([{"from": from, "to": from}]));
+    let started = std::time::Instant::now();
+    node.result("hardhat_mine", json!([format!("{:#x}", 50_400), "0xc"]));
+    let took = started.elapsed();
+    assert_eq!(node.block_number(), 50_401);
+    assert!(took.as_secs() < 60, "{took:?}");
+    // The first block took the pending transaction.
+    assert_eq!(quantity(&receipt_of(&node, &pending)["blockNumber"]), 2);
+
+    let block = |n: u64| node.result("eth_getBlockByNumber", json!([format!("{n:#x}"), false]));
+    let first = block(2);
+    for n in [3, 4, 10_001, 10_002, 25_000, 50_401] {
+        let (this, parent) = (block(n), block(n - 1));
+        assert_eq!(this["parentHash"], parent["hash"], "block {n}");
+        assert_eq!(this["stateRoot"], first["stateRoot"], "block {n}");
+        assert_eq!(
+            quantity(&this["timestamp"]),
+            quantity(&parent["timestamp"]) + 12,
+            "block {n}"
+        );
+        assert_eq!(this["transactions"], json!([]));
+    }
+    let by_hash = node.result("eth_getBlockByHash", json!([block(30_000)["hash"], false]));
+    assert_eq!(quantity(&by_hash["number"]), 30_000);
+    let hash_30000 = by_hash["hash"].clone();
+    node.interrupt();
+
+    let node = DevNode::start_in(dir.path());
+    assert_eq!(node.block_number(), 50_401);
+    let again = node.result(
+        "eth_getBlockByNumber",
+        json!([format!("{:#x}", 30_000), false]),
+    );
+    assert_eq!(again["hash"], hash_30000);
+    node.result("evm_mine", json!([]));
+    assert_eq!(node.block_number(), 50_402);
+}

@@ -1,5 +1,5 @@
 //! The node's limits: where it listens by default, how many calls a batch may hold, how many
-//! blocks a log query or `anvil_mine` may span, and a contract that loops forever, which
+//! blocks a log query or `anvil_mine` may span (10,000 and a year of 30-second blocks), and a contract that loops forever, which
 //! stops at its gas limit and leaves the node serving.
 
 mod common;
@@ -163,9 +163,9 @@ fn ahead_of_a_long_call(node: &DevNode, looping: Address, raw_transaction: Bytes
 }
 
 #[test]
-fn log_queries_and_mining_are_capped_at_ten_thousand_blocks() {
+fn log_queries_are_capped_at_ten_thousand_blocks_and_mining_at_a_year() {
     let node = DevNode::start(&["--in-memory"]);
-    let error = node.error("anvil_mine", json!(["0x2711"]));
+    let error = node.error("anvil_mine", json!([format!("{:#x}", 1_051_201)]));
     assert_eq!(error["code"], -32602, "{error}");
     node.result("anvil_mine", json!(["0x2710"]));
     assert_eq!(node.block_number(), 10_000);

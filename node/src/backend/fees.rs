@@ -31,22 +31,24 @@ const MAX_FEE_HISTORY_BLOCKS: u64 = 1024;
 const MAX_REWARD_PERCENTILES: usize = 100;
 
 /// What an `eth_sendTransaction` asks to pay; what it leaves out, the node's defaults fill in.
+///
+/// The tip is always [`PRIORITY_FEE`], whatever the request asks: the FVM charges a tip on the
+/// whole gas limit, so with one a receipt's `gasUsed * effectiveGasPrice` (the fee divided by
+/// the gas used, rounded down) falls short of what was paid, and balance checks in test
+/// frameworks fail (Hardhat's signer asks 1 gwei by default). A transaction signed by the
+/// client itself tips what it says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestedFees {
     /// A legacy (type 0) transaction at this gas price.
     Legacy { gas_price: Option<u128> },
-    /// An EIP-1559 (type 2) transaction.
-    Eip1559 {
-        max_fee_per_gas: Option<u128>,
-        max_priority_fee_per_gas: Option<u128>,
-    },
+    /// An EIP-1559 (type 2) transaction with this fee cap.
+    Eip1559 { max_fee_per_gas: Option<u128> },
 }
 
 impl Default for RequestedFees {
     fn default() -> Self {
         RequestedFees::Eip1559 {
             max_fee_per_gas: None,
-            max_priority_fee_per_gas: None,
         }
     }
 }

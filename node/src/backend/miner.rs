@@ -171,6 +171,50 @@ impl Miner {
     }
 }
 
+impl Miner {
+    /// Seals empty blocks at `timestamps` on the head in one database write (`anvil_mine` of
+    /// a week of blocks): nothing runs, the state stays, only the block records are written.
+    pub fn mine_empty(&self, state: &mut ChainState, timestamps: &[u64]) -> Result<()> {
+        let root = state.chain_ref().state_root();
+        let mut blocks: Vec<BlockRecord> = Vec::with_capacity(timestamps.len());
+        for &timestamp in timestamps {
+            let parent = blocks.last().unwrap_or(state.head());
+            let header = empty_header(parent, &root, timestamp);
+            blocks.push(BlockRecord {
+                number: header.number,
+                hash: header.hash_slow(),
+                header,
+                state_root: root.to_string(),
+                parent_state_root: root.to_string(),
+                transactions: Vec::new(),
+            });
+        }
+        state.seal_empty(&blocks)?;
+        for block in blocks {
+            let mined = Mined::new(block, Vec::new(), Vec::new(), Vec::new());
+            let _ = self.mined.send(Arc::new(mined));
+        }
+        Ok(())
+    }
+}
+
+/// The header of a block after `parent` with state `root` and no transactions.
+fn empty_header(parent: &BlockRecord, root: &Cid, timestamp: u64) -> Header {
+    Header {
+        parent_hash: parent.hash,
+        ommers_hash: EMPTY_OMMER_ROOT_HASH,
+        beneficiary: Address::ZERO,
+        state_root: cid_digest(root),
+        transactions_root: EMPTY_ROOT_HASH,
+        receipts_root: EMPTY_ROOT_HASH,
+        number: parent.number + 1,
+        gas_limit: BLOCK_GAS_LIMIT,
+        timestamp,
+        base_fee_per_gas: Some(BASE_FEE as u64),
+        ..Default::default()
+    }
+}
+
 /// Why a transaction failed (if it did), and what it printed with `console.log`.
 type Notes = (Option<String>, Vec<String>);
 
@@ -202,20 +246,13 @@ fn build(
         .collect();
     let envelopes: Vec<_> = txs.iter().map(|tx| tx.envelope.clone()).collect();
     let state_root = state.chain_ref().state_root();
+    debug_assert_eq!(number, state.head().number + 1);
     let header = Header {
-        parent_hash: state.head().hash,
-        ommers_hash: EMPTY_OMMER_ROOT_HASH,
-        beneficiary: Address::ZERO,
-        state_root: cid_digest(&state_root),
         transactions_root: proofs::calculate_transaction_root(&envelopes),
         receipts_root: proofs::calculate_receipt_root(&consensus_receipts),
         logs_bloom: bloom(&all_logs),
-        number,
-        gas_limit: BLOCK_GAS_LIMIT,
         gas_used: cumulative,
-        timestamp,
-        base_fee_per_gas: Some(BASE_FEE as u64),
-        ..Default::default()
+        ..empty_header(state.head(), &state_root, timestamp)
     };
     let hash = header.hash_slow();
     let records = txs

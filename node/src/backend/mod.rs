@@ -235,6 +235,21 @@ impl Node {
         self.mine(pending, timestamp)
     }
 
+    /// Mines `count` empty blocks in one database write, `interval` seconds apart or else by
+    /// the clock (`anvil_mine` after its first block).
+    pub fn mine_empty(&mut self, count: u64, interval: Option<u64>) -> Result<(), NodeError> {
+        let mut previous = self.state.head().header.timestamp;
+        let mut timestamps = Vec::with_capacity(count as usize);
+        for _ in 0..count {
+            previous = match interval {
+                Some(interval) => previous.saturating_add(interval),
+                None => self.clock.next_block(None, previous)?,
+            };
+            timestamps.push(previous);
+        }
+        Ok(self.miner.mine_empty(&mut self.state, &timestamps)?)
+    }
+
     fn mine(
         &mut self,
         txs: Vec<SignedTx>,

@@ -271,15 +271,12 @@ impl Pool {
                 input: call.input,
             }
             .into(),
-            RequestedFees::Eip1559 {
-                max_fee_per_gas,
-                max_priority_fee_per_gas,
-            } => TxEip1559 {
+            RequestedFees::Eip1559 { max_fee_per_gas } => TxEip1559 {
                 chain_id,
                 nonce,
                 gas_limit: gas,
                 max_fee_per_gas: max_fee_per_gas.unwrap_or(DEFAULT_FEE_CAP),
-                max_priority_fee_per_gas: max_priority_fee_per_gas.unwrap_or(PRIORITY_FEE),
+                max_priority_fee_per_gas: PRIORITY_FEE,
                 to,
                 value: call.value,
                 access_list: Default::default(),

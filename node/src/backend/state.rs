@@ -275,6 +275,23 @@ impl ChainState {
         Ok(())
     }
 
+    /// Seals `blocks`, empty blocks on the head in order, in one database write.
+    pub fn seal_empty(&mut self, blocks: &[BlockRecord]) -> Result<()> {
+        let Some(last) = blocks.last() else {
+            return Ok(());
+        };
+        self.db.seal_empty(self.chain_id, blocks)?;
+        self.hashes
+            .write()
+            .expect("hashes lock")
+            .extend(blocks.iter().map(|block| block.hash));
+        let (next, timestamp) = (last.number + 1, last.header.timestamp);
+        self.head = last.clone();
+        self.head_transactions.clear();
+        self.chain.set_block(next as i64, timestamp);
+        Ok(())
+    }
+
     /// Drops what a block that could not be built or sealed wrote: back to `root`.
     pub fn discard(&mut self, root: Cid) {
         self.chain.set_state_root(root);

@@ -40,7 +40,6 @@ pub fn requested_fees(request: &TransactionRequest) -> Result<RequestedFees, Nod
         }),
         Some(2) | None => Ok(RequestedFees::Eip1559 {
             max_fee_per_gas: request.max_fee_per_gas,
-            max_priority_fee_per_gas: request.max_priority_fee_per_gas,
         }),
         Some(other) => Err(TxError::UnsupportedType(other).into()),
     }
