@@ -173,21 +173,7 @@ async fn serve() -> Result<()> {
     if let Some(mined) = mined {
         tokio::spawn(print_mined(mined));
     }
-    if let Some(interval) = args.block_time {
-        let context = context.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(interval);
-            ticks.tick().await;
-            loop {
-                ticks.tick().await;
-                let context = context.clone();
-                let mined = tokio::task::spawn_blocking(move || context.mine_pending()).await;
-                if let Ok(Err(e)) = mined {
-                    tracing::error!("mining failed: {e:#}");
-                }
-            }
-        });
-    }
+    rpc::interval::spawn(context, args.block_time);
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {},
         _ = handle.clone().stopped() => {},

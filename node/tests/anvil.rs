@@ -321,3 +321,42 @@ fn a_week_of_blocks_in_one_call() {
     node.result("evm_mine", json!([]));
     assert_eq!(node.block_number(), 50_402);
 }
+
+/// `anvil_setIntervalMining` switches to blocks on a clock while the node runs, 0 stops them,
+/// and automine switched back on replaces them.
+#[test]
+fn interval_mining_can_be_switched_on_and_off() {
+    let node = DevNode::start(&["--in-memory"]);
+    let from = dev_key(0).address();
+    node.result("anvil_setIntervalMining", json!([1]));
+    assert_eq!(node.result("anvil_getAutomine", json!([])), json!(false));
+    let hash = node.result("eth_sendTransaction", json!([{"from": from, "to": from}]));
+    let sent_at = node.block_number();
+    let started = std::time::Instant::now();
+    let receipt = loop {
+        let receipt = receipt_of(&node, &hash);
+        if !receipt.is_null() {
+            break receipt;
+        }
+        assert!(started.elapsed().as_secs() < 10, "not mined on a 1 s clock");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(quantity(&receipt["status"]), 1);
+    assert!(quantity(&receipt["blockNumber"]) > sent_at);
+    let before = node.block_number();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert!(node.block_number() > before, "the clock stopped");
+
+    node.result("evm_setIntervalMining", json!([0]));
+    let stopped_at = node.block_number();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_eq!(node.block_number(), stopped_at);
+
+    node.result("anvil_setIntervalMining", json!([1]));
+    node.result("evm_setAutomine", json!([true]));
+    let at = node.block_number();
+    let hash = node.result("eth_sendTransaction", json!([{"from": from, "to": from}]));
+    assert_eq!(quantity(&receipt_of(&node, &hash)["blockNumber"]), at + 1);
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_eq!(node.block_number(), at + 1, "the clock kept mining");
+}

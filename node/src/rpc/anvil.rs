@@ -1,6 +1,8 @@
 //! The developer helpers test frameworks rely on, as anvil (and Hardhat, under `hardhat_`)
 //! names them.
 
+use std::time::Duration;
+
 use alloy_primitives::{Address, Bytes, B256, U256, U64};
 use anyhow::Result;
 use jsonrpsee::{types::Params, RpcModule};
@@ -40,6 +42,19 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "evm_setAutomine", |params, ctx| {
         let on: bool = one(params)?;
         ctx.node().set_automine(on);
+        if on {
+            // A block per transaction replaces blocks on a clock, as in anvil.
+            ctx.set_interval(None);
+        }
+        Ok(())
+    })?;
+    method(module, "evm_setIntervalMining", |params, ctx| {
+        let seconds: u64 = one(params)?;
+        let interval = (seconds > 0).then(|| Duration::from_secs(seconds));
+        if interval.is_some() {
+            ctx.node().set_automine(false);
+        }
+        ctx.set_interval(interval);
         Ok(())
     })?;
     method(module, "anvil_setBalance", |params, ctx| {
@@ -93,6 +108,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         ("anvil_increaseTime", "evm_increaseTime"),
         ("anvil_setNextBlockTimestamp", "evm_setNextBlockTimestamp"),
         ("anvil_setAutomine", "evm_setAutomine"),
+        ("anvil_setIntervalMining", "evm_setIntervalMining"),
     ] {
         module.register_alias(anvil, evm)?;
     }

@@ -7,6 +7,7 @@ mod envelope;
 mod errors;
 mod eth;
 mod filters;
+pub mod interval;
 mod notifications;
 mod ots;
 mod params;
@@ -84,6 +85,8 @@ pub struct Context {
     limits: Limits,
     /// The hash of each transaction the pool takes, for `newPendingTransactions`.
     pending_transactions: broadcast::Sender<B256>,
+    /// How often the interval miner mines, if it does.
+    interval: tokio::sync::watch::Sender<interval::Interval>,
 }
 
 impl Context {
@@ -103,6 +106,11 @@ impl Context {
         self.filters.lock()
     }
 
+    /// Mines on a clock every `interval` from now on, or stops (`None`).
+    fn set_interval(&self, interval: interval::Interval) {
+        self.interval.send_replace(interval);
+    }
+
     /// Tells the pending-transaction filters and subscriptions of a transaction the pool took.
     fn announce(&self, hash: B256) {
         self.filters().announce(hash);
@@ -116,6 +124,7 @@ pub fn module(node: Node, limits: Limits) -> Result<(RpcModule<Context>, Arc<Con
         node: Mutex::new(node),
         filters: Mutex::new(Filters::default()),
         pending_transactions: broadcast::channel(PENDING_TRANSACTIONS_BACKLOG).0,
+        interval: interval::channel(None),
         limits,
     });
     let mut module = RpcModule::from_arc(Arc::clone(&context));
