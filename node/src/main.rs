@@ -9,7 +9,7 @@ use clap::Parser;
 
 use fvm_devnet::{
     accounts,
-    backend::{fees::BASE_FEE, Mined, Node, NodeSettings, BLOCK_GAS_LIMIT},
+    backend::{dump, fees::BASE_FEE, Mined, Node, NodeSettings, BLOCK_GAS_LIMIT},
     db::Db,
     rpc,
 };
@@ -85,6 +85,13 @@ struct Args {
     /// methods.
     #[arg(long)]
     silent: bool,
+    /// Load the accounts of a state dumped to this file (by `--dump-state`, `anvil_dumpState`
+    /// or anvil) at start-up, on top of the chain.
+    #[arg(long, value_name = "PATH")]
+    load_state: Option<PathBuf>,
+    /// Dump the chain's accounts to this file (JSON, anvil's shape) when the node stops.
+    #[arg(long, value_name = "PATH")]
+    dump_state: Option<PathBuf>,
     /// The origin browsers may call the node from (CORS); any by default.
     #[arg(long, default_value = "*")]
     allow_origin: String,
@@ -146,7 +153,19 @@ async fn serve() -> Result<()> {
         automine: args.block_time.is_none() && !args.no_mining,
         console_logs: !args.silent,
     };
-    let node = tokio::task::spawn_blocking(move || Node::open(db, settings)).await??;
+    let load_state = args.load_state.clone();
+    let node = tokio::task::spawn_blocking(move || -> Result<Node> {
+        let mut node = Node::open(db, settings)?;
+        if let Some(path) = load_state {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let state = dump::from_bytes(&bytes)
+                .with_context(|| format!("loading the state in {}", path.display()))?;
+            node.load_state(&state)?;
+        }
+        Ok(node)
+    })
+    .await??;
     let (chain_id, head) = (node.chain_id(), node.head().number);
     let mined = (!args.silent).then(|| node.subscribe());
 
@@ -173,12 +192,17 @@ async fn serve() -> Result<()> {
     if let Some(mined) = mined {
         tokio::spawn(print_mined(mined));
     }
-    rpc::interval::spawn(context, args.block_time);
+    rpc::interval::spawn(context.clone(), args.block_time);
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {},
         _ = handle.clone().stopped() => {},
     }
     handle.stop().ok();
+    if let Some(path) = &args.dump_state {
+        let dump = context.dump_state()?;
+        std::fs::write(path, serde_json::to_vec_pretty(&dump)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     Ok(())
 }
 

@@ -17,6 +17,7 @@
 
 pub mod calls;
 mod cheats;
+pub mod dump;
 mod error;
 pub mod fees;
 pub mod logs;
@@ -326,6 +327,16 @@ impl Node {
 
     pub fn set_nonce(&mut self, address: Address, nonce: u64) -> Result<()> {
         cheats::set_nonce(&mut self.state, address, nonce)
+    }
+
+    /// Every account with an Ethereum address, as anvil dumps them (`anvil_dumpState`).
+    pub fn dump_state(&self) -> Result<dump::StateDump> {
+        dump::dump(&self.state)
+    }
+
+    /// Edits a dumped state's accounts in (`anvil_loadState`).
+    pub fn load_state(&mut self, state: &dump::StateDump) -> Result<()> {
+        dump::load(&mut self.state, state)
     }
 
     /// `anvil_reset`: back to genesis: the blocks, the state, the pool, snapshots,

@@ -14,7 +14,7 @@ use super::{
     eth::{method, one, read_method},
     Context,
 };
-use crate::backend::{time, Node};
+use crate::backend::{dump, time, Node};
 
 pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "evm_mine", evm_mine)?;
@@ -47,6 +47,16 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             ctx.set_interval(None);
         }
         Ok(())
+    })?;
+    read_method(module, "anvil_dumpState", |_, node| {
+        let dump = node.dump_state().map_err(internal)?;
+        Ok(Bytes::from(dump::to_gzip(&dump).map_err(internal)?))
+    })?;
+    method(module, "anvil_loadState", |params, ctx| {
+        let bytes: Bytes = one(params)?;
+        let state = dump::from_bytes(&bytes).map_err(|e| invalid_params(format!("{e:#}")))?;
+        ctx.node().load_state(&state).map_err(internal)?;
+        Ok(true)
     })?;
     method(module, "evm_setIntervalMining", |params, ctx| {
         let seconds: u64 = one(params)?;

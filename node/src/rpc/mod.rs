@@ -203,6 +203,11 @@ pub async fn serve(
 }
 
 impl Context {
+    /// The chain's accounts as anvil dumps them (`--dump-state` at exit).
+    pub fn dump_state(&self) -> Result<crate::backend::dump::StateDump> {
+        self.node().dump_state()
+    }
+
     /// Mines a block with the pending transactions (the interval miner's tick).
     pub fn mine_pending(&self) -> Result<()> {
         self.node().mine_pending(None)?;

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses its own part
 
+pub mod anvil;
+
 use std::{
     io::{BufRead, BufReader},
     path::Path,
