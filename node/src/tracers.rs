@@ -1,7 +1,8 @@
 //! geth's built-in tracers over one traced run ([`crate::backend::replay::Traced`]), as
 //! `debug_traceTransaction`, `debug_traceCall` and `debug_traceBlockBy*` answer them:
 //! `callTracer` (with `onlyTopCall` and `withLog`), `flatCallTracer`, `prestateTracer` (with
-//! `diffMode`, `disableCode`, `disableStorage`), `4byteTracer` and `noopTracer`.
+//! `diffMode`, `disableCode`, `disableStorage`), `4byteTracer` and `noopTracer`; and ours,
+//! `fvmGasTracer`, where the FVM gas went ([`crate::gas_trace`]).
 //!
 //! The state tracers see what the run changed, not what it read: the EVM actor keeps its
 //! storage in a HAMT the FVM reads by block, not by slot. So `prestateTracer`'s accounts are
@@ -23,11 +24,14 @@ use thiserror::Error;
 
 use crate::{backend::replay::Traced, parity_trace};
 
+/// Our tracer: where the FVM gas went ([`crate::gas_trace`]).
+pub const FVM_GAS_TRACER: &str = "fvmGasTracer";
+
 #[derive(Debug, Error)]
 pub enum TracerError {
-    #[error("the default struct logger is not available: pass a tracer (callTracer, flatCallTracer, prestateTracer, 4byteTracer or noopTracer)")]
+    #[error("the default struct logger is not available: pass a tracer (callTracer, flatCallTracer, prestateTracer, 4byteTracer, noopTracer or fvmGasTracer)")]
     StructLogger,
-    #[error("tracer {0} is not available: callTracer, flatCallTracer, prestateTracer, 4byteTracer and noopTracer are")]
+    #[error("tracer {0} is not available: callTracer, flatCallTracer, prestateTracer, 4byteTracer, noopTracer and fvmGasTracer are")]
     Unsupported(String),
     #[error("bad tracerConfig: {0}")]
     Config(#[from] serde_json::Error),
@@ -45,6 +49,10 @@ pub fn trace(
     use GethDebugBuiltInTracerType as Tracer;
     let tracer = match &options.tracer {
         None => return Err(TracerError::StructLogger),
+        Some(GethDebugTracerType::JsTracer(name)) if name == FVM_GAS_TRACER => {
+            let gas = serde_json::to_value(&traced.gas).map_err(TracerError::Config)?;
+            return Ok(GethTrace::JS(gas));
+        }
         Some(GethDebugTracerType::JsTracer(code)) => {
             return Err(TracerError::Unsupported(format!("{code:?}")))
         }

@@ -1,5 +1,5 @@
 //! `debug_traceTransaction` with the `callTracer`: a contract that creates another and calls
-//! it, traced frame by frame.
+//! it, traced frame by frame; and with our `fvmGasTracer`, where the FVM gas went.
 
 mod common;
 
@@ -42,6 +42,66 @@ fn trace(node: &DevNode, hash: &Value) -> Value {
         "debug_traceTransaction",
         json!([hash, {"tracer": "callTracer"}]),
     )
+}
+
+/// The `fvmGasTracer` answer for `hash`, checked to add up: its charges by category and by
+/// send each sum to the receipt's gas used.
+fn gas_trace(node: &DevNode, hash: &Value) -> Value {
+    let traced = node.result(
+        "debug_traceTransaction",
+        json!([hash, {"tracer": "fvmGasTracer"}]),
+    );
+    let receipt = node.result("eth_getTransactionReceipt", json!([hash]));
+    let gas_used = common::quantity(&receipt["gasUsed"]);
+    assert_eq!(traced["gasUsed"], json!(gas_used), "{traced:#}");
+    let by_category: u64 = traced["byCategory"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|gas| gas.as_u64().unwrap())
+        .sum();
+    // Each figure is rounded up from milligas: a sum of n may be up to n over.
+    let categories = traced["byCategory"].as_object().unwrap().len() as u64;
+    assert!(
+        (gas_used..=gas_used + categories).contains(&by_category),
+        "{traced:#}"
+    );
+    let message = traced["message"]["gas"].as_u64().unwrap();
+    let sends = traced["call"]["gasUsed"].as_u64().unwrap();
+    assert!(
+        (gas_used..=gas_used + 2).contains(&(message + sends)),
+        "{traced:#}"
+    );
+    assert!(
+        traced["message"]["charges"]["OnChainMessage"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(traced["byCategory"]["wasm"].as_u64().unwrap() > 0);
+    assert_frames_add_up(&traced["call"]);
+    traced
+}
+
+/// Each send's gas is its own charges and its sends' gas (within rounding).
+fn assert_frames_add_up(frame: &Value) {
+    let own = frame["self"]["gas"].as_u64().unwrap();
+    let charges: u64 = frame["self"]["charges"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|gas| gas.as_u64().unwrap())
+        .sum();
+    let terms = frame["self"]["charges"].as_object().unwrap().len() as u64;
+    assert!((own..=own + terms).contains(&charges), "{frame:#}");
+    let calls = frame["calls"].as_array().unwrap();
+    let under: u64 = calls.iter().map(|c| c["gasUsed"].as_u64().unwrap()).sum();
+    let total = frame["gasUsed"].as_u64().unwrap();
+    assert!(
+        (total..=total + 1 + calls.len() as u64).contains(&(own + under)),
+        "{frame:#}"
+    );
+    calls.iter().for_each(assert_frames_add_up);
 }
 
 #[test]
@@ -114,6 +174,25 @@ fn call_tracer_shows_creates_calls_and_reverts() {
     );
     assert_eq!(failed["error"], "execution reverted");
     assert_eq!(failed["revertReason"], "callee says no");
+
+    // Where the FVM gas went: every charge counted once, the deploy's sends under the EAM.
+    let deploy_gas = gas_trace(&node, &deploy);
+    assert_eq!(
+        deploy_gas["call"]["to"],
+        json!(format!("0xff{:038x}", 10)),
+        "{deploy_gas:#}"
+    );
+    let init = &deploy_gas["call"]["calls"][0];
+    assert_eq!(
+        init["to"],
+        json!(format!("0xff{:038x}", 1)),
+        "{deploy_gas:#}"
+    );
+    let call_gas = gas_trace(&node, &call);
+    let call_frame = &call_gas["call"];
+    assert_eq!(call_frame["to"], json!(caller));
+    assert_eq!(call_frame["calls"][0]["to"], callee);
+    assert!(call_gas["byCategory"]["storage"].as_u64().unwrap() > 0);
 
     // Not served yet: the default struct logger, and JavaScript tracers.
     let error = node.error("debug_traceTransaction", json!([call]));

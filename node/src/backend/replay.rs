@@ -14,7 +14,13 @@ use super::{
     error::NodeError,
     state::{parse_cid, ChainState},
 };
-use crate::{parity_trace, records, records::TxRecord, trace, tx::SignedTx};
+use crate::{
+    gas_trace::{gas_trace, GasTrace},
+    parity_trace, records,
+    records::TxRecord,
+    trace,
+    tx::SignedTx,
+};
 
 /// A mined transaction to replay and what ran before it in its block.
 pub struct Replay {
@@ -23,9 +29,11 @@ pub struct Replay {
     target: TxRecord,
 }
 
-/// A run with the FVM's tracing on: its call frames, and the state before and after it.
+/// A run with the FVM's tracing on: its call frames, where its FVM gas went, and the state
+/// before and after it.
 pub struct Traced {
     pub frame: CallFrame,
+    pub gas: GasTrace,
     pub before: Chain,
     pub after: Chain,
 }
@@ -68,13 +76,14 @@ impl Replay {
         let before = self.chain.at(self.chain.state_root());
         self.chain.set_tracing(true);
         let outcome = self.chain.apply(signed(&self.target)?.message())?;
-        let Some(mut frame) = frame_of(&outcome, &self.chain)? else {
+        let Some((mut frame, gas)) = frames_of(&outcome, &self.chain)? else {
             return Ok(None);
         };
         frame.gas_used = U256::from(self.target.receipt.gas_used);
         frame.from = self.target.from;
         Ok(Some(Traced {
             frame,
+            gas,
             before,
             after: self.chain,
         }))
@@ -99,17 +108,19 @@ pub fn trace_call(chain: Chain, call: &CallParams) -> Result<Traced, NodeError> 
     let mut after = before.scratch(before.state_root());
     after.set_tracing(true);
     let outcome = after.apply(message)?;
-    let mut frame = frame_of(&outcome, &after)?.context("the traced call left no trace")?;
+    let (mut frame, gas) = frames_of(&outcome, &after)?.context("the traced call left no trace")?;
     frame.gas_used = U256::from(outcome.gas_used);
     Ok(Traced {
         frame,
+        gas,
         before,
         after,
     })
 }
 
-/// The call frames of a traced `outcome`, named in `after` (the state it left).
-fn frame_of(outcome: &Outcome, after: &Chain) -> Result<Option<CallFrame>> {
+/// The call frames of a traced `outcome` and where its gas went, named in `after` (the state
+/// it left).
+fn frames_of(outcome: &Outcome, after: &Chain) -> Result<Option<(CallFrame, GasTrace)>> {
     let resolve = |address: &fvm_shared::address::Address| -> Address {
         match after.actor_with_id(address) {
             Ok(Some((id, actor))) => trace::eth_of(id, actor.delegated_address),
@@ -118,11 +129,11 @@ fn frame_of(outcome: &Outcome, after: &Chain) -> Result<Option<CallFrame>> {
                 .unwrap_or_default(),
         }
     };
-    let Some(mut frame) = trace::call_frame(&outcome.trace, resolve, &event_logs(outcome)) else {
+    let Some(mut frame) = trace::call_frame(&outcome.trace, &resolve, &event_logs(outcome)) else {
         return Ok(None);
     };
     deployed_code(&mut frame, after)?;
-    Ok(Some(frame))
+    Ok(Some((frame, gas_trace(&outcome.trace, resolve))))
 }
 
 /// Each actor event of `outcome`, as the EVM log it is (or `None`).
