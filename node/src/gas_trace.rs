@@ -136,9 +136,9 @@ pub fn gas_trace(trace: &ExecutionTrace, resolve: impl Fn(&FilAddress) -> Addres
         .by_category
         .values_mut()
         .for_each(|gas| *gas = whole_gas(*gas));
-    result.message.to_whole_gas();
+    result.message.round_to_whole_gas();
     if let Some(call) = &mut result.call {
-        call.to_whole_gas();
+        call.round_to_whole_gas();
     }
     result
 }
@@ -149,7 +149,7 @@ fn whole_gas(milligas: u64) -> u64 {
 }
 
 impl Charges {
-    fn to_whole_gas(&mut self) {
+    fn round_to_whole_gas(&mut self) {
         self.gas = whole_gas(self.gas);
         self.charges
             .values_mut()
@@ -158,10 +158,10 @@ impl Charges {
 }
 
 impl GasFrame {
-    fn to_whole_gas(&mut self) {
+    fn round_to_whole_gas(&mut self) {
         self.gas_used = whole_gas(self.gas_used);
-        self.own.to_whole_gas();
-        self.calls.iter_mut().for_each(GasFrame::to_whole_gas);
+        self.own.round_to_whole_gas();
+        self.calls.iter_mut().for_each(GasFrame::round_to_whole_gas);
     }
 }
 

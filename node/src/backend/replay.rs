@@ -129,7 +129,7 @@ fn frames_of(outcome: &Outcome, after: &Chain) -> Result<Option<(CallFrame, GasT
                 .unwrap_or_default(),
         }
     };
-    let Some(mut frame) = trace::call_frame(&outcome.trace, &resolve, &event_logs(outcome)) else {
+    let Some(mut frame) = trace::call_frame(&outcome.trace, resolve, &event_logs(outcome)) else {
         return Ok(None);
     };
     deployed_code(&mut frame, after)?;
