@@ -24,6 +24,7 @@ static SERVER: LazyLock<Server> = LazyLock::new(|| {
         balance: alloy_primitives::U256::from(10).pow(alloy_primitives::U256::from(22)),
         automine: true,
         console_logs: false,
+        genesis_timestamp: None,
     };
     let node = Node::open(Db::memory().unwrap(), settings).unwrap();
     let (module, _) = rpc::module(node, Limits::default()).unwrap();

@@ -42,6 +42,10 @@ struct Args {
     /// Keep the chain in memory only; nothing is written to disk.
     #[arg(long, conflicts_with = "data_dir")]
     in_memory: bool,
+    /// The genesis block's timestamp (seconds since 1970) for a new chain; time goes on from
+    /// it. An existing data directory keeps its own.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(..=i64::MAX as u64))]
+    timestamp: Option<u64>,
     /// The BIP-39 mnemonic the dev accounts' keys derive from.
     #[arg(short, long, default_value = accounts::DEV_MNEMONIC)]
     mnemonic: String,
@@ -152,6 +156,7 @@ async fn serve() -> Result<()> {
         balance: U256::from(args.balance) * U256::from(10).pow(U256::from(18)),
         automine: args.block_time.is_none() && !args.no_mining,
         console_logs: !args.silent,
+        genesis_timestamp: args.timestamp,
     };
     let load_state = args.load_state.clone();
     let node = tokio::task::spawn_blocking(move || -> Result<Node> {

@@ -37,6 +37,7 @@ fn ours() -> BTreeSet<String> {
         balance: alloy_primitives::U256::from(1),
         automine: true,
         console_logs: false,
+        genesis_timestamp: None,
     };
     let node = Node::open(Db::memory().unwrap(), settings).unwrap();
     let (module, _) = rpc::module(node, Limits::default()).unwrap();

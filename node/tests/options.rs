@@ -115,3 +115,14 @@ fn cors_answers_with_the_allowed_origin() {
     let any = DevNode::start(&["--in-memory"]);
     assert_eq!(allowed(&any).as_deref(), Some("*"));
 }
+
+#[test]
+fn the_genesis_timestamp_is_the_one_given_and_time_goes_on_from_it() {
+    let genesis = 1_700_000_000u64;
+    let node = DevNode::start(&["--in-memory", "--timestamp", &genesis.to_string()]);
+    let block = |n: &str| node.result("eth_getBlockByNumber", json!([n, false]));
+    assert_eq!(quantity(&block("0x0")["timestamp"]), genesis);
+    node.result("evm_mine", json!([]));
+    let next = quantity(&block("0x1")["timestamp"]);
+    assert!((genesis + 1..genesis + 60).contains(&next), "{next}");
+}

@@ -62,6 +62,8 @@ pub struct NodeSettings {
     pub automine: bool,
     /// Look for `console.log` calls in mined transactions (tracing them), to print them.
     pub console_logs: bool,
+    /// The genesis block's timestamp, for a new chain (else now); time goes on from it.
+    pub genesis_timestamp: Option<u64>,
 }
 
 pub struct Node {
@@ -104,12 +106,18 @@ impl Node {
                 })
                 .collect(),
         };
-        let clock = time::Clock::default();
-        let now = clock.now();
+        let mut clock = time::Clock::default();
+        let genesis_time = settings.genesis_timestamp.unwrap_or_else(|| clock.now());
+        let mut created = false;
         let state = ChainState::open(db, settings.chain_id, fees::BASE_FEE, &genesis, |chain| {
             predeploys::install(chain)?;
-            Ok(miner::genesis_block(chain, now))
+            created = true;
+            Ok(miner::genesis_block(chain, genesis_time))
         })?;
+        if created && settings.genesis_timestamp.is_some() {
+            // Time goes on from the genesis asked for, as in anvil.
+            clock.increase(genesis_time as i64 - clock.now() as i64)?;
+        }
         Ok(Node {
             instance_id: instance_id(),
             state,
