@@ -1,9 +1,10 @@
 //! Traces of one transaction with a nested create, call and revert, logs and storage writes,
 //! against anvil's for the same transaction: `trace_transaction`, `trace_block`,
-//! `trace_filter`, and each tracer of `debug_traceTransaction`, `debug_traceCall` and
-//! `debug_traceBlockByNumber` must agree with anvil's on everything but gas (FVM gas is not EVM
+//! `trace_filter`, and each tracer of `debug_traceTransaction`, `debug_traceCall`,
+//! `debug_traceBlockByNumber` and `debug_traceBlockByHash` must agree with anvil's on everything but gas (FVM gas is not EVM
 //! gas), what the sender paid for it, and where the transaction sits (the two chains' blocks
-//! differ); `trace_replayTransaction`, which anvil lacks, with ours. Otterscan's `ots_*`
+//! differ); `trace_replayTransaction` and `trace_replayBlockTransactions`, which anvil lacks,
+//! with ours. Otterscan's `ots_*`
 //! methods and `erigon_getHeaderByNumber` the same way, blocks by their shape.
 
 mod common;
@@ -153,6 +154,13 @@ fn traces_agree_with_anvils() {
     );
     let parent = our_receipt["to"].clone();
     assert_eq!(parent, their_receipt["to"]);
+    let replayed_block = ask(
+        &ours.rpc,
+        "trace_replayBlockTransactions",
+        json!([our_receipt["blockNumber"], ["trace"]]),
+    );
+    assert_eq!(replayed_block[0]["trace"], trace, "{replayed_block:#}");
+
     for extra in [
         json!({}),
         json!({"fromAddress": [parent]}),
@@ -212,23 +220,20 @@ fn traces_agree_with_anvils() {
         );
         assert_eq!(our_trace, their_trace, "debug_traceTransaction {options}");
 
-        let block = |rpc: &Rpc, receipt: &Value, coinbase: Address| {
-            let traces = ask(
-                rpc,
-                "debug_traceBlockByNumber",
-                json!([receipt["blockNumber"], options]),
+        for (method, key) in [
+            ("debug_traceBlockByNumber", "blockNumber"),
+            ("debug_traceBlockByHash", "blockHash"),
+        ] {
+            let block = |rpc: &Rpc, receipt: &Value| {
+                let traces = ask(rpc, method, json!([receipt[key], options]));
+                fee_free(traces, coinbase(rpc, receipt))
+            };
+            assert_eq!(
+                block(&ours.rpc, &our_receipt),
+                block(&anvil.rpc, &their_receipt),
+                "{method} {options}"
             );
-            fee_free(traces, coinbase)
-        };
-        assert_eq!(
-            block(&ours.rpc, &our_receipt, coinbase(&ours.rpc, &our_receipt)),
-            block(
-                &anvil.rpc,
-                &their_receipt,
-                coinbase(&anvil.rpc, &their_receipt)
-            ),
-            "debug_traceBlockByNumber {options}"
-        );
+        }
     }
 
     // anvil answers the flatCallTracer with nothing; ours is trace_transaction's answer.
