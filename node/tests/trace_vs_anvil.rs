@@ -367,6 +367,36 @@ fn otterscan_agrees_with_anvil() {
     );
     assert_eq!(creator(&ours.rpc, &json!(sender)), Value::Null);
 
+    // An address's transactions, newest first, paged as anvil pages them: compared by nonce
+    // (the two chains' hashes differ).
+    let nonces = |page: &Value| -> Vec<u64> {
+        page["txs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|tx| quantity(&tx["nonce"]))
+            .collect()
+    };
+    for (method, address, block, size) in [
+        ("ots_searchTransactionsBefore", json!(sender), 0, 25),
+        ("ots_searchTransactionsBefore", json!(sender), 0, 1),
+        ("ots_searchTransactionsAfter", json!(sender), 0, 25),
+        ("ots_searchTransactionsBefore", child.clone(), 0, 25),
+        ("ots_searchTransactionsAfter", parent.clone(), 1, 25),
+    ] {
+        let search = |rpc: &Rpc| rpc.result(method, json!([address, block, size]));
+        let (our_page, their_page) = (search(&ours.rpc), search(&anvil.rpc));
+        let context = format!("{method} {address} {block} {size}: {our_page:#}");
+        assert!(!nonces(&our_page).is_empty(), "{context}");
+        assert_eq!(nonces(&our_page), nonces(&their_page), "{context}");
+        assert_eq!(our_page["firstPage"], their_page["firstPage"], "{context}");
+        assert_eq!(our_page["lastPage"], their_page["lastPage"], "{context}");
+        assert_eq!(
+            our_page["receipts"].as_array().map(Vec::len),
+            our_page["txs"].as_array().map(Vec::len)
+        );
+    }
+
     // Blocks: the same shape as anvil's, and what this chain holds.
     // Otterscan names blocks by plain numbers.
     let number = |receipt: &Value| json!(quantity(&receipt["blockNumber"]));

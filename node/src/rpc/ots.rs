@@ -1,8 +1,8 @@
 //! Otterscan's methods (`ots_*`, API level 8) and `erigon_getHeaderByNumber`, so Otterscan can
 //! browse the chain as it browses anvil's. Internal calls come from replaying the transaction
-//! with the FVM's tracing on, as `debug_traceTransaction` does. Not served: the address
-//! searches (`ots_searchTransactionsBefore`/`After`), which need an index of every address a
-//! transaction touched.
+//! with the FVM's tracing on, as `debug_traceTransaction` does. The address searches
+//! (`ots_searchTransactionsBefore`/`After`) replay the blocks they pass, as anvil's do: a dev
+//! chain is small, and empty blocks cost nothing.
 
 use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_rpc_types_eth::{BlockId, BlockNumberOrTag};
@@ -11,7 +11,7 @@ use alloy_rpc_types_trace::{
     otterscan::{
         BlockDetails, ContractCreator, InternalIssuance, InternalOperation, OperationType,
         OtsBlock, OtsBlockTransactions, OtsReceipt, OtsSlimBlock, OtsTransactionReceipt,
-        TraceEntry,
+        TraceEntry, TransactionsWithReceipts,
     },
 };
 use anyhow::Result;
@@ -21,7 +21,7 @@ use super::{
     errors::{internal, invalid_params, RpcResult},
     eth::{method, one, read_method, two},
     params::{block_ref, number_ref},
-    Context,
+    trace, Context,
 };
 use crate::{
     backend::{BlockRef, Node},
@@ -110,6 +110,43 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             None => Bytes::new(),
         }))
     })?;
+    method(module, "ots_searchTransactionsBefore", |params, ctx| {
+        let (address, block, page_size) = search_params(params)?;
+        let head = ctx.node().head().number;
+        // From the block before the one named (the head for 0) down to the first after genesis.
+        let from = if block == 0 { head } else { block - 1 };
+        let mut page = Page {
+            first: from >= head,
+            ..Page::default()
+        };
+        for number in (1..=from).rev() {
+            if !page.add_block(ctx, number, address, page_size)? {
+                break;
+            }
+            page.last |= number == 1;
+        }
+        page.answer(ctx)
+    })?;
+    method(module, "ots_searchTransactionsAfter", |params, ctx| {
+        let (address, block, page_size) = search_params(params)?;
+        let head = ctx.node().head().number;
+        // From the block after the one named (the first after genesis for 0) up to the head.
+        let from = if block == 0 { 1 } else { block + 1 };
+        let mut page = Page {
+            first: from >= head,
+            ..Page::default()
+        };
+        for number in from..=head {
+            page.last |= number == 1;
+            if !page.add_block(ctx, number, address, page_size)? {
+                break;
+            }
+            page.first |= number == head;
+        }
+        // Newest first, as Otterscan lists them.
+        page.hashes.reverse();
+        page.answer(ctx)
+    })?;
     method(module, "ots_getContractCreator", |params, ctx| {
         let address: Address = one(params)?;
         contract_creator(ctx, address)
@@ -123,6 +160,101 @@ fn block(node: &Node, block: BlockRef) -> RpcResult<Option<BlockRecord>> {
 
 fn transactions(node: &Node, block: &BlockRecord) -> RpcResult<Vec<TxRecord>> {
     node.state().transactions_of(block).map_err(internal)
+}
+
+/// `ots_searchTransactions*`'s parameters: the address, a block (0 for the head or the start)
+/// and how many transactions a page should hold.
+fn search_params(params: jsonrpsee::types::Params<'_>) -> RpcResult<(Address, u64, usize)> {
+    let mut seq = params.sequence();
+    let address: Address = seq.next()?;
+    let block: u64 = seq.next()?;
+    let page_size: usize = seq.next()?;
+    if page_size == 0 || page_size > MAX_PAGE_SIZE {
+        return Err(invalid_params(format!(
+            "page size must be 1 to {MAX_PAGE_SIZE}"
+        )));
+    }
+    Ok((address, block, page_size))
+}
+
+/// A page of an address's transactions, as the searches fill it.
+#[derive(Default)]
+struct Page {
+    hashes: Vec<B256>,
+    first: bool,
+    last: bool,
+}
+
+impl Page {
+    /// Adds block `number`'s transactions that touch `address` (in any call, or as the
+    /// contract one created), last first; false, adding nothing, once the page is full.
+    fn add_block(
+        &mut self,
+        ctx: &Context,
+        number: u64,
+        address: Address,
+        page_size: usize,
+    ) -> RpcResult<bool> {
+        let Some(hashes) = trace::transactions_of(ctx, BlockRef::Number(number))? else {
+            return Ok(true);
+        };
+        if self.hashes.len() >= page_size {
+            return Ok(false);
+        }
+        if hashes.is_empty() {
+            return Ok(true);
+        }
+        let traces = trace::localized(ctx, hashes)?;
+        let mut touching: Vec<B256> = traces
+            .iter()
+            .rev()
+            .filter(|trace| trace.trace.contains_address(address))
+            .filter_map(|trace| trace.transaction_hash)
+            .collect();
+        touching.dedup();
+        self.hashes.extend(touching);
+        Ok(true)
+    }
+
+    /// The transactions and their receipts.
+    fn answer(self, ctx: &Context) -> RpcResult<TransactionsWithReceipts> {
+        let node = ctx.node();
+        let mut txs = Vec::with_capacity(self.hashes.len());
+        let mut receipts = Vec::with_capacity(self.hashes.len());
+        for hash in self.hashes {
+            let record = node
+                .transaction(hash)
+                .map_err(internal)?
+                .ok_or_else(|| internal(anyhow::anyhow!("transaction {hash} vanished")))?;
+            let timestamp = block(&node, BlockRef::Number(record.block_number))?
+                .map(|block| block.header.timestamp)
+                .unwrap_or_default();
+            txs.push(record.rpc_transaction(Some(timestamp)).map_err(internal)?);
+            receipts.push(ots_receipt(&record, timestamp)?);
+        }
+        Ok(TransactionsWithReceipts {
+            txs,
+            receipts,
+            first_page: self.first,
+            last_page: self.last,
+        })
+    }
+}
+
+/// A receipt as Otterscan takes it: without logs or bloom, with its block's timestamp.
+fn ots_receipt(record: &TxRecord, timestamp: u64) -> RpcResult<OtsTransactionReceipt> {
+    let receipt = record.rpc_receipt(timestamp).map_err(internal)?;
+    let receipt = receipt.map_inner(|inner| OtsReceipt {
+        status: inner.status(),
+        cumulative_gas_used: inner.cumulative_gas_used(),
+        logs: None,
+        logs_bloom: None,
+        r#type: inner.tx_type() as u8,
+    });
+    Ok(OtsTransactionReceipt {
+        receipt,
+        timestamp: Some(timestamp),
+    })
 }
 
 /// A block without its transactions, with what it paid: no issuance on this chain.
@@ -167,18 +299,7 @@ fn block_transactions(
     let mut receipts = Vec::with_capacity(records.len());
     for tx in &records {
         transactions.push(tx.rpc_transaction(Some(timestamp)).map_err(internal)?);
-        let receipt = tx.rpc_receipt(timestamp).map_err(internal)?;
-        let receipt = receipt.map_inner(|inner| OtsReceipt {
-            status: inner.status(),
-            cumulative_gas_used: inner.cumulative_gas_used(),
-            logs: None,
-            logs_bloom: None,
-            r#type: inner.tx_type() as u8,
-        });
-        receipts.push(OtsTransactionReceipt {
-            receipt,
-            timestamp: Some(timestamp),
-        });
+        receipts.push(ots_receipt(tx, timestamp)?);
     }
     let mut block = OtsBlock::from(record.rpc_block(Some(transactions)));
     block.transaction_count = record.transactions.len();

@@ -79,7 +79,10 @@ fn traced(ctx: &Context, hash: B256) -> RpcResult<Option<(CallFrame, Position)>>
 }
 
 /// The traces of `hashes`, in order.
-fn localized(ctx: &Context, hashes: Vec<B256>) -> RpcResult<Vec<LocalizedTransactionTrace>> {
+pub(super) fn localized(
+    ctx: &Context,
+    hashes: Vec<B256>,
+) -> RpcResult<Vec<LocalizedTransactionTrace>> {
     let mut traces = Vec::new();
     for hash in hashes {
         if let Some((frame, position)) = traced(ctx, hash)? {
@@ -120,7 +123,7 @@ fn filtered(ctx: &Context, filter: &TraceFilter) -> RpcResult<Vec<LocalizedTrans
     Ok(matching.into_iter().skip(after).take(count).collect())
 }
 
-fn transactions_of(ctx: &Context, block: BlockRef) -> RpcResult<Option<Vec<B256>>> {
+pub(super) fn transactions_of(ctx: &Context, block: BlockRef) -> RpcResult<Option<Vec<B256>>> {
     let record = ctx.node().block(block).map_err(internal)?;
     Ok(record.map(|record| record.transactions))
 }
