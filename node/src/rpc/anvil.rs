@@ -200,8 +200,6 @@ fn anvil_reset(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
     Ok(())
 }
 
-/// Most blocks one `anvil_mine` makes: a year of 30-second blocks.
-const MAX_MINE: u64 = 1_051_200;
 /// Empty blocks sealed per hold of the node (one database write each).
 const EMPTY_BLOCKS_PER_WRITE: u64 = 1_000;
 
@@ -217,8 +215,9 @@ fn anvil_mine(params: Params<'_>, ctx: &Context) -> RpcResult<()> {
     let count: Option<U64> = seq.optional_next()?;
     let interval: Option<U64> = seq.optional_next()?;
     let count = count.map(|c| c.to::<u64>()).unwrap_or(1);
-    if count > MAX_MINE {
-        return Err(invalid_params(format!("at most {MAX_MINE} blocks at once")));
+    let most = ctx.limits.max_mine_blocks;
+    if count > most {
+        return Err(invalid_params(format!("at most {most} blocks at once")));
     }
     if count == 0 {
         return Ok(());

@@ -47,6 +47,8 @@ pub struct Limits {
     pub max_batch: u32,
     /// Most blocks one `eth_getLogs` may scan, or one `eth_getFilterChanges` answer covers.
     pub max_log_blocks: u64,
+    /// Most blocks one `anvil_mine` makes.
+    pub max_mine_blocks: u64,
     /// How long a filter nobody polls lives.
     pub filter_timeout: Duration,
     /// How long a request body may take to arrive.
@@ -68,6 +70,8 @@ impl Default for Limits {
             max_request_bytes: 16 << 20,
             max_batch: 1_000,
             max_log_blocks: 10_000,
+            // A year of 30-second blocks.
+            max_mine_blocks: 1_051_200,
             filter_timeout: Duration::from_secs(5 * 60),
             body_timeout: Duration::from_secs(10),
             max_connections: 1_000,
