@@ -348,12 +348,15 @@ fn interval_mining_can_be_switched_on_and_off() {
     assert!(node.block_number() > before, "the clock stopped");
 
     node.result("evm_setIntervalMining", json!([0]));
+    // A block the clock had begun before it stopped may still be sealed.
+    std::thread::sleep(std::time::Duration::from_millis(500));
     let stopped_at = node.block_number();
     std::thread::sleep(std::time::Duration::from_millis(2500));
     assert_eq!(node.block_number(), stopped_at);
 
     node.result("anvil_setIntervalMining", json!([1]));
     node.result("evm_setAutomine", json!([true]));
+    std::thread::sleep(std::time::Duration::from_millis(500));
     let at = node.block_number();
     let hash = node.result("eth_sendTransaction", json!([{"from": from, "to": from}]));
     assert_eq!(quantity(&receipt_of(&node, &hash)["blockNumber"]), at + 1);

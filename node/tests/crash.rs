@@ -53,7 +53,7 @@ fn send_batches_until_killed(rpc: Rpc, to: Address, first: u64) -> Vec<Value> {
         for nonce in (base..base + BATCH).rev() {
             if nonce == base {
                 // The rest wait queued for a while: that is what most kills find.
-                thread::sleep(Duration::from_millis(100));
+                thread::sleep(Duration::from_millis(300));
             }
             let value = U256::from(2000 + nonce);
             let raw = sign(&key, nonce, Some(to), value, Bytes::new(), GAS, CHAIN_ID);
