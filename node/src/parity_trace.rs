@@ -2,6 +2,7 @@
 //! a transaction's call frames ([`crate::trace`]) flattened depth first, each with its path
 //! from the top call (`traceAddress`) and the number of calls it made (`subtraces`).
 
+use crate::trace::EXECUTION_REVERTED;
 use alloy_primitives::{Address, B256, U256};
 use alloy_rpc_types_trace::{
     geth::CallFrame,
@@ -100,19 +101,16 @@ fn result(frame: &CallFrame) -> Option<TraceOutput> {
             code: output,
             gas_used,
         })),
-        Some(REVERTED) | None if !create => {
+        Some(EXECUTION_REVERTED) | None if !create => {
             Some(TraceOutput::Call(CallOutput { gas_used, output }))
         }
         _ => None,
     }
 }
 
-/// How a call frame names a revert (geth's words).
-const REVERTED: &str = "execution reverted";
-
 /// Parity's word for a revert; other failures as the call frame states them.
 fn error(message: &str) -> String {
-    if message == REVERTED {
+    if message == EXECUTION_REVERTED {
         "Reverted".into()
     } else {
         message.to_string()

@@ -13,8 +13,7 @@
 //! events, and each charge is matched with its event that way.
 
 use actor_types::{builtin::EAM_ACTOR_ADDR, eam, evm, EthAddress};
-use alloy_primitives::Log;
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, Bytes, Log, U256};
 use alloy_rpc_types_trace::geth::{CallFrame, CallLogFrame};
 use fvm::trace::{ExecutionEvent, ExecutionTrace};
 use fvm_ipld_encoding::{ipld_block::IpldBlock, strict_bytes};
@@ -62,6 +61,9 @@ impl Kind {
         }
     }
 }
+
+/// How a frame that reverted names its error (geth's words).
+pub const EXECUTION_REVERTED: &str = "execution reverted";
 
 /// The name of the gas charge for emitting an actor event.
 const EVENT_CHARGE: &str = "OnActorEvent";
@@ -212,7 +214,7 @@ fn finish(
     if let Some(error) = error {
         frame.error = Some(error);
     } else if exit == evm::exit::REVERTED {
-        frame.error = Some("execution reverted".into());
+        frame.error = Some(EXECUTION_REVERTED.into());
         frame.revert_reason = frame.output.as_ref().and_then(|data| revert::reason(data));
     } else if !exit.is_success() {
         frame.error = Some(format!("exit code {}", exit.value()));

@@ -50,7 +50,7 @@ pub fn trace(
     let tracer = match &options.tracer {
         None => return Err(TracerError::StructLogger),
         Some(GethDebugTracerType::JsTracer(name)) if name == FVM_GAS_TRACER => {
-            let gas = serde_json::to_value(&traced.gas).map_err(TracerError::Config)?;
+            let gas = serde_json::to_value(&traced.gas).map_err(anyhow::Error::from)?;
             return Ok(GethTrace::JS(gas));
         }
         Some(GethDebugTracerType::JsTracer(code)) => {
@@ -150,10 +150,9 @@ fn prestate(traced: &Traced, config: &PreStateConfig) -> Result<PreStateFrame> {
             let mut state = only_changed(after);
             if let Some(before) = &before {
                 // After the run, only what changed.
-                let was = before;
-                state.balance = state.balance.filter(|b| Some(*b) != was.balance);
-                state.nonce = state.nonce.filter(|n| Some(*n) != was.nonce);
-                state.code = state.code.filter(|c| Some(c) != was.code.as_ref());
+                state.balance = state.balance.filter(|b| Some(*b) != before.balance);
+                state.nonce = state.nonce.filter(|n| Some(*n) != before.nonce);
+                state.code = state.code.filter(|c| Some(c) != before.code.as_ref());
             }
             post.insert(address, strip(state, config));
         }
@@ -166,7 +165,7 @@ fn prestate(traced: &Traced, config: &PreStateConfig) -> Result<PreStateFrame> {
 }
 
 /// An account as the prestate tracer shows it (`None` if there is none): a zero nonce and empty
-/// code left out, and its storage without zero slots (as the EVM sees storage).
+/// code left out; `Chain::storage` holds only non-zero slots, as the EVM sees storage.
 fn account(chain: &Chain, address: Address) -> Result<Option<AccountState>> {
     let eth = address.into();
     if chain
@@ -176,16 +175,11 @@ fn account(chain: &Chain, address: Address) -> Result<Option<AccountState>> {
         return Ok(None);
     }
     let code = chain.code(eth)?;
-    let storage = if code.is_empty() {
-        BTreeMap::new()
-    } else {
-        chain
-            .storage(eth)?
-            .into_iter()
-            .filter(|(_, value)| *value != [0; 32])
-            .map(|(slot, value)| (B256::from(slot), B256::from(value)))
-            .collect()
-    };
+    let storage = chain
+        .storage(eth)?
+        .into_iter()
+        .map(|(slot, value)| (B256::from(slot), B256::from(value)))
+        .collect();
     let balance = atto_to_wei(&chain.balance(eth)?);
     let nonce = chain.transaction_count(eth)?;
     Ok(Some(AccountState {

@@ -45,14 +45,6 @@ pub enum RequestedFees {
     Eip1559 { max_fee_per_gas: Option<u128> },
 }
 
-impl Default for RequestedFees {
-    fn default() -> Self {
-        RequestedFees::Eip1559 {
-            max_fee_per_gas: None,
-        }
-    }
-}
-
 /// `eth_feeHistory`: `count` blocks up to `newest`, each block's reward at each percentile.
 pub fn history(
     state: &ChainState,

@@ -169,9 +169,7 @@ impl Miner {
             }
         }
     }
-}
 
-impl Miner {
     /// Seals empty blocks at `timestamps` on the head in one database write (`anvil_mine` of
     /// a week of blocks): nothing runs, the state stays, only the block records are written.
     pub fn mine_empty(&self, state: &mut ChainState, timestamps: &[u64]) -> Result<()> {

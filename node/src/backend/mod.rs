@@ -213,11 +213,7 @@ impl Node {
         gas: u64,
         fees: RequestedFees,
     ) -> Result<B256, NodeError> {
-        let from = call.from.unwrap_or_default();
-        let nonce = nonce.unwrap_or_else(|| self.pending_nonce(from));
-        let tx = self
-            .pool
-            .dev_transaction(self.state.chain_id(), call, nonce, gas, fees)?;
+        let tx = self.dev_transaction(call, nonce, gas, fees)?;
         self.submit(tx)
     }
 
@@ -230,12 +226,22 @@ impl Node {
         gas: u64,
         fees: RequestedFees,
     ) -> Result<Bytes, NodeError> {
+        Ok(self.dev_transaction(call, nonce, gas, fees)?.raw)
+    }
+
+    /// A transaction signed by its dev account (or impersonated), at the sender's next nonce
+    /// unless given.
+    fn dev_transaction(
+        &self,
+        call: CallParams,
+        nonce: Option<u64>,
+        gas: u64,
+        fees: RequestedFees,
+    ) -> Result<SignedTx, NodeError> {
         let from = call.from.unwrap_or_default();
         let nonce = nonce.unwrap_or_else(|| self.pending_nonce(from));
-        let tx = self
-            .pool
-            .dev_transaction(self.state.chain_id(), call, nonce, gas, fees)?;
-        Ok(tx.raw)
+        self.pool
+            .dev_transaction(self.state.chain_id(), call, nonce, gas, fees)
     }
 
     /// Mines a block with the pending transactions (interval mining, `evm_mine`).

@@ -46,7 +46,8 @@ pub struct ChainState {
 
 impl ChainState {
     /// Opens the chain in `db`, or starts a new one from `genesis` whose first block
-    /// `genesis_block` makes (and may add state to first). Messages run with `base_fee` (attoFIL per gas).
+    /// `genesis_block` makes (and may add state to first). Messages run with `base_fee`
+    /// (attoFIL per gas).
     pub fn open(
         db: Db,
         wanted_chain_id: Option<u64>,
@@ -306,13 +307,13 @@ impl ChainState {
             .inspect_err(|_| self.store.restore_pending(pending))
     }
 
-    /// Back to block `number` with state `root`, dropping the blocks after it.
     /// Back to block 0 and its state.
     pub fn rewind_to_genesis(&mut self) -> Result<()> {
         let genesis = self.db.block(0)?.context("genesis block missing")?;
         self.rewind(0, parse_cid(&genesis.state_root)?)
     }
 
+    /// Back to block `number` with state `root`, dropping the blocks after it.
     pub fn rewind(&mut self, number: u64, root: Cid) -> Result<()> {
         self.db.truncate(number, &root)?;
         self.head = self.db.block(number)?.context("snapshot's block missing")?;

@@ -170,7 +170,7 @@ fn node_info(node: &Node) -> serde_json::Value {
             "baseFee": crate::backend::fees::BASE_FEE,
             "chainId": node.chain_id(),
             "gasLimit": crate::backend::BLOCK_GAS_LIMIT,
-            "gasPrice": crate::backend::fees::BASE_FEE + crate::backend::fees::PRIORITY_FEE,
+            "gasPrice": crate::backend::fees::GAS_PRICE,
         },
         "forkConfig": {},
     })
