@@ -9,7 +9,7 @@ use actor_types::EthAddress;
 use interpreter::{B256, U256};
 use std::cell::OnceCell;
 
-use crate::state::ContractState;
+use crate::{state::ContractState, step_trace::StepLog};
 
 /// One EVM frame in this actor.
 pub struct Frame {
@@ -21,6 +21,8 @@ pub struct Frame {
     pub state: ContractState,
     /// `PREVRANDAO`, drawn from the beacon on first use ([`crate::host`]).
     pub prevrandao: OnceCell<B256>,
+    /// The struct logger's record (empty outside the step-tracing build).
+    pub steps: StepLog,
 }
 
 impl Frame {
@@ -35,11 +37,13 @@ impl Frame {
             value,
             state,
             prevrandao: OnceCell::new(),
+            steps: StepLog::default(),
         }
     }
 
     /// Writes pending state so that a callee (perhaps this contract again) sees it.
     pub fn flush_before_send(&mut self) -> ActorResult<()> {
+        self.steps.flush();
         self.state.flush()
     }
 

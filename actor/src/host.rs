@@ -22,7 +22,7 @@ use crate::{
     calls,
     crypto::FvmCrypto,
     frame::Frame,
-    peers,
+    peers, step_trace,
 };
 
 /// The interpreter reaches crypto through its host; the syscalls are [`FvmCrypto`]'s.
@@ -248,6 +248,12 @@ impl Host for Frame {
 
     fn create(&mut self, request: CreateRequest) -> ActorResult<CreateOutcome> {
         calls::create(self, request)
+    }
+
+    const TRACES_STEPS: bool = step_trace::ENABLED;
+
+    fn step(&mut self, pc: usize, opcode: u8, stack: &[U256]) {
+        self.steps.record(pc, opcode, stack);
     }
 }
 

@@ -24,6 +24,7 @@ mod host;
 mod methods;
 mod peers;
 mod state;
+mod step_trace;
 mod storage;
 
 pub use methods::dispatch;

@@ -112,7 +112,9 @@ fn run(frame: &mut Frame, input: Bytes, code: Bytes) -> ActorResult<interpreter:
         depth: 0,
         gas_limit: 0,
     };
-    execute(frame, &message, code, &Config::platform())
+    let result = execute(frame, &message, code, &Config::platform());
+    frame.steps.flush();
+    result
 }
 
 /// `InvokeContract`: the contract's input is one CBOR byte string, or a raw block (what other

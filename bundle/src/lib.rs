@@ -71,6 +71,16 @@ pub fn install(store: &impl Blockstore) -> Result<Bundle> {
     })
 }
 
+/// Writes the EVM actor's step-tracing build into `store`, returning its code CID: what a
+/// replay for the struct logger runs in place of the EVM actor (`actor_types::step_log`). It
+/// is never part of a bundle.
+pub fn install_step_tracing(store: &impl Blockstore) -> Result<Cid> {
+    store.put(
+        Code::Blake2b256,
+        &Block::new(IPLD_RAW, EVM_STEP_TRACING_WASM),
+    )
+}
+
 /// `wasm` with a custom section naming `name` appended, so each copy has its own CID.
 fn tagged(wasm: &[u8], name: &str) -> Vec<u8> {
     const SECTION_NAME: &str = "fevm-rs-actor";

@@ -2,7 +2,7 @@
 //! `DefaultExecutor`, and an explicit message's resulting state becomes the chain's state.
 
 use actor_types::{
-    builtin::{EAM_ACTOR_ADDR, SYSTEM_ACTOR_ADDR},
+    builtin::{Type, EAM_ACTOR_ADDR, SYSTEM_ACTOR_ADDR},
     eam::{self, CreateExternalParams, CreateReturn},
     evm::{self, GetStorageAtParams},
     network::{BLOCK_GAS_LIMIT, DEVNET_CHAIN_ID},
@@ -175,6 +175,9 @@ pub struct Chain {
     config: ChainConfig,
     epoch: ChainEpoch,
     timestamp: u64,
+    /// Runs the EVM actor's step-tracing build in place of the EVM actor
+    /// ([`Chain::set_step_tracing`]).
+    step_tracing: bool,
 }
 
 impl Chain {
@@ -199,6 +202,7 @@ impl Chain {
             config,
             epoch: 0,
             timestamp: 0,
+            step_tracing: false,
         })
     }
 
@@ -225,6 +229,20 @@ impl Chain {
         self.config.tracing = on;
     }
 
+    /// Runs every message from now on (or stops) with the EVM actor's step-tracing build in
+    /// place of the EVM actor, so that the execution trace lists each EVM instruction with its
+    /// stack ([`actor_types::step_log`]), and with the FVM's tracing on. The FVM compiles that
+    /// build apart (its engines are keyed by the redirect), and actor debugging, which it
+    /// needs, is on only there. FEVM's own EVM actor has no such build.
+    pub fn set_step_tracing(&mut self, on: bool) -> Result<()> {
+        anyhow::ensure!(
+            !on || self.config.actors != Actors::Fevm,
+            "the struct logger needs our EVM actor; FEVM's records no steps"
+        );
+        self.step_tracing = on;
+        Ok(())
+    }
+
     /// This chain as it was (or would be) at state `root`, to read or simulate there.
     pub fn at(&self, root: Cid) -> Chain {
         Chain {
@@ -234,6 +252,7 @@ impl Chain {
             config: self.config.clone(),
             epoch: self.epoch,
             timestamp: self.timestamp,
+            step_tracing: self.step_tracing,
         }
     }
 
@@ -569,10 +588,15 @@ impl Chain {
     fn executor_parts(&self) -> Result<(EnginePool, MachineContext, Store, DevExterns)> {
         let mut network = NetworkConfig::new(self.config.network_version);
         network.chain_id(ChainID::from(self.config.chain_id));
+        if self.step_tracing {
+            let step_tracing = bundle::install_step_tracing(&self.store)?;
+            network.redirect_actors(vec![(self.bundle.code_of(Type::Evm), step_tracing)]);
+            network.enable_actor_debugging();
+        }
         let engines: EnginePool = engines().get(&network)?;
         let mut context = network.for_epoch(self.epoch, self.timestamp, self.state_root);
         context.set_base_fee(self.config.base_fee.clone());
-        if self.config.tracing {
+        if self.config.tracing || self.step_tracing {
             context.enable_tracing();
         }
         let externs = DevExterns {

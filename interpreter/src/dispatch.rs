@@ -12,7 +12,10 @@
 //! [`crate::instructions::table`] holds for its opcode (revm's, or this crate's replacement), so
 //! both paths run the same instruction with the same static gas.
 
-use crate::instructions::{arithmetic as tuned, stack as checked_stack};
+use crate::{
+    adapter::HostAdapter,
+    instructions::{arithmetic as tuned, stack as checked_stack},
+};
 use revm_interpreter::{
     bytecode::opcode::*,
     instructions::{arithmetic, bitwise, control, memory, stack, system},
@@ -24,11 +27,11 @@ use revm_interpreter::{
 
 /// Runs `interpreter` until its frame ends. `gas_table` is `None` when Ethereum gas is not
 /// metered (no opcode has a static cost), which saves a subtraction and a branch per opcode.
-pub(crate) fn run<H: Host>(
+pub(crate) fn run<'h, H: crate::Host>(
     interpreter: &mut Interpreter<EthInterpreter>,
-    table: &InstructionTable<EthInterpreter, H>,
+    table: &InstructionTable<EthInterpreter, HostAdapter<'h, H>>,
     gas_table: Option<&GasTable>,
-    host: &mut H,
+    host: &mut HostAdapter<'h, H>,
 ) -> InterpreterAction {
     let end = match gas_table {
         Some(gas_table) => run_loop::<H, true>(interpreter, table, gas_table, host),
@@ -41,14 +44,18 @@ pub(crate) fn run<H: Host>(
 }
 
 /// Steps until an instruction ends the frame, returning why.
-fn run_loop<H: Host, const METERED: bool>(
+fn run_loop<'h, H: crate::Host, const METERED: bool>(
     interpreter: &mut Interpreter<EthInterpreter>,
-    table: &InstructionTable<EthInterpreter, H>,
+    table: &InstructionTable<EthInterpreter, HostAdapter<'h, H>>,
     gas_table: &GasTable,
-    host: &mut H,
+    host: &mut HostAdapter<'h, H>,
 ) -> revm_interpreter::InstructionResult {
     loop {
         let opcode = interpreter.bytecode.opcode();
+        if H::TRACES_STEPS {
+            let pc = interpreter.bytecode.pc();
+            host.host.step(pc, opcode, interpreter.stack.data());
+        }
         // The bytecode is padded with STOP, so stepping past the last opcode is safe.
         interpreter.bytecode.relative_jump(1);
         if METERED

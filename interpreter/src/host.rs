@@ -106,4 +106,14 @@ pub trait Host: Crypto {
 
     /// Performs a contract creation on behalf of the executing contract.
     fn create(&mut self, request: CreateRequest) -> Result<CreateOutcome, Self::Error>;
+
+    // --- Tracing.
+
+    /// Whether the interpreter calls [`Host::step`] before each instruction. A constant, so
+    /// that an embedder which does not trace has the hook compiled away.
+    const TRACES_STEPS: bool = false;
+
+    /// Before each instruction, when [`Host::TRACES_STEPS`] is set: its program counter, its
+    /// opcode and the stack it will run on, bottom first (what a struct logger records).
+    fn step(&mut self, _pc: usize, _opcode: u8, _stack: &[U256]) {}
 }

@@ -28,7 +28,7 @@ pub use alloy_primitives::{Address, Bytes, Log, LogData, B256, U256};
 pub use config::{Config, GasMode, SpecId, MAX_CODE_SIZE, MAX_INITCODE_SIZE};
 pub use execute::{execute, ExecutionResult, ExitStatus, Halt};
 pub use host::{Host, StorageWrite};
-pub use instructions::run_platform_precompile;
+pub use instructions::{opcode_name, run_platform_precompile};
 pub use message::{
     CallKind, CallOutcome, CallRequest, CreateOutcome, CreateRequest, CreateScheme, FrameStatus,
     Message,

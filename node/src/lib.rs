@@ -13,6 +13,7 @@ pub mod records;
 pub mod revert;
 pub mod rpc;
 mod store;
+mod struct_log;
 pub mod trace;
 pub mod tracers;
 pub mod tx;

@@ -1,6 +1,6 @@
 //! geth's built-in tracers over one traced run ([`crate::backend::replay::Traced`]), as
-//! `debug_traceTransaction`, `debug_traceCall` and `debug_traceBlockBy*` answer them:
-//! `callTracer` (with `onlyTopCall` and `withLog`), `flatCallTracer`, `prestateTracer` (with
+//! `debug_traceTransaction`, `debug_traceCall` and `debug_traceBlockBy*` answer them: the
+//! default struct logger ([`crate::struct_log`]), `callTracer` (with `onlyTopCall` and `withLog`), `flatCallTracer`, `prestateTracer` (with
 //! `diffMode`, `disableCode`, `disableStorage`), `4byteTracer` and `noopTracer`; and ours,
 //! `fvmGasTracer`, where the FVM gas went ([`crate::gas_trace`]).
 //!
@@ -14,24 +14,28 @@ use std::collections::{BTreeMap, BTreeSet};
 use actor_types::token::atto_to_wei;
 use alloy_primitives::{Address, B256, U256};
 use alloy_rpc_types_trace::geth::{
-    AccountState, CallConfig, CallFrame, DiffMode, FourByteFrame, GethDebugBuiltInTracerType,
-    GethDebugTracerType, GethDebugTracingOptions, GethTrace, NoopFrame, PreStateConfig,
-    PreStateFrame, PreStateMode,
+    AccountState, CallConfig, CallFrame, DefaultFrame, DiffMode, FourByteFrame,
+    GethDebugBuiltInTracerType, GethDebugTracerType, GethDebugTracingOptions,
+    GethDefaultTracingOptions, GethTrace, NoopFrame, PreStateConfig, PreStateFrame, PreStateMode,
 };
 use anyhow::Result;
 use host::Chain;
 use thiserror::Error;
 
-use crate::{backend::replay::Traced, parity_trace};
+use crate::{
+    backend::replay::Traced,
+    parity_trace,
+    struct_log::{self, StructLogError},
+};
 
 /// Our tracer: where the FVM gas went ([`crate::gas_trace`]).
 pub const FVM_GAS_TRACER: &str = "fvmGasTracer";
 
 #[derive(Debug, Error)]
 pub enum TracerError {
-    #[error("the default struct logger is not available: pass a tracer (callTracer, flatCallTracer, prestateTracer, 4byteTracer, noopTracer or fvmGasTracer)")]
-    StructLogger,
-    #[error("tracer {0} is not available: callTracer, flatCallTracer, prestateTracer, 4byteTracer, noopTracer and fvmGasTracer are")]
+    #[error(transparent)]
+    StructLog(#[from] StructLogError),
+    #[error("tracer {0} is not available: the struct logger (no tracer), callTracer, flatCallTracer, prestateTracer, 4byteTracer, noopTracer and fvmGasTracer are")]
     Unsupported(String),
     #[error("bad tracerConfig: {0}")]
     Config(#[from] serde_json::Error),
@@ -48,7 +52,7 @@ pub fn trace(
 ) -> Result<GethTrace, TracerError> {
     use GethDebugBuiltInTracerType as Tracer;
     let tracer = match &options.tracer {
-        None => return Err(TracerError::StructLogger),
+        None => return Ok(struct_logger(traced, &options.config)?.into()),
         Some(GethDebugTracerType::JsTracer(name)) if name == FVM_GAS_TRACER => {
             let gas = serde_json::to_value(&traced.gas).map_err(anyhow::Error::from)?;
             return Ok(GethTrace::JS(gas));
@@ -73,6 +77,26 @@ pub fn trace(
             return Err(TracerError::Unsupported(name.to_string()));
         }
     })
+}
+
+/// Whether `options` asks for the struct logger, whose replay must record each instruction.
+pub fn wants_steps(options: &GethDebugTracingOptions) -> bool {
+    options.tracer.is_none()
+}
+
+/// geth's default tracer over `traced`'s steps ([`crate::struct_log`]).
+fn struct_logger(
+    traced: Traced,
+    options: &GethDefaultTracingOptions,
+) -> Result<DefaultFrame, StructLogError> {
+    let frame = traced.frame;
+    struct_log::frame(
+        frame.error.is_some(),
+        frame.gas_used.saturating_to(),
+        frame.output.unwrap_or_default(),
+        traced.steps,
+        options,
+    )
 }
 
 /// The call frames, without sub-calls (`onlyTopCall`) and without logs unless `withLog`.

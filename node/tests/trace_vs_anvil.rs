@@ -272,6 +272,110 @@ fn traces_agree_with_anvils() {
     assert_eq!(unknown["message"], "transaction not found");
 }
 
+/// The default struct logger: every step's program counter, opcode, depth, stack and storage
+/// as anvil's, but for what `GAS` pushes (FVM gas is not EVM gas) and the gas fields.
+#[test]
+fn struct_logs_agree_with_anvils() {
+    let (ours, anvil, our_hash, their_hash) = both_ran();
+    let (our_logs, their_logs) = (
+        ours.rpc
+            .result("debug_traceTransaction", json!([our_hash, {}])),
+        anvil
+            .rpc
+            .result("debug_traceTransaction", json!([their_hash, {}])),
+    );
+    assert_eq!(our_logs["failed"], json!(false));
+    assert_eq!(our_logs["returnValue"], their_logs["returnValue"]);
+    let depths = same_steps(&our_logs["structLogs"], &their_logs["structLogs"]);
+    assert_eq!(depths, [1, 2], "the run's frames and Child's constructor");
+
+    // Options: without the stack or storage, a limit; memory is not recorded, so not offered.
+    let ask = |options: Value| {
+        ours.rpc
+            .result("debug_traceTransaction", json!([our_hash, options]))
+    };
+    let bare = ask(json!({"disableStack": true, "disableStorage": true, "limit": 5}));
+    let bare = bare["structLogs"].as_array().unwrap();
+    assert_eq!(bare.len(), 5);
+    assert!(bare.iter().all(|step| step.get("stack").is_none()));
+    let memory = ours.rpc.error(
+        "debug_traceTransaction",
+        json!([our_hash, {"enableMemory": true}]),
+    );
+    assert!(
+        memory["message"].as_str().unwrap().contains("enableMemory"),
+        "{memory}"
+    );
+
+    // The same run as a call, and a failing one.
+    let sender = dev_key(0).address();
+    let receipt = ours
+        .rpc
+        .result("eth_getTransactionReceipt", json!([our_hash]));
+    let input = alloy_primitives::Bytes::from(runCall {}.abi_encode());
+    let call = json!({"from": sender, "to": receipt["to"], "data": input, "value": "0x3"});
+    let traced = |rpc: &Rpc| rpc.result("debug_traceCall", json!([call, "latest", {}]));
+    same_steps(
+        &traced(&ours.rpc)["structLogs"],
+        &traced(&anvil.rpc)["structLogs"],
+    );
+    let child = ours.rpc.result(
+        "debug_traceTransaction",
+        json!([our_hash, {"tracer": "callTracer"}]),
+    )["calls"][0]["to"]
+        .clone();
+    let fail = alloy_primitives::Bytes::from(failCall {}.abi_encode());
+    let failing = json!({"from": sender, "to": child, "data": fail});
+    let (ours_failing, theirs_failing) = (
+        ours.rpc
+            .result("debug_traceCall", json!([failing, "latest", {}])),
+        anvil
+            .rpc
+            .result("debug_traceCall", json!([failing, "latest", {}])),
+    );
+    assert_eq!(ours_failing["failed"], json!(true));
+    assert_eq!(ours_failing["returnValue"], theirs_failing["returnValue"]);
+    same_steps(&ours_failing["structLogs"], &theirs_failing["structLogs"]);
+}
+
+/// Asserts that two runs' struct logs took the same steps; the depths they went through.
+fn same_steps(ours: &Value, theirs: &Value) -> Vec<u64> {
+    let (ours, theirs) = (ours.as_array().unwrap(), theirs.as_array().unwrap());
+    assert!(ours.len() > 50, "{} steps", ours.len());
+    assert_eq!(ours.len(), theirs.len());
+    let (our_gas, their_gas) = (gas_readings(ours), gas_readings(theirs));
+    let mut depths = Vec::new();
+    for (index, (our_step, their_step)) in ours.iter().zip(theirs).enumerate() {
+        let context = format!("step {index}: ours {our_step}, anvil's {their_step}");
+        for field in ["pc", "op", "depth", "storage"] {
+            assert_eq!(our_step[field], their_step[field], "{field} at {context}");
+        }
+        let (our_stack, their_stack) = (
+            our_step["stack"].as_array().unwrap(),
+            their_step["stack"].as_array().unwrap(),
+        );
+        assert_eq!(our_stack.len(), their_stack.len(), "{context}");
+        for (our_word, their_word) in our_stack.iter().zip(their_stack) {
+            let gas_both = our_gas.contains(our_word) && their_gas.contains(their_word);
+            assert!(our_word == their_word || gas_both, "stack at {context}");
+        }
+        let depth = our_step["depth"].as_u64().unwrap();
+        if !depths.contains(&depth) {
+            depths.push(depth);
+        }
+    }
+    depths
+}
+
+/// What each `GAS` pushed: the top of the stack at the step after it.
+fn gas_readings(steps: &[Value]) -> Vec<Value> {
+    steps
+        .windows(2)
+        .filter(|pair| pair[0]["op"] == "GAS")
+        .filter_map(|pair| pair[1]["stack"].as_array()?.last().cloned())
+        .collect()
+}
+
 #[test]
 fn otterscan_agrees_with_anvil() {
     let (ours, anvil, our_hash, their_hash) = both_ran();

@@ -31,6 +31,11 @@ use revm_interpreter::{
     GasTable, Instruction, InstructionContext, InstructionTable,
 };
 
+/// The mnemonic of `opcode` (`None` if no fork defines it), as tracers print it.
+pub fn opcode_name(opcode: u8) -> Option<&'static str> {
+    opcode::OpCode::new(opcode).map(opcode::OpCode::as_str)
+}
+
 /// What every instruction of this crate receives.
 pub(crate) type Context<'a, 'h, H> = InstructionContext<'a, HostAdapter<'h, H>, EthInterpreter>;
 

@@ -5,8 +5,9 @@
 
 use actor_types::EthAddress;
 use alloy_primitives::{Address, Log, B256, U256};
-use alloy_rpc_types_trace::geth::CallFrame;
+use alloy_rpc_types_trace::geth::{CallFrame, StructLog};
 use anyhow::{Context, Result};
+use fvm_shared::message::Message;
 use host::{Chain, Outcome};
 
 use super::{
@@ -18,6 +19,7 @@ use crate::{
     gas_trace::{gas_trace, GasTrace},
     parity_trace, records,
     records::TxRecord,
+    struct_log::struct_logs,
     trace,
     tx::SignedTx,
 };
@@ -27,13 +29,16 @@ pub struct Replay {
     chain: Chain,
     earlier: Vec<TxRecord>,
     target: TxRecord,
+    steps: bool,
 }
 
-/// A run with the FVM's tracing on: its call frames, where its FVM gas went, and the state
-/// before and after it.
+/// A run with the FVM's tracing on: its call frames, where its FVM gas went, its EVM
+/// instructions if they were asked for, and the state before and after it.
 pub struct Traced {
     pub frame: CallFrame,
     pub gas: GasTrace,
+    /// Empty unless the run was asked for its steps (by the step-tracing EVM actor).
+    pub steps: Vec<StructLog>,
     pub before: Chain,
     pub after: Chain,
 }
@@ -65,7 +70,15 @@ impl Replay {
             chain,
             earlier,
             target,
+            steps: false,
         }))
+    }
+
+    /// Records the transaction's EVM instructions too (for the struct logger): the replay of
+    /// the transaction itself runs the EVM actor's step-tracing build.
+    pub fn with_steps(mut self, steps: bool) -> Self {
+        self.steps = steps;
+        self
     }
 
     /// Runs the block up to the transaction, then the transaction traced.
@@ -75,18 +88,18 @@ impl Replay {
         }
         let before = self.chain.at(self.chain.state_root());
         self.chain.set_tracing(true);
-        let outcome = self.chain.apply(signed(&self.target)?.message())?;
-        let Some((mut frame, gas)) = frames_of(&outcome, &self.chain)? else {
+        let mut message = signed(&self.target)?.message();
+        if self.steps {
+            self.chain.set_step_tracing(true)?;
+            message = with_room_for_steps(&self.chain, message)?;
+        }
+        let outcome = self.chain.apply(message)?;
+        let Some(mut traced) = traced(&outcome, before, self.chain, self.steps)? else {
             return Ok(None);
         };
-        frame.gas_used = U256::from(self.target.receipt.gas_used);
-        frame.from = self.target.from;
-        Ok(Some(Traced {
-            frame,
-            gas,
-            before,
-            after: self.chain,
-        }))
+        traced.frame.gas_used = U256::from(self.target.receipt.gas_used);
+        traced.frame.from = self.target.from;
+        Ok(Some(traced))
     }
 
     /// Where the transaction sits: what Parity-style traces are localized by.
@@ -102,25 +115,54 @@ impl Replay {
 
 /// Runs `call` on `chain` (a block's state) traced, as a transaction: its sender's nonce moves
 /// on, as geth's and anvil's `debug_traceCall` show it (`eth_estimateGas` runs it the same way;
-/// it pays no fee).
-pub fn trace_call(chain: Chain, call: &CallParams) -> Result<Traced, NodeError> {
+/// it pays no fee). With `steps`, its EVM instructions are recorded too.
+pub fn trace_call(chain: Chain, call: &CallParams, steps: bool) -> Result<Traced, NodeError> {
     let (before, message) = calls::prepare_explicit(chain, call)?;
     let mut after = before.scratch(before.state_root());
     after.set_tracing(true);
-    let outcome = after.apply(message)?;
-    let (mut frame, gas) = frames_of(&outcome, &after)?.context("the traced call left no trace")?;
-    frame.gas_used = U256::from(outcome.gas_used);
-    Ok(Traced {
-        frame,
-        gas,
-        before,
-        after,
-    })
+    // The recording's own gas is not the call's: that comes from a run without it.
+    let (outcome, gas_used) = if steps {
+        let gas_used = before.dry_run(message.clone())?.gas_used;
+        after.set_step_tracing(true)?;
+        let message = with_room_for_steps(&after, message)?;
+        (after.apply(message)?, gas_used)
+    } else {
+        let outcome = after.apply(message)?;
+        let gas_used = outcome.gas_used;
+        (outcome, gas_used)
+    };
+    let mut traced =
+        traced(&outcome, before, after, steps)?.context("the traced call left no trace")?;
+    traced.frame.gas_used = U256::from(gas_used);
+    Ok(traced)
 }
 
-/// The call frames of a traced `outcome` and where its gas went, named in `after` (the state
-/// it left).
-fn frames_of(outcome: &Outcome, after: &Chain) -> Result<Option<(CallFrame, GasTrace)>> {
+/// `message` with gas to spare for recording its steps, which costs the step-tracing actor gas
+/// the real run did not spend: up to the block's gas limit, as far as the sender can pay for
+/// it (the fee cap and premium stay, so `GASPRICE` does not move). What this changes is what
+/// depends on gas: `GAS`, the gas a call forwards, and the sender's balance while it runs
+/// (the FVM takes the gas limit's worth up front).
+fn with_room_for_steps(chain: &Chain, mut message: Message) -> Result<Message> {
+    let balance = chain
+        .actor(&message.from)?
+        .map(|actor| actor.balance)
+        .unwrap_or_default();
+    let spare = balance - &message.value;
+    let affordable = if message.gas_fee_cap.is_zero() {
+        u64::MAX
+    } else {
+        (spare.atto() / message.gas_fee_cap.atto())
+            .try_into()
+            .unwrap_or(u64::MAX)
+    };
+    let room = affordable.min(chain.config().gas_limit);
+    message.gas_limit = message.gas_limit.max(room);
+    Ok(message)
+}
+
+/// What a traced `outcome` shows, named in `after` (the state it left): its call frames,
+/// where its gas went and, with `steps`, its instructions.
+fn traced(outcome: &Outcome, before: Chain, after: Chain, steps: bool) -> Result<Option<Traced>> {
     let resolve = |address: &fvm_shared::address::Address| -> Address {
         match after.actor_with_id(address) {
             Ok(Some((id, actor))) => trace::eth_of(id, actor.delegated_address),
@@ -132,8 +174,19 @@ fn frames_of(outcome: &Outcome, after: &Chain) -> Result<Option<(CallFrame, GasT
     let Some(mut frame) = trace::call_frame(&outcome.trace, resolve, &event_logs(outcome)) else {
         return Ok(None);
     };
-    deployed_code(&mut frame, after)?;
-    Ok(Some((frame, gas_trace(&outcome.trace, resolve))))
+    deployed_code(&mut frame, &after)?;
+    let steps = if steps {
+        struct_logs(&outcome.trace, resolve)?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(Traced {
+        frame,
+        gas: gas_trace(&outcome.trace, resolve),
+        steps,
+        before,
+        after,
+    }))
 }
 
 /// Each actor event of `outcome`, as the EVM log it is (or `None`).

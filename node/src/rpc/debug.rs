@@ -32,7 +32,8 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let block: Option<BlockId> = seq.optional_next()?;
         let options = options(seq.optional_next()?);
         let view = ctx.node().view(block_ref(block))?;
-        let traced = replay::trace_call(view, &call_params(request))?;
+        let steps = tracers::wants_steps(&options);
+        let traced = replay::trace_call(view, &call_params(request), steps)?;
         Ok(tracers::trace(traced, &options, None)?)
     })?;
     method(module, "debug_traceBlockByNumber", |params, ctx| {
@@ -66,6 +67,7 @@ fn traced_transaction(
         return Ok(None);
     };
     let position = replay.position();
+    let replay = replay.with_steps(tracers::wants_steps(options));
     let Some(traced) = replay.run().map_err(internal)? else {
         return Ok(None);
     };

@@ -35,7 +35,8 @@ impl Anvil {
         .iter()
         .collect();
         let mut child = Command::new(&binary)
-            .args(["--port", "0"])
+            // Steps tracing: anvil's struct logger answers with no steps without it.
+            .args(["--port", "0", "--steps-tracing"])
             .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| {

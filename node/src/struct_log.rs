@@ -1,0 +1,148 @@
+//! geth's default tracer, the struct logger: each EVM instruction a run executed, with its
+//! program counter, call depth and stack, and the contract's storage at `SLOAD` and `SSTORE`.
+//!
+//! The instructions come from a replay by the EVM actor's step-tracing build
+//! ([`actor_types::step_log`]), which writes them into the FVM's execution trace as debug log
+//! lines, a frame's lines always inside that frame's send. So a line's depth is the number of
+//! EVM frames open around it: sends to other actors (the EAM and init actor a `CREATE` passes
+//! through, built-in actors) are not EVM frames and do not count.
+//!
+//! What the FVM cannot say is left out rather than made up: `gas` and `gasCost` are zero (the
+//! FVM meters wasm, not opcodes: `fvmGasTracer` says where the gas went), and memory and
+//! return data are not recorded (asking for them is an error, not a silent omission).
+
+use std::collections::{BTreeMap, HashMap};
+
+use actor_types::step_log::{self, MalformedSteps, Step};
+use alloy_primitives::{Address, B256, U256};
+use alloy_rpc_types_trace::geth::{DefaultFrame, GethDefaultTracingOptions, StructLog};
+use fvm::trace::{ExecutionEvent, ExecutionTrace};
+use fvm_shared::address::Address as FilAddress;
+use thiserror::Error;
+
+const SLOAD: u8 = 0x54;
+const SSTORE: u8 = 0x55;
+
+#[derive(Debug, Error)]
+pub enum StructLogError {
+    #[error("{0} is not supported: the struct logger records the stack and storage, not memory or return data")]
+    Unsupported(&'static str),
+    #[error(transparent)]
+    Malformed(#[from] MalformedSteps),
+}
+
+/// The steps of a replay by the step-tracing build, in the order they ran; `resolve` names a
+/// send's recipient (whose storage the steps of that frame touch).
+pub fn struct_logs(
+    trace: &ExecutionTrace,
+    resolve: impl Fn(&FilAddress) -> Address,
+) -> Result<Vec<StructLog>, MalformedSteps> {
+    let mut open: Vec<OpenSend> = Vec::new();
+    let mut storage: HashMap<Address, BTreeMap<B256, B256>> = HashMap::new();
+    let mut logs = Vec::new();
+    for event in trace {
+        match event {
+            ExecutionEvent::Call { to, .. } => open.push(OpenSend {
+                to: *to,
+                depth: None,
+            }),
+            ExecutionEvent::CallReturn(..) | ExecutionEvent::CallError(_) => {
+                open.pop();
+            }
+            ExecutionEvent::Log(line) => {
+                let Some(steps) = step_log::decode(line) else {
+                    continue;
+                };
+                let steps = steps?;
+                let frames_around = open.iter().filter(|send| send.depth.is_some()).count();
+                let Some(send) = open.last_mut() else {
+                    continue;
+                };
+                let depth = *send.depth.get_or_insert(frames_around as u64 + 1);
+                let contract = storage.entry(resolve(&send.to)).or_default();
+                for (index, step) in steps.iter().enumerate() {
+                    let next = steps.get(index + 1);
+                    logs.push(struct_log(step, depth, next, contract));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(logs)
+}
+
+/// A send in progress: the EVM frame it runs, if its steps have shown it is one.
+struct OpenSend {
+    to: FilAddress,
+    /// The frame's call depth, geth's (the transaction's frame is 1).
+    depth: Option<u64>,
+}
+
+/// One step as geth logs it. `SLOAD`'s value is on top of the stack at the next step;
+/// `SSTORE`'s key and value are on top of its own.
+fn struct_log(
+    step: &Step,
+    depth: u64,
+    next: Option<&Step>,
+    storage: &mut BTreeMap<B256, B256>,
+) -> StructLog {
+    let top = |step: &Step, n: usize| step.stack.iter().rev().nth(n).copied();
+    let access = match step.opcode {
+        SLOAD => top(step, 0).zip(next.and_then(|next| top(next, 0))),
+        SSTORE => top(step, 0).zip(top(step, 1)),
+        _ => None,
+    };
+    let storage = access.map(|(key, value)| {
+        storage.insert(word(key), word(value));
+        storage.clone()
+    });
+    StructLog {
+        pc: u64::from(step.pc),
+        op: match interpreter::opcode_name(step.opcode) {
+            Some(name) => name.into(),
+            None => format!("opcode {:#04x} not defined", step.opcode).into(),
+        },
+        depth,
+        stack: Some(step.stack.clone()),
+        storage,
+        ..StructLog::default()
+    }
+}
+
+fn word(value: U256) -> B256 {
+    B256::from(value.to_be_bytes::<32>())
+}
+
+/// geth's answer: how the run ended and its steps, trimmed to what `options` asks.
+pub fn frame(
+    failed: bool,
+    gas: u64,
+    return_value: alloy_primitives::Bytes,
+    mut logs: Vec<StructLog>,
+    options: &GethDefaultTracingOptions,
+) -> Result<DefaultFrame, StructLogError> {
+    if options.enable_memory == Some(true) {
+        return Err(StructLogError::Unsupported("enableMemory"));
+    }
+    if options.enable_return_data == Some(true) {
+        return Err(StructLogError::Unsupported("enableReturnData"));
+    }
+    if let Some(limit) = options.limit.filter(|&limit| limit > 0) {
+        logs.truncate(limit as usize);
+    }
+    for log in &mut logs {
+        if options.disable_stack == Some(true) {
+            log.stack = None;
+        }
+        if options.disable_storage == Some(true) {
+            log.storage = None;
+        }
+    }
+    Ok(DefaultFrame {
+        failed,
+        gas,
+        return_value,
+        struct_logs: logs,
+        ..DefaultFrame::default()
+    })
+}
