@@ -7,11 +7,14 @@
 //! EVM frames open around it: sends to other actors (the EAM and init actor a `CREATE` passes
 //! through, built-in actors) are not EVM frames and do not count.
 //!
+//! The same walk gathers what the steps touched beyond the call frames (slots read, accounts
+//! looked at), which `prestateTracer` lists too.
+//!
 //! What the FVM cannot say is left out rather than made up: `gas` and `gasCost` are zero (the
 //! FVM meters wasm, not opcodes: `fvmGasTracer` says where the gas went), and memory and
 //! return data are not recorded (asking for them is an error, not a silent omission).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use actor_types::step_log::{self, MalformedSteps, Step};
 use alloy_primitives::{Address, B256, U256};
@@ -20,8 +23,23 @@ use fvm::trace::{ExecutionEvent, ExecutionTrace};
 use fvm_shared::address::Address as FilAddress;
 use thiserror::Error;
 
+const BALANCE: u8 = 0x31;
+const EXTCODESIZE: u8 = 0x3b;
+const EXTCODECOPY: u8 = 0x3c;
+const EXTCODEHASH: u8 = 0x3f;
 const SLOAD: u8 = 0x54;
 const SSTORE: u8 = 0x55;
+
+/// A run's steps and what they touched that the call frames do not show: what
+/// `prestateTracer` needs to list the slots read and the accounts looked at, as geth does.
+#[derive(Debug, Default)]
+pub struct Steps {
+    pub logs: Vec<StructLog>,
+    /// Each contract's slots read or written, with the last value seen in each.
+    pub storage: BTreeMap<Address, BTreeMap<B256, B256>>,
+    /// The accounts `BALANCE` and `EXTCODE*` looked at.
+    pub accounts: BTreeSet<Address>,
+}
 
 #[derive(Debug, Error)]
 pub enum StructLogError {
@@ -33,13 +51,12 @@ pub enum StructLogError {
 
 /// The steps of a replay by the step-tracing build, in the order they ran; `resolve` names a
 /// send's recipient (whose storage the steps of that frame touch).
-pub fn struct_logs(
+pub fn steps(
     trace: &ExecutionTrace,
     resolve: impl Fn(&FilAddress) -> Address,
-) -> Result<Vec<StructLog>, MalformedSteps> {
+) -> Result<Steps, MalformedSteps> {
     let mut open: Vec<OpenSend> = Vec::new();
-    let mut storage: HashMap<Address, BTreeMap<B256, B256>> = HashMap::new();
-    let mut logs = Vec::new();
+    let mut all = Steps::default();
     for event in trace {
         match event {
             ExecutionEvent::Call { to, .. } => open.push(OpenSend {
@@ -59,16 +76,31 @@ pub fn struct_logs(
                     continue;
                 };
                 let depth = *send.depth.get_or_insert(frames_around as u64 + 1);
-                let contract = storage.entry(resolve(&send.to)).or_default();
+                let contract = all.storage.entry(resolve(&send.to)).or_default();
                 for (index, step) in steps.iter().enumerate() {
                     let next = steps.get(index + 1);
-                    logs.push(struct_log(step, depth, next, contract));
+                    all.logs.push(struct_log(step, depth, next, contract));
+                    if let Some(account) = account_looked_at(step) {
+                        all.accounts.insert(account);
+                    }
                 }
             }
             _ => {}
         }
     }
-    Ok(logs)
+    all.storage.retain(|_, slots| !slots.is_empty());
+    Ok(all)
+}
+
+/// The account a `BALANCE` or `EXTCODE*` step asks about.
+fn account_looked_at(step: &Step) -> Option<Address> {
+    match step.opcode {
+        BALANCE | EXTCODESIZE | EXTCODECOPY | EXTCODEHASH => step
+            .stack
+            .last()
+            .map(|word| Address::from_word(word.to_be_bytes::<32>().into())),
+        _ => None,
+    }
 }
 
 /// A send in progress: the EVM frame it runs, if its steps have shown it is one.

@@ -1,13 +1,14 @@
 //! geth's built-in tracers over one traced run ([`crate::backend::replay::Traced`]), as
 //! `debug_traceTransaction`, `debug_traceCall` and `debug_traceBlockBy*` answer them: the
-//! default struct logger ([`crate::struct_log`]), `callTracer` (with `onlyTopCall` and `withLog`), `flatCallTracer`, `prestateTracer` (with
-//! `diffMode`, `disableCode`, `disableStorage`), `4byteTracer` and `noopTracer`; and ours,
-//! `fvmGasTracer`, where the FVM gas went ([`crate::gas_trace`]).
+//! default struct logger ([`crate::struct_log`]), `callTracer` (with `onlyTopCall` and
+//! `withLog`), `flatCallTracer`, `prestateTracer` (with `diffMode`, `disableCode`,
+//! `disableStorage`), `4byteTracer` and `noopTracer`; and ours, `fvmGasTracer`, where the FVM
+//! gas went ([`crate::gas_trace`]).
 //!
-//! The state tracers see what the run changed, not what it read: the EVM actor keeps its
-//! storage in a HAMT the FVM reads by block, not by slot. So `prestateTracer`'s accounts are
-//! those of the call frames (senders, callees, created contracts), and its storage the slots
-//! the run changed; a slot only read is not listed.
+//! `prestateTracer` compares the states before and after the run for what it changed. What it
+//! only read (a slot, an account's balance or code) leaves no trace in the state, and the FVM
+//! reads the EVM actor's storage HAMT by block, not by slot: so outside diff mode the replay
+//! runs the step-tracing EVM actor, as the struct logger's does, and its steps say which.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -79,9 +80,18 @@ pub fn trace(
     })
 }
 
-/// Whether `options` asks for the struct logger, whose replay must record each instruction.
+/// Whether `options` asks for what only a replay recording each instruction shows: the
+/// struct logger's steps, or the slots read and accounts looked at that `prestateTracer`
+/// lists (outside its diff mode, which shows only changes).
 pub fn wants_steps(options: &GethDebugTracingOptions) -> bool {
-    options.tracer.is_none()
+    match &options.tracer {
+        None => true,
+        Some(GethDebugTracerType::BuiltInTracer(GethDebugBuiltInTracerType::PreStateTracer)) => {
+            let config = options.tracer_config.clone().into_pre_state_config();
+            config.is_ok_and(|config| !config.is_diff_mode())
+        }
+        Some(_) => false,
+    }
 }
 
 /// geth's default tracer over `traced`'s steps ([`crate::struct_log`]).
@@ -94,7 +104,7 @@ fn struct_logger(
         frame.error.is_some(),
         frame.gas_used.saturating_to(),
         frame.output.unwrap_or_default(),
-        traced.steps,
+        traced.steps.logs,
         options,
     )
 }
@@ -134,11 +144,14 @@ fn four_bytes(top: &CallFrame) -> FourByteFrame {
     FourByteFrame(counts)
 }
 
-/// geth's `prestateTracer`: the accounts of the call frames before the run, or (`diffMode`)
-/// what changed in them, before and after.
+/// geth's `prestateTracer`: the accounts the run touched before it, with the slots it read or
+/// wrote, or (`diffMode`) what changed in them, before and after.
 fn prestate(traced: &Traced, config: &PreStateConfig) -> Result<PreStateFrame> {
     let mut accounts = BTreeSet::new();
     collect_accounts(&traced.frame, &mut accounts);
+    accounts.extend(&traced.steps.accounts);
+    accounts.extend(traced.steps.storage.keys());
+    let no_slots = BTreeMap::new();
     let mut pre = BTreeMap::new();
     let mut post = BTreeMap::new();
     for address in accounts {
@@ -152,13 +165,15 @@ fn prestate(traced: &Traced, config: &PreStateConfig) -> Result<PreStateFrame> {
         };
         if !config.is_diff_mode() {
             // Every account touched, as it was (one that did not exist yet has nothing), with
-            // the slots the run changed, zero ones too.
+            // the slots the run read or changed, zero ones too.
             let mut state = before.clone().unwrap_or_else(|| AccountState {
                 balance: Some(U256::ZERO),
                 ..AccountState::default()
             });
+            let accessed = traced.steps.storage.get(&address).unwrap_or(&no_slots);
             state.storage = changed_slots
                 .iter()
+                .chain(accessed.keys())
                 .map(|&slot| (slot, state.storage.get(&slot).copied().unwrap_or_default()))
                 .collect();
             pre.insert(address, strip(state, config));

@@ -32,7 +32,10 @@ contract Child {
 contract Parent {
     event Ran(uint256 step);
     uint256 public runs;
+    uint256 public limit;
     function run() external payable returns (uint256 r) {
+        // Read, never written: prestateTracer lists the slot and the account all the same.
+        require(address(0xdEaD).balance == limit, "0xdEaD has funds");
         runs += 1;
         emit Ran(1);
         Child child = new Child{value: 3}();
@@ -235,6 +238,22 @@ fn traces_agree_with_anvils() {
             );
         }
     }
+
+    // What the run only read is listed too (the step-tracing replay says which).
+    let prestate = ask(
+        &ours.rpc,
+        "debug_traceTransaction",
+        json!([our_hash, {"tracer": "prestateTracer"}]),
+    );
+    let read_slot = format!("{:#x}", alloy_primitives::B256::with_last_byte(1));
+    let parent_key = parent.as_str().unwrap().to_lowercase();
+    assert!(
+        prestate[&parent_key]["storage"].get(&read_slot).is_some(),
+        "{prestate:#}"
+    );
+    assert!(prestate
+        .get("0x000000000000000000000000000000000000dead")
+        .is_some());
 
     // anvil answers the flatCallTracer with nothing; ours is trace_transaction's answer.
     assert_eq!(

@@ -5,7 +5,7 @@
 
 use actor_types::EthAddress;
 use alloy_primitives::{Address, Log, B256, U256};
-use alloy_rpc_types_trace::geth::{CallFrame, StructLog};
+use alloy_rpc_types_trace::geth::CallFrame;
 use anyhow::{Context, Result};
 use fvm_shared::message::Message;
 use host::{Chain, Outcome};
@@ -19,7 +19,7 @@ use crate::{
     gas_trace::{gas_trace, GasTrace},
     parity_trace, records,
     records::TxRecord,
-    struct_log::struct_logs,
+    struct_log::{self, Steps},
     trace,
     tx::SignedTx,
 };
@@ -38,7 +38,7 @@ pub struct Traced {
     pub frame: CallFrame,
     pub gas: GasTrace,
     /// Empty unless the run was asked for its steps (by the step-tracing EVM actor).
-    pub steps: Vec<StructLog>,
+    pub steps: Steps,
     pub before: Chain,
     pub after: Chain,
 }
@@ -176,9 +176,9 @@ fn traced(outcome: &Outcome, before: Chain, after: Chain, steps: bool) -> Result
     };
     deployed_code(&mut frame, &after)?;
     let steps = if steps {
-        struct_logs(&outcome.trace, resolve)?
+        struct_log::steps(&outcome.trace, resolve)?
     } else {
-        Vec::new()
+        Steps::default()
     };
     Ok(Some(Traced {
         frame,
