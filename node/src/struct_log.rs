@@ -178,3 +178,99 @@ pub fn frame(
         ..DefaultFrame::default()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fvm_shared::econ::TokenAmount;
+
+    fn send(to: u64) -> ExecutionEvent {
+        ExecutionEvent::Call {
+            from: 100,
+            to: FilAddress::new_id(to),
+            method: 2,
+            params: None,
+            value: TokenAmount::default(),
+            gas_limit: 0,
+            read_only: false,
+        }
+    }
+
+    fn line(steps: &[(u8, &[u64])]) -> ExecutionEvent {
+        let mut buffer = Vec::new();
+        for (pc, (opcode, stack)) in steps.iter().enumerate() {
+            let stack: Vec<U256> = stack.iter().map(|&word| U256::from(word)).collect();
+            step_log::encode(&mut buffer, pc, *opcode, &stack);
+        }
+        ExecutionEvent::Log(step_log::line(&buffer))
+    }
+
+    fn returned() -> ExecutionEvent {
+        ExecutionEvent::CallReturn(fvm_shared::error::ExitCode::OK, None)
+    }
+
+    #[test]
+    fn depth_counts_evm_frames_only_and_storage_follows_the_contract() {
+        const PUSH1: u8 = 0x60;
+        const CREATE: u8 = 0xf0;
+        let trace = vec![
+            send(1001),
+            line(&[(PUSH1, &[]), (SLOAD, &[5]), (CREATE, &[9])]),
+            // A CREATE passes through two actors that are not EVM frames.
+            send(10),
+            send(1),
+            send(1002),
+            line(&[(SSTORE, &[7, 5])]),
+            returned(),
+            returned(),
+            returned(),
+            ExecutionEvent::Log("some other actor's debug line".into()),
+            line(&[(0x00, &[1])]),
+            returned(),
+        ];
+        let resolve = |address: &FilAddress| Address::with_last_byte(address.id().unwrap() as u8);
+        let steps = steps(&trace, resolve).unwrap();
+        let depths: Vec<u64> = steps.logs.iter().map(|log| log.depth).collect();
+        assert_eq!(depths, [1, 1, 1, 2, 1]);
+        let ops: Vec<&str> = steps.logs.iter().map(|log| log.op.as_ref()).collect();
+        assert_eq!(ops, ["PUSH1", "SLOAD", "CREATE", "SSTORE", "STOP"]);
+        // SLOAD's value is what the next step finds on top; SSTORE's comes from its own stack.
+        let slot = |n: u64| word(U256::from(n));
+        let loaded = steps.logs[1].storage.as_ref().unwrap();
+        assert_eq!(loaded[&slot(5)], slot(9));
+        let stored = steps.logs[3].storage.as_ref().unwrap();
+        assert_eq!(stored[&slot(5)], slot(7));
+        assert_eq!(steps.storage.len(), 2, "each contract's own slots");
+        assert!(steps.logs[0].storage.is_none());
+    }
+
+    #[test]
+    fn accounts_looked_at_are_gathered_and_options_trim() {
+        let trace = vec![
+            send(1001),
+            line(&[(BALANCE, &[0xdead]), (0x00, &[0])]),
+            returned(),
+        ];
+        let steps = steps(&trace, |_| Address::ZERO).unwrap();
+        assert_eq!(
+            steps.accounts.into_iter().collect::<Vec<_>>(),
+            [Address::left_padding_from(&[0xde, 0xad])]
+        );
+        let options = GethDefaultTracingOptions {
+            disable_stack: Some(true),
+            limit: Some(1),
+            ..Default::default()
+        };
+        let frame = frame(false, 1, Default::default(), steps.logs.clone(), &options).unwrap();
+        assert_eq!(frame.struct_logs.len(), 1);
+        assert!(frame.struct_logs[0].stack.is_none());
+        let memory = GethDefaultTracingOptions {
+            enable_memory: Some(true),
+            ..Default::default()
+        };
+        assert!(matches!(
+            frame(false, 1, Default::default(), steps.logs, &memory),
+            Err(StructLogError::Unsupported("enableMemory"))
+        ));
+    }
+}
