@@ -261,9 +261,9 @@ mod tests {
             limit: Some(1),
             ..Default::default()
         };
-        let frame = frame(false, 1, Default::default(), steps.logs.clone(), &options).unwrap();
-        assert_eq!(frame.struct_logs.len(), 1);
-        assert!(frame.struct_logs[0].stack.is_none());
+        let trimmed = frame(false, 1, Default::default(), steps.logs.clone(), &options).unwrap();
+        assert_eq!(trimmed.struct_logs.len(), 1);
+        assert!(trimmed.struct_logs[0].stack.is_none());
         let memory = GethDefaultTracingOptions {
             enable_memory: Some(true),
             ..Default::default()
