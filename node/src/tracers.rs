@@ -55,7 +55,7 @@ pub fn trace(
     let tracer = match &options.tracer {
         None => return Ok(struct_logger(traced, &options.config)?.into()),
         Some(GethDebugTracerType::JsTracer(name)) if name == FVM_GAS_TRACER => {
-            let gas = serde_json::to_value(&traced.gas).map_err(anyhow::Error::from)?;
+            let gas = serde_json::to_value(traced.gas()).map_err(anyhow::Error::from)?;
             return Ok(GethTrace::JS(gas));
         }
         Some(GethDebugTracerType::JsTracer(code)) => {
@@ -99,12 +99,13 @@ fn struct_logger(
     traced: Traced,
     options: &GethDefaultTracingOptions,
 ) -> Result<DefaultFrame, StructLogError> {
+    let logs = traced.steps()?.logs;
     let frame = traced.frame;
     struct_log::frame(
         frame.error.is_some(),
         frame.gas_used.saturating_to(),
         frame.output.unwrap_or_default(),
-        traced.steps.logs,
+        logs,
         options,
     )
 }
@@ -147,10 +148,11 @@ fn four_bytes(top: &CallFrame) -> FourByteFrame {
 /// geth's `prestateTracer`: the accounts the run touched before it, with the slots it read or
 /// wrote, or (`diffMode`) what changed in them, before and after.
 fn prestate(traced: &Traced, config: &PreStateConfig) -> Result<PreStateFrame> {
+    let steps = traced.steps()?;
     let mut accounts = BTreeSet::new();
     collect_accounts(&traced.frame, &mut accounts);
-    accounts.extend(&traced.steps.accounts);
-    accounts.extend(traced.steps.storage.keys());
+    accounts.extend(&steps.accounts);
+    accounts.extend(steps.storage.keys());
     let no_slots = BTreeMap::new();
     let mut pre = BTreeMap::new();
     let mut post = BTreeMap::new();
@@ -170,7 +172,7 @@ fn prestate(traced: &Traced, config: &PreStateConfig) -> Result<PreStateFrame> {
                 balance: Some(U256::ZERO),
                 ..AccountState::default()
             });
-            let accessed = traced.steps.storage.get(&address).unwrap_or(&no_slots);
+            let accessed = steps.storage.get(&address).unwrap_or(&no_slots);
             state.storage = changed_slots
                 .iter()
                 .chain(accessed.keys())

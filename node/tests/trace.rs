@@ -194,13 +194,18 @@ fn call_tracer_shows_creates_calls_and_reverts() {
     assert_eq!(call_frame["calls"][0]["to"], callee);
     assert!(call_gas["byCategory"]["storage"].as_u64().unwrap() > 0);
 
-    // Not served yet: the default struct logger, and JavaScript tracers.
-    let error = node.error("debug_traceTransaction", json!([call]));
-    assert_eq!(error["code"], -32602);
-    assert!(
-        error["message"].as_str().unwrap().contains("struct logger"),
-        "{error}"
-    );
+    // The default struct logger (compared with anvil's in trace_vs_anvil.rs): the caller's
+    // steps, then the callee's one level down.
+    let steps = node.result("debug_traceTransaction", json!([call]));
+    let depths: Vec<u64> = steps["structLogs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|step| step["depth"].as_u64().unwrap())
+        .collect();
+    assert_eq!(depths.first(), Some(&1));
+    assert!(depths.contains(&2), "{steps:#}");
+    // Not served: JavaScript tracers.
     let error = node.error(
         "debug_traceTransaction",
         json!([call, {"tracer": "{result: function() { return 1; }}"}]),

@@ -8,7 +8,8 @@
 //! - [`miner`]: running transactions into a block and sealing it;
 //! - [`time`]: the chain's clock;
 //! - [`cheats`]: snapshots and direct state edits;
-//! - [`predeploys`]: the contracts a new chain has at genesis (the CREATE2 deployer);
+//! - [`predeploys`]: the contracts a new chain has at genesis (the CREATE2 deployer and
+//!   Multicall3);
 //! - [`logs`] and [`fees`]: log queries and fee figures.
 //!
 //! [`Node`] holds the parts and is the JSON-RPC layer's one door: each of its methods is a

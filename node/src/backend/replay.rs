@@ -3,11 +3,13 @@
 //! (`debug_traceCall`), each on a scratch chain. A replay is prepared from the database while
 //! the node is held, then runs without it.
 
+use actor_types::step_log::MalformedSteps;
 use actor_types::EthAddress;
 use alloy_primitives::{Address, Log, B256, U256};
 use alloy_rpc_types_trace::geth::CallFrame;
 use anyhow::{Context, Result};
-use fvm_shared::message::Message;
+use fvm::trace::ExecutionTrace;
+use fvm_shared::{address::Address as FilAddress, message::Message};
 use host::{Chain, Outcome};
 
 use super::{
@@ -32,15 +34,26 @@ pub struct Replay {
     steps: bool,
 }
 
-/// A run with the FVM's tracing on: its call frames, where its FVM gas went, its EVM
-/// instructions if they were asked for, and the state before and after it.
+/// A run with the FVM's tracing on: its call frames, its execution trace (what the other
+/// tracers read, each only when asked), and the state before and after it.
 pub struct Traced {
     pub frame: CallFrame,
-    pub gas: GasTrace,
-    /// Empty unless the run was asked for its steps (by the step-tracing EVM actor).
-    pub steps: Steps,
+    trace: ExecutionTrace,
     pub before: Chain,
     pub after: Chain,
+}
+
+impl Traced {
+    /// Where the run's FVM gas went (`fvmGasTracer`).
+    pub fn gas(&self) -> GasTrace {
+        gas_trace(&self.trace, |address| eth_name(&self.after, address))
+    }
+
+    /// The run's EVM instructions: none unless it was replayed with them recorded
+    /// ([`Replay::with_steps`], [`trace_call`]'s `steps`).
+    pub fn steps(&self) -> Result<Steps, MalformedSteps> {
+        struct_log::steps(&self.trace, |address| eth_name(&self.after, address))
+    }
 }
 
 impl Replay {
@@ -94,7 +107,7 @@ impl Replay {
             message = with_room_for_steps(&self.chain, message)?;
         }
         let outcome = self.chain.apply(message)?;
-        let Some(mut traced) = traced(&outcome, before, self.chain, self.steps)? else {
+        let Some(mut traced) = traced(outcome, before, self.chain)? else {
             return Ok(None);
         };
         traced.frame.gas_used = U256::from(self.target.receipt.gas_used);
@@ -131,8 +144,7 @@ pub fn trace_call(chain: Chain, call: &CallParams, steps: bool) -> Result<Traced
         let gas_used = outcome.gas_used;
         (outcome, gas_used)
     };
-    let mut traced =
-        traced(&outcome, before, after, steps)?.context("the traced call left no trace")?;
+    let mut traced = traced(outcome, before, after)?.context("the traced call left no trace")?;
     traced.frame.gas_used = U256::from(gas_used);
     Ok(traced)
 }
@@ -160,33 +172,29 @@ fn with_room_for_steps(chain: &Chain, mut message: Message) -> Result<Message> {
     Ok(message)
 }
 
-/// What a traced `outcome` shows, named in `after` (the state it left): its call frames,
-/// where its gas went and, with `steps`, its instructions.
-fn traced(outcome: &Outcome, before: Chain, after: Chain, steps: bool) -> Result<Option<Traced>> {
-    let resolve = |address: &fvm_shared::address::Address| -> Address {
-        match after.actor_with_id(address) {
-            Ok(Some((id, actor))) => trace::eth_of(id, actor.delegated_address),
-            _ => EthAddress::from_f410(address)
-                .map(Address::from)
-                .unwrap_or_default(),
-        }
-    };
-    let Some(mut frame) = trace::call_frame(&outcome.trace, resolve, &event_logs(outcome)) else {
+/// What a traced `outcome` shows, named in `after` (the state it left).
+fn traced(outcome: Outcome, before: Chain, after: Chain) -> Result<Option<Traced>> {
+    let resolve = |address: &FilAddress| eth_name(&after, address);
+    let Some(mut frame) = trace::call_frame(&outcome.trace, resolve, &event_logs(&outcome)) else {
         return Ok(None);
     };
     deployed_code(&mut frame, &after)?;
-    let steps = if steps {
-        struct_log::steps(&outcome.trace, resolve)?
-    } else {
-        Steps::default()
-    };
     Ok(Some(Traced {
         frame,
-        gas: gas_trace(&outcome.trace, resolve),
-        steps,
+        trace: outcome.trace,
         before,
         after,
     }))
+}
+
+/// The Ethereum address of the actor at `address` in `chain` (zero if it has none).
+fn eth_name(chain: &Chain, address: &FilAddress) -> Address {
+    match chain.actor_with_id(address) {
+        Ok(Some((id, actor))) => trace::eth_of(id, actor.delegated_address),
+        _ => EthAddress::from_f410(address)
+            .map(Address::from)
+            .unwrap_or_default(),
+    }
 }
 
 /// Each actor event of `outcome`, as the EVM log it is (or `None`).

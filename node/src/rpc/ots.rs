@@ -168,13 +168,18 @@ fn search_params(params: jsonrpsee::types::Params<'_>) -> RpcResult<(Address, u6
     let mut seq = params.sequence();
     let address: Address = seq.next()?;
     let block: u64 = seq.next()?;
-    let page_size: usize = seq.next()?;
+    let page_size = checked_page_size(seq.next()?)?;
+    Ok((address, block, page_size))
+}
+
+/// A page size the node serves: 1 to [`MAX_PAGE_SIZE`].
+fn checked_page_size(page_size: usize) -> RpcResult<usize> {
     if page_size == 0 || page_size > MAX_PAGE_SIZE {
         return Err(invalid_params(format!(
             "page size must be 1 to {MAX_PAGE_SIZE}"
         )));
     }
-    Ok((address, block, page_size))
+    Ok(page_size)
 }
 
 /// A page of an address's transactions, as the searches fill it.
@@ -281,11 +286,7 @@ fn block_transactions(
     page: usize,
     page_size: usize,
 ) -> RpcResult<Option<OtsBlockTransactions>> {
-    if page_size == 0 || page_size > MAX_PAGE_SIZE {
-        return Err(invalid_params(format!(
-            "page size must be 1 to {MAX_PAGE_SIZE}"
-        )));
-    }
+    let page_size = checked_page_size(page_size)?;
     let Some(record) = block(node, at)? else {
         return Ok(None);
     };
