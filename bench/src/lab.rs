@@ -51,6 +51,7 @@ impl Lab {
                 balance: TokenAmount::from_whole(1_000_000_000),
                 nonce: 0,
             }],
+            verifreg_root: None,
         };
         let config = ChainConfig {
             actors,

@@ -92,6 +92,7 @@ fn genesis(actors: Actors) -> Result<Chain> {
             balance: TokenAmount::from_atto(accounts::CALLER_BALANCE),
             nonce: 0,
         }],
+        verifreg_root: None,
     };
     let config = ChainConfig {
         chain_id: accounts::CHAIN_ID,

@@ -185,7 +185,12 @@ impl Chain {
     pub fn genesis(store: Store, genesis: &Genesis, config: ChainConfig) -> Result<Self> {
         let bundle = install_actors(&store, config.actors)?;
         let state_root = crate::genesis::build(&store, &bundle, genesis)?;
-        Self::open(store, state_root, config)
+        let mut chain = Self::open(store, state_root, config)?;
+        if chain.has_network_actors() {
+            let root_key = genesis.verifreg_root.unwrap_or(SYSTEM_ACTOR_ADDR);
+            crate::network::construct(&mut chain, root_key)?;
+        }
+        Ok(chain)
     }
 
     /// A chain continuing from a committed state root in `store`.
@@ -286,6 +291,14 @@ impl Chain {
     pub fn apply(&mut self, message: Message) -> Result<Outcome> {
         let raw_length = signed_length(&message);
         let (outcome, root) = self.execute(message, ApplyKind::Explicit, raw_length, true)?;
+        self.state_root = root.expect("committed");
+        Ok(outcome)
+    }
+
+    /// Runs an implicit message (no nonce, no gas payment: what the system actor sends at
+    /// genesis and at the end of each epoch) and makes its state the chain's.
+    pub fn apply_implicit(&mut self, message: Message) -> Result<Outcome> {
+        let (outcome, root) = self.execute(message, ApplyKind::Implicit, 0, true)?;
         self.state_root = root.expect("committed");
         Ok(outcome)
     }

@@ -33,6 +33,9 @@ pub struct GenesisAccount {
 pub struct Genesis {
     pub network_name: String,
     pub accounts: Vec<GenesisAccount>,
+    /// The verified registry's root key, on a chain with the network's actors: who may add
+    /// verifiers. `None`: the system actor, so only implicit messages can.
+    pub verifreg_root: Option<Address>,
 }
 
 /// Writes the genesis state into `store` and returns its root.

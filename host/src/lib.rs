@@ -11,6 +11,7 @@ pub mod externs;
 mod fvm_thread;
 pub mod genesis;
 mod logs;
+pub mod network;
 mod store;
 
 pub use chain::{set_concurrency, signed_length, Chain, ChainConfig, Deployment, Outcome};

@@ -106,6 +106,7 @@ fn new_chain() -> Result<Chain> {
                 &Genesis {
                     network_name: "soltest".into(),
                     accounts,
+                    verifreg_root: None,
                 },
                 config(),
             )?;

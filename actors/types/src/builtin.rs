@@ -79,8 +79,18 @@ impl Type {
 pub const SYSTEM_ACTOR_ID: ActorID = 0;
 /// The init actor: allocates IDs and keeps the address map.
 pub const INIT_ACTOR_ID: ActorID = 1;
-/// The reward actor (funds block rewards; here only a balance holder).
+/// The reward actor: pays block rewards (in our own bundle, only a balance holder).
 pub const REWARD_ACTOR_ID: ActorID = 2;
+/// The cron actor: what runs at the end of every epoch.
+pub const CRON_ACTOR_ID: ActorID = 3;
+/// The storage power actor.
+pub const POWER_ACTOR_ID: ActorID = 4;
+/// The storage market actor.
+pub const MARKET_ACTOR_ID: ActorID = 5;
+/// The verified registry actor.
+pub const VERIFREG_ACTOR_ID: ActorID = 6;
+/// The DataCap token actor.
+pub const DATACAP_ACTOR_ID: ActorID = 7;
 /// The Ethereum address manager.
 pub const EAM_ACTOR_ID: ActorID = 10;
 /// Where burnt fees go.

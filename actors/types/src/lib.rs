@@ -11,6 +11,7 @@ pub mod eth_address;
 pub mod evm;
 pub mod init;
 pub mod network;
+pub mod singletons;
 pub mod step_log;
 pub mod storage;
 pub mod system;

@@ -59,6 +59,7 @@ fn genesis() -> Genesis {
                 nonce: 0,
             },
         ],
+        verifreg_root: None,
     }
 }
 

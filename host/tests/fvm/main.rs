@@ -9,6 +9,7 @@ mod common;
 mod counter;
 mod environment;
 mod filecoin;
+mod network;
 mod osaka;
 mod token;
 mod value;

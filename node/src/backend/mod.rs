@@ -106,6 +106,7 @@ impl Node {
                     nonce: 0,
                 })
                 .collect(),
+            verifreg_root: None,
         };
         let mut clock = time::Clock::default();
         let genesis_time = settings.genesis_timestamp.unwrap_or_else(|| clock.now());

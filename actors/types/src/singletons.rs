@@ -1,0 +1,86 @@
+//! What the host sends Filecoin's own singleton actors (builtin-actors v18) when a chain runs
+//! the production bundle: their constructors' params at genesis, and the end-of-epoch messages
+//! Lotus applies (`chain/consensus/compute_state.go`). Our bundle ships none of these actors.
+
+use fvm_ipld_encoding::tuple::*;
+use fvm_shared::{address::Address, bigint::bigint_ser, econ::TokenAmount, MethodNum};
+use serde::{Deserialize, Serialize};
+
+/// Cron (f03).
+pub mod cron {
+    use super::*;
+
+    /// `EpochTick`: the system actor's call at the end of every epoch.
+    pub const EPOCH_TICK: MethodNum = 2;
+
+    /// One job cron runs every epoch.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+    pub struct Entry {
+        pub receiver: Address,
+        pub method_num: MethodNum,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+    pub struct ConstructorParams {
+        pub entries: Vec<Entry>,
+    }
+}
+
+/// Reward (f02).
+pub mod reward {
+    use super::*;
+
+    /// `AwardBlockReward`: the system actor's call for each block.
+    pub const AWARD_BLOCK_REWARD: MethodNum = 2;
+
+    /// The constructor's one argument: the network's realized power (a bare big integer).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(transparent)]
+    pub struct ConstructorParams(#[serde(with = "bigint_ser")] pub fvm_shared::bigint::BigInt);
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+    pub struct AwardBlockRewardParams {
+        pub miner: Address,
+        pub penalty: TokenAmount,
+        pub gas_reward: TokenAmount,
+        pub win_count: i64,
+    }
+}
+
+/// Power (f04).
+pub mod power {
+    use super::*;
+
+    /// `OnEpochTickEnd` (cron's first entry).
+    pub const ON_EPOCH_TICK_END: MethodNum = 5;
+}
+
+/// Market (f05).
+pub mod market {
+    use super::*;
+
+    /// `CronTick` (cron's second entry).
+    pub const CRON_TICK: MethodNum = 9;
+}
+
+/// Verified registry (f06): constructed with its root key (a bare address).
+pub mod verifreg {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(transparent)]
+    pub struct ConstructorParams {
+        pub root_key: Address,
+    }
+}
+
+/// DataCap (f07): constructed with its governor (a bare address; the verified registry).
+pub mod datacap {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(transparent)]
+    pub struct ConstructorParams {
+        pub governor: Address,
+    }
+}

@@ -1,0 +1,204 @@
+//! Filecoin's singleton actors, on a chain that runs the production bundle (ours ships none of
+//! them): built at genesis by their own constructors, and run at the end of every epoch the
+//! way Lotus runs them (`chain/consensus/compute_state.go`).
+//!
+//! At genesis each singleton is put at its ID with the empty-array state (what the runtime's
+//! `create` requires), the reward actor with the balance Lotus gives it, and then constructed
+//! by an implicit message from the system actor, in dependency order. The system actor's state
+//! (the manifest the FVM reads before anything can run), the init actor's (which the genesis
+//! accounts are registered in) and the burnt-funds account's (an account constructor takes
+//! only key addresses, and f099 is an ID) are written directly, as Lotus writes them.
+//!
+//! At the end of an epoch, the reward actor's `AwardBlockReward` for the block's producer, then
+//! cron's `EpochTick` (the power actor's and the market's end-of-epoch work), both implicit
+//! messages from the system actor, so no user pays for them.
+
+use actor_types::{
+    builtin::{
+        Type, CRON_ACTOR_ID, DATACAP_ACTOR_ID, EAM_ACTOR_ID, MARKET_ACTOR_ID, METHOD_CONSTRUCTOR,
+        METHOD_SEND, POWER_ACTOR_ID, REWARD_ACTOR_ID, SYSTEM_ACTOR_ADDR, VERIFREG_ACTOR_ID,
+    },
+    singletons::{cron, datacap, market, power, reward, verifreg},
+};
+use anyhow::{Context, Result};
+use fvm::state_tree::{ActorState, StateTree};
+use fvm_ipld_encoding::{CborStore, RawBytes};
+use fvm_shared::{
+    address::{Address, Protocol},
+    econ::TokenAmount,
+    message::Message,
+    ActorID, MethodNum,
+};
+use multihash_codetable::Code;
+use serde::Serialize;
+
+use crate::{chain::Chain, Outcome};
+
+/// What Lotus gives the reward actor at genesis (`InitialRewardBalance`), in FIL.
+pub const INITIAL_REWARD_BALANCE_FIL: u64 = 1_100_000_000;
+
+/// Gas for the system actor's implicit messages: more than any of them needs (Lotus lets
+/// them run on the gas of ten thousand blocks).
+const IMPLICIT_GAS_LIMIT: u64 = 10_000 * actor_types::network::BLOCK_GAS_LIMIT;
+
+/// The singletons constructed at genesis: where, what, and their constructor's params.
+fn singletons(verifreg_root: Address) -> Result<Vec<(ActorID, Type, Option<RawBytes>)>> {
+    let id = Address::new_id;
+    let cron_jobs = cron::ConstructorParams {
+        entries: vec![
+            cron::Entry {
+                receiver: id(POWER_ACTOR_ID),
+                method_num: power::ON_EPOCH_TICK_END,
+            },
+            cron::Entry {
+                receiver: id(MARKET_ACTOR_ID),
+                method_num: market::CRON_TICK,
+            },
+        ],
+    };
+    Ok(vec![
+        (
+            REWARD_ACTOR_ID,
+            Type::Reward,
+            params(&reward::ConstructorParams(Default::default()))?,
+        ),
+        (CRON_ACTOR_ID, Type::Cron, params(&cron_jobs)?),
+        (POWER_ACTOR_ID, Type::Power, None),
+        (MARKET_ACTOR_ID, Type::Market, None),
+        (
+            VERIFREG_ACTOR_ID,
+            Type::VerifiedRegistry,
+            params(&verifreg::ConstructorParams {
+                root_key: verifreg_root,
+            })?,
+        ),
+        (
+            DATACAP_ACTOR_ID,
+            Type::DataCap,
+            params(&datacap::ConstructorParams {
+                governor: id(VERIFREG_ACTOR_ID),
+            })?,
+        ),
+        (EAM_ACTOR_ID, Type::Eam, None),
+    ])
+}
+
+fn params(value: &impl Serialize) -> Result<Option<RawBytes>> {
+    Ok(Some(RawBytes::serialize(value)?))
+}
+
+/// Puts the network's singletons on `chain` (at genesis) and runs their constructors. A key
+/// address `verifreg_root` gets its account first, created as any account is, by a send.
+pub(crate) fn construct(chain: &mut Chain, verifreg_root: Address) -> Result<()> {
+    let singletons = singletons(verifreg_root)?;
+    place(chain, &singletons)?;
+    if matches!(
+        verifreg_root.protocol(),
+        Protocol::Secp256k1 | Protocol::BLS
+    ) {
+        let created = chain.apply_implicit(system_message(verifreg_root, METHOD_SEND, None))?;
+        succeeded(
+            &created,
+            "creating the verified registry's root key account",
+        )?;
+    }
+    for (id, kind, params) in singletons {
+        let outcome = chain.apply_implicit(system_message(
+            Address::new_id(id),
+            METHOD_CONSTRUCTOR,
+            params,
+        ))?;
+        succeeded(&outcome, &format!("constructing the {} actor", kind.name()))?;
+    }
+    Ok(())
+}
+
+/// Each singleton at its ID, with the empty-array state its constructor replaces.
+fn place(chain: &mut Chain, singletons: &[(ActorID, Type, Option<RawBytes>)]) -> Result<()> {
+    let store = chain.store().clone();
+    let empty = store.put_cbor(&Vec::<()>::new(), Code::Blake2b256)?;
+    let mut tree = StateTree::new_from_root(store, &chain.state_root())?;
+    for (id, kind, _) in singletons {
+        let balance = if *id == REWARD_ACTOR_ID {
+            TokenAmount::from_whole(INITIAL_REWARD_BALANCE_FIL)
+        } else {
+            TokenAmount::default()
+        };
+        let actor = ActorState::new(chain.bundle().code_of(*kind), empty, balance, 0, None);
+        tree.set_actor(*id, actor);
+    }
+    let root = tree.flush()?;
+    chain.set_state_root(root);
+    Ok(())
+}
+
+fn system_message(to: Address, method: MethodNum, params: Option<RawBytes>) -> Message {
+    Message {
+        version: 0,
+        from: SYSTEM_ACTOR_ADDR,
+        to,
+        sequence: 0,
+        value: TokenAmount::default(),
+        method_num: method,
+        params: params.unwrap_or_default(),
+        gas_limit: IMPLICIT_GAS_LIMIT,
+        gas_fee_cap: TokenAmount::default(),
+        gas_premium: TokenAmount::default(),
+    }
+}
+
+fn succeeded(outcome: &Outcome, what: &str) -> Result<()> {
+    anyhow::ensure!(
+        outcome.is_success(),
+        "{what} failed: exit code {}{}",
+        outcome.exit_code,
+        outcome
+            .failure
+            .as_deref()
+            .map(|f| format!(" ({f})"))
+            .unwrap_or_default()
+    );
+    Ok(())
+}
+
+impl Chain {
+    /// Whether this chain runs the network's singletons (the production bundle does; ours
+    /// ships none of them).
+    pub fn has_network_actors(&self) -> bool {
+        self.config().actors != bundle::Actors::Ours
+    }
+
+    /// Ends the current epoch as Lotus does: the block reward for `producer` (with the tips
+    /// its block's messages paid, `gas_reward`, which the FVM has already moved to the reward
+    /// actor), then cron; their outcomes. Nothing on a chain without the network's actors.
+    pub fn end_epoch(
+        &mut self,
+        producer: Address,
+        gas_reward: TokenAmount,
+    ) -> Result<Option<EpochEnd>> {
+        if !self.has_network_actors() {
+            return Ok(None);
+        }
+        let award = reward::AwardBlockRewardParams {
+            miner: producer,
+            penalty: TokenAmount::default(),
+            gas_reward,
+            win_count: 1,
+        };
+        let to = Address::new_id(REWARD_ACTOR_ID);
+        let message = system_message(to, reward::AWARD_BLOCK_REWARD, params(&award)?);
+        let reward = self.apply_implicit(message)?;
+        succeeded(&reward, "the block reward").context("ending the epoch")?;
+        let to = Address::new_id(CRON_ACTOR_ID);
+        let cron = self.apply_implicit(system_message(to, cron::EPOCH_TICK, None))?;
+        succeeded(&cron, "cron").context("ending the epoch")?;
+        Ok(Some(EpochEnd { reward, cron }))
+    }
+}
+
+/// What ran at the end of an epoch.
+#[derive(Debug, Clone)]
+pub struct EpochEnd {
+    pub reward: Outcome,
+    pub cron: Outcome,
+}
