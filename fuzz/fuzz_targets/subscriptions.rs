@@ -49,6 +49,7 @@ const SENDER: &str = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 async fn node() -> RpcModule<Context> {
     let settings = NodeSettings {
         chain_id: None,
+        actors: None,
         accounts: dev_accounts(2).unwrap(),
         balance: alloy_primitives::U256::from(10).pow(alloy_primitives::U256::from(22)),
         automine: true,

@@ -135,6 +135,8 @@ pub struct Outcome {
     /// What the sender paid for gas: the base fee on the gas used, the burn for gas
     /// over-estimated, and the tip on the gas limit (the FVM's `GasOutputs`).
     pub fee: TokenAmount,
+    /// The part of `fee` that went to the block's producer (through the reward actor).
+    pub miner_tip: TokenAmount,
     /// EVM logs, from the actor events the message emitted.
     pub logs: Vec<EvmLog>,
     /// For each actor event the message emitted, in order, whether it is an EVM log (and so
@@ -649,6 +651,7 @@ fn outcome_of(ret: ApplyRet, events: Vec<Option<EvmLog>>) -> Outcome {
         return_data: ret.msg_receipt.return_data,
         gas_used: ret.msg_receipt.gas_used,
         fee: &ret.base_fee_burn + &ret.over_estimation_burn + &ret.miner_tip,
+        miner_tip: ret.miner_tip,
         logs: events.into_iter().flatten().collect(),
         event_is_log,
         failure: ret.failure_info.map(|f| f.to_string()),

@@ -15,8 +15,9 @@
 
 use actor_types::{
     builtin::{
-        Type, CRON_ACTOR_ID, DATACAP_ACTOR_ID, EAM_ACTOR_ID, MARKET_ACTOR_ID, METHOD_CONSTRUCTOR,
-        METHOD_SEND, POWER_ACTOR_ID, REWARD_ACTOR_ID, SYSTEM_ACTOR_ADDR, VERIFREG_ACTOR_ID,
+        Type, BURNT_FUNDS_ACTOR_ID, CRON_ACTOR_ID, DATACAP_ACTOR_ID, EAM_ACTOR_ID, MARKET_ACTOR_ID,
+        METHOD_CONSTRUCTOR, METHOD_SEND, POWER_ACTOR_ID, REWARD_ACTOR_ID, SYSTEM_ACTOR_ADDR,
+        VERIFREG_ACTOR_ID,
     },
     singletons::{cron, datacap, market, power, reward, verifreg},
 };
@@ -171,16 +172,20 @@ impl Chain {
     /// Ends the current epoch as Lotus does: the block reward for `producer` (with the tips
     /// its block's messages paid, `gas_reward`, which the FVM has already moved to the reward
     /// actor), then cron; their outcomes. Nothing on a chain without the network's actors.
+    ///
+    /// Without a producer (a chain with no storage provider), the reward is addressed to the
+    /// burnt-funds account, which is not a miner: the reward actor burns it, as it burns any
+    /// reward a miner cannot take.
     pub fn end_epoch(
         &mut self,
-        producer: Address,
+        producer: Option<Address>,
         gas_reward: TokenAmount,
     ) -> Result<Option<EpochEnd>> {
         if !self.has_network_actors() {
             return Ok(None);
         }
         let award = reward::AwardBlockRewardParams {
-            miner: producer,
+            miner: producer.unwrap_or(Address::new_id(BURNT_FUNDS_ACTOR_ID)),
             penalty: TokenAmount::default(),
             gas_reward,
             win_count: 1,

@@ -37,6 +37,9 @@ const STATE_ROOT: &str = "root";
 
 const HEAD: &str = "head";
 const CHAIN_ID: &str = "chain_id";
+/// Which actors the chain runs, by position in `Actors::ALL` (absent: ours, the only choice
+/// before there was one).
+const ACTORS: &str = "actors";
 /// The layout version, in META: 2 is records with checksums.
 const SCHEMA: &str = "schema";
 const SCHEMA_VERSION: u64 = 2;
@@ -105,6 +108,21 @@ impl Db {
         let head = meta.get(HEAD)?.map(|v| v.value());
         let chain_id = meta.get(CHAIN_ID)?.map(|v| v.value());
         Ok(head.zip(chain_id))
+    }
+
+    /// Which actors the stored chain runs (`Actors::ALL`'s position), if it says.
+    pub fn actors(&self) -> Result<Option<u64>> {
+        let read = self.0.begin_read()?;
+        let meta = read.open_table(META)?;
+        Ok(meta.get(ACTORS)?.map(|v| v.value()))
+    }
+
+    /// Records which actors a new chain runs (before its genesis block is sealed).
+    pub fn set_actors(&self, actors: u64) -> Result<()> {
+        let write = begin_write(&self.0)?;
+        write.open_table(META)?.insert(ACTORS, actors)?;
+        write.commit().context("recording the chain's actors")?;
+        Ok(())
     }
 
     /// The current state root, if one was stored.
@@ -245,13 +263,20 @@ impl Db {
         Ok(())
     }
 
-    /// Seals `blocks`, empty ones that follow the head in order, and makes the last the head,
-    /// in one commit: they hold no transactions and change no state.
-    pub fn seal_empty(&self, chain_id: u64, blocks: &[BlockRecord]) -> Result<()> {
+    /// Seals `blocks`, empty ones that follow the head in order, with the IPLD blocks their
+    /// ends of epoch wrote (none on a chain without the network's actors), and makes the last
+    /// the head, in one commit.
+    pub fn seal_empty(
+        &self,
+        chain_id: u64,
+        ipld: &HashMap<Cid, Vec<u8>>,
+        blocks: &[BlockRecord],
+    ) -> Result<()> {
         let Some(last) = blocks.last() else {
             return Ok(());
         };
         let write = begin_write(&self.0)?;
+        insert_ipld(&write, ipld)?;
         {
             let mut table = write.open_table(BLOCKS)?;
             let mut hashes = write.open_table(BLOCK_HASHES)?;
@@ -262,6 +287,9 @@ impl Db {
             let mut meta = write.open_table(META)?;
             meta.insert(HEAD, last.number)?;
             meta.insert(CHAIN_ID, chain_id)?;
+            write
+                .open_table(STATE)?
+                .insert(STATE_ROOT, last.state_root.as_str())?;
         }
         write.commit().context("committing empty blocks")?;
         Ok(())

@@ -96,6 +96,12 @@ struct Args {
     /// Dump the chain's accounts to this file (JSON, anvil's shape) when the node stops.
     #[arg(long, value_name = "PATH")]
     dump_state: Option<PathBuf>,
+    /// The actors the chain runs: `ours` (our own bundle: the EVM and what it needs), `hybrid`
+    /// (Filecoin's builtin-actors v18 with our EVM actor: storage market, miners, power,
+    /// DataCap, verified registry, cron and rewards) or `fevm` (builtin-actors v18 as it is).
+    /// A stored chain keeps its own.
+    #[arg(long, value_name = "ours|hybrid|fevm")]
+    actors: Option<host::Actors>,
     /// The origin browsers may call the node from (CORS); any by default.
     #[arg(long, default_value = "*")]
     allow_origin: String,
@@ -152,6 +158,7 @@ async fn serve() -> Result<()> {
     };
     let settings = NodeSettings {
         chain_id: args.chain_id,
+        actors: args.actors,
         accounts: accounts.clone(),
         balance: U256::from(args.balance) * U256::from(10).pow(U256::from(18)),
         automine: args.block_time.is_none() && !args.no_mining,

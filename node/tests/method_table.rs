@@ -33,6 +33,7 @@ fn manifest_dir() -> PathBuf {
 fn ours() -> BTreeSet<String> {
     let settings = NodeSettings {
         chain_id: None,
+        actors: None,
         accounts: dev_accounts(1).unwrap(),
         balance: alloy_primitives::U256::from(1),
         automine: true,

@@ -11,7 +11,7 @@ use alloy_consensus::{
 use alloy_primitives::{Address, Log, TxKind, B256, U256};
 use anyhow::Result;
 use cid::Cid;
-use host::{Chain, Outcome};
+use host::{Chain, Outcome, TokenAmount};
 use serde_json::value::RawValue;
 use tokio::sync::broadcast;
 
@@ -171,29 +171,49 @@ impl Miner {
     }
 
     /// Seals empty blocks at `timestamps` on the head in one database write (`anvil_mine` of
-    /// a week of blocks): nothing runs, the state stays, only the block records are written.
+    /// a week of blocks): no transaction runs, only each epoch's end (on a chain with the
+    /// network's actors; otherwise the state stays and only the block records are written).
     pub fn mine_empty(&self, state: &mut ChainState, timestamps: &[u64]) -> Result<()> {
-        let root = state.chain_ref().state_root();
-        let mut blocks: Vec<BlockRecord> = Vec::with_capacity(timestamps.len());
-        for &timestamp in timestamps {
-            let parent = blocks.last().unwrap_or(state.head());
-            let header = empty_header(parent, &root, timestamp);
-            blocks.push(BlockRecord {
-                number: header.number,
-                hash: header.hash_slow(),
-                header,
-                state_root: root.to_string(),
-                parent_state_root: root.to_string(),
-                transactions: Vec::new(),
-            });
-        }
-        state.seal_empty(&blocks)?;
+        let parent_root = state.chain_ref().state_root();
+        let blocks = empty_blocks(state, timestamps)
+            .and_then(|blocks| state.seal_empty(&blocks).map(|()| blocks));
+        let blocks = match blocks {
+            Ok(blocks) => blocks,
+            Err(e) => {
+                state.discard(parent_root);
+                return Err(e);
+            }
+        };
         for block in blocks {
             let mined = Mined::new(block, Vec::new(), Vec::new(), Vec::new());
             let _ = self.mined.send(Arc::new(mined));
         }
         Ok(())
     }
+}
+
+/// Empty blocks at `timestamps` after the head, each epoch ended on the chain.
+fn empty_blocks(state: &mut ChainState, timestamps: &[u64]) -> Result<Vec<BlockRecord>> {
+    let mut blocks: Vec<BlockRecord> = Vec::with_capacity(timestamps.len());
+    let mut parent_root = state.chain_ref().state_root();
+    for &timestamp in timestamps {
+        let number = blocks.last().unwrap_or(state.head()).number + 1;
+        state.chain().set_block(number as i64, timestamp);
+        state.chain().end_epoch(None, TokenAmount::default())?;
+        let root = state.chain_ref().state_root();
+        let parent = blocks.last().unwrap_or(state.head());
+        let header = empty_header(parent, &root, timestamp);
+        blocks.push(BlockRecord {
+            number: header.number,
+            hash: header.hash_slow(),
+            header,
+            state_root: root.to_string(),
+            parent_state_root: parent_root.to_string(),
+            transactions: Vec::new(),
+        });
+        parent_root = root;
+    }
+    Ok(blocks)
 }
 
 /// The header of a block after `parent` with state `root` and no transactions.
@@ -228,14 +248,17 @@ fn build(
     let mut notes = Vec::with_capacity(txs.len());
     let mut cumulative = 0;
     let mut log_index = 0;
+    let mut tips = TokenAmount::default();
     for tx in txs {
         let outcome = state.chain().apply(tx.message())?;
+        tips += &outcome.miner_tip;
         notes.push((failure(&outcome), console_log::printed(&outcome.trace)));
         cumulative += outcome.gas_used;
         let receipt = receipt(tx, &outcome, cumulative, log_index);
         log_index += receipt.logs.len() as u64;
         receipts.push(receipt);
     }
+    state.chain().end_epoch(None, tips)?;
     let all_logs: Vec<Log> = receipts.iter().flat_map(|r| r.logs.clone()).collect();
     let consensus_receipts: Vec<ReceiptEnvelope> = receipts
         .iter()

@@ -35,7 +35,7 @@ use std::sync::Arc;
 use alloy_primitives::{Address, Bytes, B256, U256};
 use anyhow::Result;
 use fees::RequestedFees;
-use host::{Chain, Genesis, GenesisAccount};
+use host::{Actors, Chain, Genesis, GenesisAccount};
 use tokio::sync::broadcast;
 
 pub use actor_types::network::BLOCK_GAS_LIMIT;
@@ -56,6 +56,8 @@ use crate::{
 pub struct NodeSettings {
     /// `None`: keep the chain id stored in the database, or use the default for a new one.
     pub chain_id: Option<u64>,
+    /// The actors the chain runs; `None` as for `chain_id`.
+    pub actors: Option<Actors>,
     pub accounts: Vec<DevAccount>,
     /// Balance of each dev account at genesis, in attoFIL.
     pub balance: U256,
@@ -111,11 +113,18 @@ impl Node {
         let mut clock = time::Clock::default();
         let genesis_time = settings.genesis_timestamp.unwrap_or_else(|| clock.now());
         let mut created = false;
-        let state = ChainState::open(db, settings.chain_id, fees::BASE_FEE, &genesis, |chain| {
-            predeploys::install(chain)?;
-            created = true;
-            Ok(miner::genesis_block(chain, genesis_time))
-        })?;
+        let state = ChainState::open(
+            db,
+            settings.chain_id,
+            settings.actors,
+            fees::BASE_FEE,
+            &genesis,
+            |chain| {
+                predeploys::install(chain)?;
+                created = true;
+                Ok(miner::genesis_block(chain, genesis_time))
+            },
+        )?;
         if created && settings.genesis_timestamp.is_some() {
             // Time goes on from the genesis asked for, as in anvil.
             clock.increase(genesis_time as i64 - clock.now() as i64)?;

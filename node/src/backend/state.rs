@@ -12,7 +12,7 @@ use alloy_consensus::Transaction as _;
 use alloy_primitives::{Address, Bytes, B256, U256};
 use anyhow::{anyhow, Context, Result};
 use cid::Cid;
-use host::{externs::TipsetDigests, Chain, ChainConfig, Genesis, Store, TokenAmount};
+use host::{externs::TipsetDigests, Actors, Chain, ChainConfig, Genesis, Store, TokenAmount};
 
 use super::error::NodeError;
 use crate::{
@@ -51,6 +51,7 @@ impl ChainState {
     pub fn open(
         db: Db,
         wanted_chain_id: Option<u64>,
+        wanted_actors: Option<Actors>,
         base_fee: u128,
         genesis: &Genesis,
         genesis_block: impl FnOnce(&mut Chain) -> Result<BlockRecord>,
@@ -67,7 +68,8 @@ impl ChainState {
             (Some((_, stored)), _) => stored,
             (None, wanted) => wanted.unwrap_or(DEVNET_CHAIN_ID),
         };
-        let config = chain_config(chain_id, base_fee, Arc::clone(&hashes));
+        let actors = chain_actors(&db, stored.is_some(), wanted_actors)?;
+        let config = chain_config(chain_id, actors, base_fee, Arc::clone(&hashes));
         let mut state = match stored {
             Some((head_number, _)) => {
                 let head = db
@@ -80,6 +82,7 @@ impl ChainState {
             }
             None => {
                 // A new chain starts from a genesis block that still has to be sealed.
+                db.set_actors(actors_code(actors))?;
                 let mut chain = Chain::genesis(Store::new(store.clone()), genesis, config)?;
                 let head = genesis_block(&mut chain)?;
                 let mut state = Self::new(chain, store, db, chain_id, head.clone(), hashes);
@@ -281,7 +284,12 @@ impl ChainState {
         let Some(last) = blocks.last() else {
             return Ok(());
         };
-        self.db.seal_empty(self.chain_id, blocks)?;
+        let pending = self.store.take_pending();
+        if let Err(e) = self.db.seal_empty(self.chain_id, &pending, blocks) {
+            self.store.restore_pending(pending);
+            return Err(e);
+        }
+        self.store.sealed(&pending);
         self.hashes
             .write()
             .expect("hashes lock")
@@ -329,10 +337,44 @@ impl ChainState {
     }
 }
 
+/// The actors the chain in `db` runs: those of a stored chain (which `wanted` must not
+/// contradict), or `wanted` (else the default) for a new one.
+fn chain_actors(db: &Db, stored: bool, wanted: Option<Actors>) -> Result<Actors> {
+    if !stored {
+        return Ok(wanted.unwrap_or_default());
+    }
+    let code = db.actors()?.unwrap_or(0);
+    let actors = Actors::ALL
+        .get(code as usize)
+        .copied()
+        .with_context(|| format!("the database names unknown actors ({code})"))?;
+    match wanted {
+        Some(wanted) if wanted != actors => Err(anyhow!(
+            "the database holds a chain running the {} actors, not {}: start without --actors, or with another --data-dir",
+            actors.name(),
+            wanted.name()
+        )),
+        _ => Ok(actors),
+    }
+}
+
+fn actors_code(actors: Actors) -> u64 {
+    Actors::ALL
+        .iter()
+        .position(|known| *known == actors)
+        .expect("every Actors is in ALL") as u64
+}
+
 /// The FVM's settings for this chain; `BLOCKHASH` reads the sealed blocks' hashes.
-fn chain_config(chain_id: u64, base_fee: u128, hashes: Arc<RwLock<Vec<B256>>>) -> ChainConfig {
+fn chain_config(
+    chain_id: u64,
+    actors: Actors,
+    base_fee: u128,
+    hashes: Arc<RwLock<Vec<B256>>>,
+) -> ChainConfig {
     ChainConfig {
         chain_id,
+        actors,
         base_fee: TokenAmount::from_atto(base_fee),
         gas_limit: actor_types::network::BLOCK_GAS_LIMIT,
         tipset_digests: TipsetDigests::new(move |epoch| {
