@@ -9,6 +9,7 @@ mod common;
 mod counter;
 mod environment;
 mod filecoin;
+mod market;
 mod network;
 mod osaka;
 mod token;
