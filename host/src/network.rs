@@ -28,6 +28,7 @@ use fvm_shared::{
     address::{Address, Protocol},
     econ::TokenAmount,
     message::Message,
+    sector::RegisteredPoStProof,
     ActorID, MethodNum,
 };
 use multihash_codetable::Code;
@@ -128,6 +129,72 @@ fn place(chain: &mut Chain, singletons: &[(ActorID, Type, Option<RawBytes>)]) ->
         let actor = ActorState::new(chain.bundle().code_of(*kind), empty, balance, 0, None);
         tree.set_actor(*id, actor);
     }
+    let root = tree.flush()?;
+    chain.set_state_root(root);
+    Ok(())
+}
+
+/// A storage provider the chain starts with, as Lotus's genesis makes one: its owner sends
+/// the power actor's `CreateMiner`.
+#[derive(Debug, Clone)]
+pub struct GenesisMiner {
+    /// The owner's key address (f1 or f3): its account is created and given `owner_balance`.
+    pub owner: Address,
+    /// The worker's BLS key address (f3): the miner actor takes no other kind of worker.
+    pub worker: Address,
+    pub owner_balance: TokenAmount,
+    /// What the owner sends with `CreateMiner`: the creation deposit (FIP-0077) the miner
+    /// locks, the rest its available balance.
+    pub value: TokenAmount,
+    /// The proof type of its window PoSts; the bundle's network decides which it accepts.
+    pub window_post_proof_type: RegisteredPoStProof,
+}
+
+/// Creates `miner` on `chain` (at genesis) and returns its ID address.
+pub fn create_miner(chain: &mut Chain, miner: &GenesisMiner) -> Result<Address> {
+    anyhow::ensure!(
+        chain.has_network_actors(),
+        "a storage provider needs the network's actors (--actors hybrid or fevm)"
+    );
+    for key in [miner.owner, miner.worker] {
+        let created = chain.apply_implicit(system_message(key, METHOD_SEND, None))?;
+        succeeded(&created, &format!("creating the account of {key}"))?;
+    }
+    fund(chain, &miner.owner, &miner.owner_balance)?;
+    let create = power::CreateMinerParams {
+        owner: miner.owner,
+        worker: miner.worker,
+        window_post_proof_type: miner.window_post_proof_type,
+        peer: Vec::new(),
+        multiaddrs: Vec::new(),
+    };
+    let message = Message {
+        from: miner.owner,
+        value: miner.value.clone(),
+        ..system_message(
+            Address::new_id(POWER_ACTOR_ID),
+            power::CREATE_MINER,
+            params(&create)?,
+        )
+    };
+    let created = chain.apply_implicit(message)?;
+    succeeded(&created, "creating the genesis storage provider")?;
+    let created: power::CreateMinerReturn = created
+        .return_data
+        .deserialize()
+        .context("CreateMiner's return")?;
+    Ok(created.id_address)
+}
+
+/// Gives the existing account at `address` `amount` more (a genesis allocation).
+fn fund(chain: &mut Chain, address: &Address, amount: &TokenAmount) -> Result<()> {
+    let mut tree = StateTree::new_from_root(chain.store().clone(), &chain.state_root())?;
+    let id = tree
+        .lookup_id(address)?
+        .with_context(|| format!("no actor at {address}"))?;
+    let mut actor = tree.get_actor(id)?.context("the actor vanished")?;
+    actor.balance += amount;
+    tree.set_actor(id, actor);
     let root = tree.flush()?;
     chain.set_state_root(root);
     Ok(())

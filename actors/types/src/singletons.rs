@@ -50,9 +50,29 @@ pub mod reward {
 /// Power (f04).
 pub mod power {
     use super::*;
+    use fvm_shared::sector::RegisteredPoStProof;
 
+    /// `CreateMiner`: a new storage provider's miner actor, made through the init actor.
+    pub const CREATE_MINER: MethodNum = 2;
     /// `OnEpochTickEnd` (cron's first entry).
     pub const ON_EPOCH_TICK_END: MethodNum = 5;
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+    pub struct CreateMinerParams {
+        pub owner: Address,
+        /// A BLS key's account: the miner actor takes no other kind of worker.
+        pub worker: Address,
+        pub window_post_proof_type: RegisteredPoStProof,
+        #[serde(with = "fvm_ipld_encoding::strict_bytes")]
+        pub peer: Vec<u8>,
+        pub multiaddrs: Vec<fvm_ipld_encoding::BytesDe>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+    pub struct CreateMinerReturn {
+        pub id_address: Address,
+        pub robust_address: Address,
+    }
 }
 
 /// Market (f05).

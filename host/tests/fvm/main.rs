@@ -12,5 +12,6 @@ mod filecoin;
 mod market;
 mod network;
 mod osaka;
+mod storage_provider;
 mod token;
 mod value;
