@@ -237,6 +237,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
         ));
         assert_eq!(beneficiary.active.beneficiary, Address::new_id(alice));
         assert_eq!(beneficiary.active.term.quota, fil(10));
+        assert!(beneficiary.active.term.used_quota.is_zero());
         assert_eq!(beneficiary.active.term.expiration, 1_000_000);
         assert!(beneficiary.proposed.is_none());
 
