@@ -7,7 +7,21 @@ contract FilecoinCalls {
     address constant CALL_ACTOR_ID = 0xfe00000000000000000000000000000000000005;
     uint64 constant DAG_CBOR = 0x51;
 
+    /// FRC-46's universal receiver hook: what a token actor calls on a recipient.
+    uint64 constant RECEIVER_HOOK = 3726118371;
+
     receive() external payable {}
+
+    /// Filecoin methods sent to this contract: it takes tokens (DataCap minted or sent to it)
+    /// and refuses anything else.
+    function handle_filecoin_method(uint64 method, uint64, bytes calldata)
+        external
+        pure
+        returns (uint32 exitCode, uint64 codec, bytes memory ret)
+    {
+        require(method == RECEIVER_HOOK, "unsupported Filecoin method");
+        return (0, 0, "");
+    }
 
     function callActor(uint64 actor, uint64 method, uint256 value, uint64 flags, bytes calldata params)
         external

@@ -7,6 +7,7 @@ mod bundles;
 mod calls;
 mod common;
 mod counter;
+mod datacap;
 mod environment;
 mod filecoin;
 mod market;
