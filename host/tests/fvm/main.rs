@@ -2,6 +2,7 @@
 //! an EthAccount's `CreateExternal`, called with `InvokeContract`. One test binary, so the
 //! actors and contracts are compiled once.
 
+mod accounts;
 mod bad_input;
 mod bundles;
 mod calls;
