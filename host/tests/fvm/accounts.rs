@@ -39,7 +39,9 @@ fn secp_key(seed: u8) -> (SigningKey, Address) {
 fn sign(key: &SigningKey, message: &[u8]) -> Vec<u8> {
     let digest = blake2b_simd::Params::new().hash_length(32).hash(message);
     let (signature, recovery) = key.sign_prehash_recoverable(digest.as_bytes()).unwrap();
-    [signature.to_bytes().as_slice(), &[recovery.to_byte()]].concat()
+    let mut bytes = signature.to_vec();
+    bytes.push(recovery.to_byte());
+    bytes
 }
 
 fn balance(chain: &Chain, address: &Address) -> TokenAmount {
