@@ -40,6 +40,9 @@ const CHAIN_ID: &str = "chain_id";
 /// Which actors the chain runs, by position in `Actors::ALL` (absent: ours, the only choice
 /// before there was one).
 const ACTORS: &str = "actors";
+/// The ID of the storage provider whose blocks these are (on a chain with the network's
+/// actors).
+const PRODUCER: &str = "producer";
 /// The layout version, in META: 2 is records with checksums.
 const SCHEMA: &str = "schema";
 const SCHEMA_VERSION: u64 = 2;
@@ -122,6 +125,21 @@ impl Db {
         let write = begin_write(&self.0)?;
         write.open_table(META)?.insert(ACTORS, actors)?;
         write.commit().context("recording the chain's actors")?;
+        Ok(())
+    }
+
+    /// The block producer's actor ID, if the chain has one.
+    pub fn producer(&self) -> Result<Option<u64>> {
+        let read = self.0.begin_read()?;
+        let meta = read.open_table(META)?;
+        Ok(meta.get(PRODUCER)?.map(|v| v.value()))
+    }
+
+    /// Records the block producer of a new chain (its genesis storage provider).
+    pub fn set_producer(&self, id: u64) -> Result<()> {
+        let write = begin_write(&self.0)?;
+        write.open_table(META)?.insert(PRODUCER, id)?;
+        write.commit().context("recording the block producer")?;
         Ok(())
     }
 

@@ -7,6 +7,7 @@ mod block_cache;
 pub mod console;
 pub mod console_log;
 pub mod db;
+pub mod filecoin_keys;
 pub mod gas_trace;
 pub mod parity_trace;
 pub mod records;

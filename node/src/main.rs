@@ -11,6 +11,7 @@ use fvm_devnet::{
     accounts,
     backend::{dump, fees::BASE_FEE, Mined, Node, NodeSettings, BLOCK_GAS_LIMIT},
     db::Db,
+    filecoin_keys::FilecoinKeys,
     rpc,
 };
 
@@ -156,9 +157,11 @@ async fn serve() -> Result<()> {
             .with_context(|| format!("creating {}", args.data_dir.display()))?;
         Db::open(&args.data_dir.join("chain.redb"))?
     };
+    let filecoin_keys = FilecoinKeys::derive(&args.mnemonic)?;
     let settings = NodeSettings {
         chain_id: args.chain_id,
         actors: args.actors,
+        filecoin_keys: Some(filecoin_keys.clone()),
         accounts: accounts.clone(),
         balance: U256::from(args.balance) * U256::from(10).pow(U256::from(18)),
         automine: args.block_time.is_none() && !args.no_mining,
@@ -179,6 +182,7 @@ async fn serve() -> Result<()> {
     })
     .await??;
     let (chain_id, head) = (node.chain_id(), node.head().number);
+    let producer = node.state().producer();
     let mined = (!args.silent).then(|| node.subscribe());
 
     let limits = rpc::Limits {
@@ -200,7 +204,8 @@ async fn serve() -> Result<()> {
     let (address, handle, context) =
         rpc::serve(node, SocketAddr::new(args.host, args.port), serving).await?;
 
-    print_banner(&accounts, &args, chain_id, head, address);
+    let storage_provider = producer.map(|producer| (producer, &filecoin_keys));
+    print_banner(&accounts, &args, chain_id, head, address, storage_provider);
     if let Some(mined) = mined {
         tokio::spawn(print_mined(mined));
     }
@@ -241,6 +246,7 @@ fn print_banner(
     chain_id: u64,
     head: u64,
     address: SocketAddr,
+    storage_provider: Option<(fvm_shared::address::Address, &FilecoinKeys)>,
 ) {
     println!(
         "fvm-devnet {}: our EVM actor on the FVM (ref-fvm 4.8)\n",
@@ -257,6 +263,25 @@ fn print_banner(
     println!("\nWallet\n==================");
     println!("Mnemonic:          {}", args.mnemonic);
     println!("Derivation path:   {}\n", args.derivation_path);
+    if let Some((miner, keys)) = storage_provider {
+        println!("Storage Provider\n==================");
+        println!("Miner:             {miner}");
+        println!(
+            "Owner:             {} (key {})",
+            keys.owner_address(),
+            keys.owner.to_bytes()
+        );
+        println!(
+            "Worker:            {} (BLS key 0x{})",
+            keys.worker_address(),
+            alloy_primitives::hex::encode(keys.worker_private_key())
+        );
+        println!(
+            "Verifier root key: {} (key {})\n",
+            keys.root_address(),
+            keys.root.to_bytes()
+        );
+    }
     println!("Chain ID\n==================\n{chain_id}\n");
     println!("Base Fee\n==================\n{} attoFIL\n", BASE_FEE);
     println!("Gas Limit\n==================\n{}\n", BLOCK_GAS_LIMIT);

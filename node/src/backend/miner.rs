@@ -199,7 +199,8 @@ fn empty_blocks(state: &mut ChainState, timestamps: &[u64]) -> Result<Vec<BlockR
     for &timestamp in timestamps {
         let number = blocks.last().unwrap_or(state.head()).number + 1;
         state.chain().set_block(number as i64, timestamp);
-        state.chain().end_epoch(None, TokenAmount::default())?;
+        let producer = state.producer();
+        state.chain().end_epoch(producer, TokenAmount::default())?;
         let root = state.chain_ref().state_root();
         let parent = blocks.last().unwrap_or(state.head());
         let header = empty_header(parent, &root, timestamp);
@@ -258,7 +259,8 @@ fn build(
         log_index += receipt.logs.len() as u64;
         receipts.push(receipt);
     }
-    state.chain().end_epoch(None, tips)?;
+    let producer = state.producer();
+    state.chain().end_epoch(producer, tips)?;
     let all_logs: Vec<Log> = receipts.iter().flat_map(|r| r.logs.clone()).collect();
     let consensus_receipts: Vec<ReceiptEnvelope> = receipts
         .iter()

@@ -33,9 +33,10 @@ pub mod time;
 use std::sync::Arc;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use fees::RequestedFees;
-use host::{Actors, Chain, Genesis, GenesisAccount};
+use fvm_shared::sector::RegisteredPoStProof;
+use host::{network::GenesisMiner, Actors, Chain, Genesis, GenesisAccount, TokenAmount};
 use tokio::sync::broadcast;
 
 pub use actor_types::network::BLOCK_GAS_LIMIT;
@@ -47,6 +48,7 @@ pub use state::{BlockRef, ChainState};
 use crate::{
     accounts::DevAccount,
     db::Db,
+    filecoin_keys::FilecoinKeys,
     records::{BlockRecord, TxRecord},
     tx::SignedTx,
 };
@@ -58,6 +60,10 @@ pub struct NodeSettings {
     pub chain_id: Option<u64>,
     /// The actors the chain runs; `None` as for `chain_id`.
     pub actors: Option<Actors>,
+    /// The node's Filecoin keys (the verified registry's root, the genesis storage provider's
+    /// owner and worker) on a chain with the network's actors; `None`: those of the dev
+    /// mnemonic.
+    pub filecoin_keys: Option<FilecoinKeys>,
     pub accounts: Vec<DevAccount>,
     /// Balance of each dev account at genesis, in attoFIL.
     pub balance: U256,
@@ -79,6 +85,21 @@ pub struct Node {
     snapshots: cheats::Snapshots,
 }
 
+/// Creates the genesis storage provider, whose blocks the chain's are: the node's owner and
+/// worker keys, the owner funded as Lotus's genesis funds its miners' owners. Its ID.
+fn genesis_storage_provider(chain: &mut Chain, keys: &FilecoinKeys) -> Result<u64> {
+    let miner = GenesisMiner {
+        owner: keys.owner_address(),
+        worker: keys.worker_address(),
+        owner_balance: TokenAmount::from_whole(10_000),
+        value: TokenAmount::from_whole(100),
+        // Sector sizes are the network's; the bundle is mainnet's.
+        window_post_proof_type: RegisteredPoStProof::StackedDRGWindow32GiBV1P1,
+    };
+    let id = host::network::create_miner(chain, &miner)?;
+    id.id().context("CreateMiner answered a non-ID address")
+}
+
 /// A value no other run of the node has: the start time and process id, hashed.
 fn instance_id() -> B256 {
     let nanos = std::time::SystemTime::now()
@@ -97,6 +118,10 @@ fn instance_id() -> B256 {
 impl Node {
     /// Opens the chain in `db`, or starts a new one there from the dev accounts.
     pub fn open(db: Db, settings: NodeSettings) -> Result<Self> {
+        let keys = match settings.filecoin_keys {
+            Some(keys) => keys,
+            None => FilecoinKeys::derive(crate::accounts::DEV_MNEMONIC)?,
+        };
         let genesis = Genesis {
             network_name: "fvm-devnet".into(),
             accounts: settings
@@ -108,12 +133,13 @@ impl Node {
                     nonce: 0,
                 })
                 .collect(),
-            verifreg_root: None,
+            verifreg_root: Some(keys.root_address()),
         };
         let mut clock = time::Clock::default();
         let genesis_time = settings.genesis_timestamp.unwrap_or_else(|| clock.now());
         let mut created = false;
-        let state = ChainState::open(
+        let mut producer = None;
+        let mut state = ChainState::open(
             db,
             settings.chain_id,
             settings.actors,
@@ -121,10 +147,16 @@ impl Node {
             &genesis,
             |chain| {
                 predeploys::install(chain)?;
+                if chain.has_network_actors() {
+                    producer = Some(genesis_storage_provider(chain, &keys)?);
+                }
                 created = true;
                 Ok(miner::genesis_block(chain, genesis_time))
             },
         )?;
+        if let Some(id) = producer {
+            state.set_producer(id)?;
+        }
         if created && settings.genesis_timestamp.is_some() {
             // Time goes on from the genesis asked for, as in anvil.
             clock.increase(genesis_time as i64 - clock.now() as i64)?;

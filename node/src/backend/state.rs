@@ -12,6 +12,7 @@ use alloy_consensus::Transaction as _;
 use alloy_primitives::{Address, Bytes, B256, U256};
 use anyhow::{anyhow, Context, Result};
 use cid::Cid;
+use fvm_shared::address::Address as FilAddress;
 use host::{externs::TipsetDigests, Actors, Chain, ChainConfig, Genesis, Store, TokenAmount};
 
 use super::error::NodeError;
@@ -32,6 +33,9 @@ pub enum BlockRef {
 
 pub struct ChainState {
     chain: Chain,
+    /// The storage provider whose blocks these are, rewarded at each epoch's end (`None`: no
+    /// storage provider, or no network actors).
+    producer: Option<FilAddress>,
     store: ChainStore,
     db: Db,
     chain_id: u64,
@@ -103,8 +107,10 @@ impl ChainState {
         head: BlockRecord,
         hashes: Arc<RwLock<Vec<B256>>>,
     ) -> Self {
+        let producer = db.producer().ok().flatten().map(FilAddress::new_id);
         Self {
             chain,
+            producer,
             store,
             db,
             chain_id,
@@ -112,6 +118,18 @@ impl ChainState {
             head_transactions: Vec::new(),
             hashes,
         }
+    }
+
+    /// The storage provider whose blocks these are, if any.
+    pub fn producer(&self) -> Option<FilAddress> {
+        self.producer
+    }
+
+    /// Makes the storage provider `id` (a new chain's genesis one) the producer of its blocks.
+    pub fn set_producer(&mut self, id: u64) -> Result<()> {
+        self.db.set_producer(id)?;
+        self.producer = Some(FilAddress::new_id(id));
+        Ok(())
     }
 
     pub fn chain_id(&self) -> u64 {
