@@ -58,3 +58,11 @@ fn ethers_viem_web3py_cast_forge_scripts_subscriptions_and_hardhat_work_against_
     run_client(&node, "Hardhat 2", "bash", "clients/hardhat.sh");
     run_client(&node, "Hardhat 3", "bash", "clients/hardhat3.sh");
 }
+
+/// A real Filecoin client (Glif's) reads the chain on the network bundle: see
+/// `clients/filecoin.mjs`.
+#[test]
+fn glif_reads_the_network_bundle_chain() {
+    let node = DevNode::start(&["--in-memory", "--silent", "--actors", "hybrid"]);
+    run_client(&node, "Glif", "node", "clients/filecoin.mjs");
+}

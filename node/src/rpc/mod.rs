@@ -6,6 +6,7 @@ mod debug;
 mod envelope;
 mod errors;
 mod eth;
+mod filecoin;
 mod filters;
 pub mod interval;
 mod notifications;
@@ -141,6 +142,7 @@ pub fn module(node: Node, limits: Limits) -> Result<(RpcModule<Context>, Arc<Con
     txpool::register(&mut module)?;
     trace::register(&mut module)?;
     ots::register(&mut module)?;
+    filecoin::register(&mut module)?;
     Ok((module, context))
 }
 
