@@ -50,6 +50,7 @@ async fn node() -> RpcModule<Context> {
     let settings = NodeSettings {
         chain_id: None,
         actors: None,
+        new_chain_actors: host::Actors::Ours,
         filecoin_keys: None,
         accounts: dev_accounts(2).unwrap(),
         balance: alloy_primitives::U256::from(10).pow(alloy_primitives::U256::from(22)),

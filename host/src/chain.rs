@@ -51,8 +51,9 @@ pub fn set_concurrency(n: u32) -> bool {
 }
 
 /// The production network whose bundle [`Actors::Hybrid`] and [`Actors::Fevm`] use: the EVM,
-/// EAM and EthAccount actors are the same code in every network's bundle.
-const PRODUCTION_NETWORK: &str = "mainnet";
+/// EAM and EthAccount actors are the same code in every network's bundle; the others carry
+/// the network's policy (sector sizes, periods).
+pub const PRODUCTION_NETWORK: &str = "mainnet";
 
 /// Writes the chosen actors' code and manifest into `store`, unless they are there already (a
 /// chain reopened on its store, or on an overlay of it). The production CAR is read once per

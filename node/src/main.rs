@@ -97,10 +97,11 @@ struct Args {
     /// Dump the chain's accounts to this file (JSON, anvil's shape) when the node stops.
     #[arg(long, value_name = "PATH")]
     dump_state: Option<PathBuf>,
-    /// The actors the chain runs: `ours` (our own bundle: the EVM and what it needs), `hybrid`
-    /// (Filecoin's builtin-actors v18 with our EVM actor: storage market, miners, power,
-    /// DataCap, verified registry, cron and rewards) or `fevm` (builtin-actors v18 as it is).
-    /// A stored chain keeps its own.
+    /// The actors the chain runs: `hybrid` (Filecoin's builtin-actors v18 with our EVM actor:
+    /// storage market, miners, power, DataCap, verified registry, cron and rewards; the default
+    /// where the bundle is found), `fevm` (builtin-actors v18 as it is) or `ours` (our own
+    /// bundle: the EVM and what it needs; the default without the bundle). A stored chain
+    /// keeps its own.
     #[arg(long, value_name = "ours|hybrid|fevm")]
     actors: Option<host::Actors>,
     /// The origin browsers may call the node from (CORS); any by default.
@@ -115,6 +116,20 @@ fn positive_seconds(text: &str) -> Result<Duration, String> {
         return Err("must be more than 0 seconds".into());
     }
     Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
+}
+
+/// What a new chain runs unless `--actors` says: Filecoin's actors with ours for the EVM, where
+/// their bundle is found (`scripts/setup actors` fetches it), else our own, said in one line.
+fn default_actors() -> host::Actors {
+    let network = host::PRODUCTION_NETWORK;
+    if host::production_bundle(network).is_some() {
+        return host::Actors::Hybrid;
+    }
+    println!(
+        "No builtin-actors {} bundle found (run ./scripts/setup actors, or set BUILTIN_ACTORS_BUNDLE): a new chain runs our own actors, without the storage market, miners, power or DataCap.",
+        host::PRODUCTION_VERSION
+    );
+    host::Actors::Ours
 }
 
 /// How many FVM messages may execute at once: a block being mined and calls beside it.
@@ -161,6 +176,7 @@ async fn serve() -> Result<()> {
     let settings = NodeSettings {
         chain_id: args.chain_id,
         actors: args.actors,
+        new_chain_actors: default_actors(),
         filecoin_keys: Some(filecoin_keys.clone()),
         accounts: accounts.clone(),
         balance: U256::from(args.balance) * U256::from(10).pow(U256::from(18)),

@@ -3,7 +3,9 @@
 //! still there, balances and nonces agree with the blocks, and it keeps serving. One sender
 //! sends a transfer at a time; another keeps the pool full, sending batches out of order (the
 //! lowest nonce last), so most kills find transactions queued. The pool lives in memory, as
-//! anvil's does: what it held is gone after the kill, but nothing that was mined.
+//! anvil's does: what it held is gone after the kill, but nothing that was mined. The chain
+//! runs Filecoin's own actors (`--actors hybrid`), so each block also ends its epoch (the block
+//! reward, cron) and a kill can land there too.
 
 mod common;
 
@@ -141,7 +143,7 @@ fn a_node_killed_again_and_again_restarts_with_everything_it_reported() {
     let mut reported = Vec::new();
     let mut queued_at_a_kill = false;
     for round in 0..KILLS {
-        let node = DevNode::start_in(dir.path());
+        let node = DevNode::start_in_on(dir.path(), "hybrid");
         let mined = check_consistent(&node, &reported, recipients);
         assert_eq!(
             node.result("txpool_status", json!([])),
@@ -169,7 +171,7 @@ fn a_node_killed_again_and_again_restarts_with_everything_it_reported() {
     assert!(reported.len() >= KILLS, "only {} receipts", reported.len());
     assert!(queued_at_a_kill, "no kill found transactions queued");
 
-    let node = DevNode::start_in(dir.path());
+    let node = DevNode::start_in_on(dir.path(), "hybrid");
     let [mined, _] = check_consistent(&node, &reported, recipients);
     // And it keeps serving from there.
     let head = node.block_number();

@@ -34,6 +34,7 @@ fn ours() -> BTreeSet<String> {
     let settings = NodeSettings {
         chain_id: None,
         actors: None,
+        new_chain_actors: host::Actors::Ours,
         filecoin_keys: None,
         accounts: dev_accounts(1).unwrap(),
         balance: alloy_primitives::U256::from(1),

@@ -18,6 +18,7 @@ fn settings(actors: Option<Actors>) -> NodeSettings {
         chain_id: None,
         actors,
         filecoin_keys: None,
+        new_chain_actors: Actors::Ours,
         accounts: dev_accounts(2).unwrap(),
         balance: U256::from(1_000_000u64) * U256::from(10u64).pow(U256::from(18)),
         automine: true,

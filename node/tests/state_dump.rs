@@ -110,7 +110,13 @@ fn dump_at_exit_and_load_at_start() {
     assert_eq!(after, before);
 
     let missing = std::process::Command::new(env!("CARGO_BIN_EXE_fvm-devnet"))
-        .args(["--in-memory", "--load-state", "/nonexistent/state.json"])
+        .args([
+            "--in-memory",
+            "--actors",
+            "ours",
+            "--load-state",
+            "/nonexistent/state.json",
+        ])
         .output()
         .unwrap();
     assert!(!missing.status.success());

@@ -58,8 +58,11 @@ use crate::{
 pub struct NodeSettings {
     /// `None`: keep the chain id stored in the database, or use the default for a new one.
     pub chain_id: Option<u64>,
-    /// The actors the chain runs; `None` as for `chain_id`.
+    /// The actors the chain runs; `None`: a stored chain's own, or `new_chain_actors` for a new
+    /// one.
     pub actors: Option<Actors>,
+    /// The actors a new chain runs when `actors` does not say.
+    pub new_chain_actors: Actors,
     /// The node's Filecoin keys (the verified registry's root, the genesis storage provider's
     /// owner and worker) on a chain with the network's actors; `None`: those of the dev
     /// mnemonic.
@@ -143,6 +146,7 @@ impl Node {
             db,
             settings.chain_id,
             settings.actors,
+            settings.new_chain_actors,
             fees::BASE_FEE,
             &genesis,
             |chain| {

@@ -56,6 +56,7 @@ impl ChainState {
         db: Db,
         wanted_chain_id: Option<u64>,
         wanted_actors: Option<Actors>,
+        new_chain_actors: Actors,
         base_fee: u128,
         genesis: &Genesis,
         genesis_block: impl FnOnce(&mut Chain) -> Result<BlockRecord>,
@@ -72,7 +73,7 @@ impl ChainState {
             (Some((_, stored)), _) => stored,
             (None, wanted) => wanted.unwrap_or(DEVNET_CHAIN_ID),
         };
-        let actors = chain_actors(&db, stored.is_some(), wanted_actors)?;
+        let actors = chain_actors(&db, stored.is_some(), wanted_actors, new_chain_actors)?;
         let config = chain_config(chain_id, actors, base_fee, Arc::clone(&hashes));
         let mut state = match stored {
             Some((head_number, _)) => {
@@ -356,10 +357,15 @@ impl ChainState {
 }
 
 /// The actors the chain in `db` runs: those of a stored chain (which `wanted` must not
-/// contradict), or `wanted` (else the default) for a new one.
-fn chain_actors(db: &Db, stored: bool, wanted: Option<Actors>) -> Result<Actors> {
+/// contradict), or `wanted` (else `new_chain`) for a new one.
+fn chain_actors(
+    db: &Db,
+    stored: bool,
+    wanted: Option<Actors>,
+    new_chain: Actors,
+) -> Result<Actors> {
     if !stored {
-        return Ok(wanted.unwrap_or_default());
+        return Ok(wanted.unwrap_or(new_chain));
     }
     let code = db.actors()?.unwrap_or(0);
     let actors = Actors::ALL

@@ -49,8 +49,12 @@ impl DevNode {
     pub fn start(args: &[&str]) -> DevNode {
         let binary = std::env::var("FVM_DEVNET")
             .unwrap_or_else(|_| env!("CARGO_BIN_EXE_fvm-devnet").to_string());
+        // Our own actors unless a test asks for others: the network bundle's start-up compiles
+        // every actor in it (seconds), which only the tests about it should pay.
+        let actors = (!args.contains(&"--actors")).then_some(["--actors", "ours"]);
         let mut child = Command::new(binary)
             .args(["--port", "0"])
+            .args(actors.into_iter().flatten())
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -92,6 +96,12 @@ impl DevNode {
     /// Starts the node on the data directory `dir`.
     pub fn start_in(dir: &Path) -> DevNode {
         DevNode::start(&["--data-dir", dir.to_str().expect("utf-8 path")])
+    }
+
+    /// Starts the node on the data directory `dir`, its chain running `actors`.
+    pub fn start_in_on(dir: &Path, actors: &str) -> DevNode {
+        let dir = dir.to_str().expect("utf-8 path");
+        DevNode::start(&["--data-dir", dir, "--actors", actors])
     }
 
     /// SIGINT, as Ctrl-C: the node stops serving and closes its database cleanly.
