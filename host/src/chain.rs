@@ -31,6 +31,7 @@ use crate::{
     externs::{DevExterns, TipsetDigests},
     genesis::Genesis,
     logs::EvmLog,
+    network::EpochEnd,
     store::Store,
 };
 
@@ -161,6 +162,15 @@ impl Outcome {
             Err(_) => self.return_data.bytes().to_vec(),
         }
     }
+}
+
+/// What a block ran ([`Chain::apply_block`]).
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Each message's outcome, in order.
+    pub outcomes: Vec<Outcome>,
+    /// The end of the epoch, on a chain with the network's actors.
+    pub epoch_end: Option<EpochEnd>,
 }
 
 /// A deployment's outcome and, on success, the new contract.
@@ -619,6 +629,57 @@ impl Chain {
             tipset_digests: self.config.tipset_digests.clone(),
         };
         Ok((engines, context, self.store.clone(), externs))
+    }
+
+    /// Runs a block and makes its state the chain's: its explicit messages in order, then, on a
+    /// chain with the network's actors, the end of its epoch for `producer` (with the tips the
+    /// messages paid). One FVM machine runs them all and the state is flushed once, as a
+    /// Filecoin node applies a tipset, so the end of the epoch costs two messages, not two
+    /// machines.
+    pub fn apply_block(
+        &mut self,
+        messages: Vec<Message>,
+        producer: Option<Address>,
+    ) -> Result<Block> {
+        let (engines, context, store, externs) = self.executor_parts()?;
+        let network = self.has_network_actors();
+        let run = move || -> Result<(Block, Cid)> {
+            let machine = DefaultMachine::new(&context, store, externs)?;
+            let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;
+            let mut outcomes = Vec::with_capacity(messages.len());
+            for message in messages {
+                let raw_length = signed_length(&message);
+                let ret = executor.execute_message(message, ApplyKind::Explicit, raw_length)?;
+                let logs = crate::logs::from_events(&ret.events, executor.state_tree())?;
+                outcomes.push(outcome_of(ret, logs));
+            }
+            let epoch_end = if network {
+                let tips = outcomes.iter().map(|o| &o.miner_tip).sum();
+                let [reward, cron] = crate::network::end_of_epoch(producer, tips)?;
+                let mut implicit = |message: Message| -> Result<Outcome> {
+                    let ret = executor.execute_message(message, ApplyKind::Implicit, 0)?;
+                    Ok(outcome_of(ret, Vec::new()))
+                };
+                let reward = implicit(reward)?;
+                crate::network::succeeded(&reward, "the block reward")?;
+                let cron = implicit(cron)?;
+                crate::network::succeeded(&cron, "cron")?;
+                Some(EpochEnd { reward, cron })
+            } else {
+                None
+            };
+            let root = executor.flush()?;
+            Ok((
+                Block {
+                    outcomes,
+                    epoch_end,
+                },
+                root,
+            ))
+        };
+        let (block, root) = crate::fvm_thread::run(run)??;
+        self.state_root = root;
+        Ok(block)
     }
 
     fn execute(

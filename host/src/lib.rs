@@ -16,7 +16,8 @@ mod store;
 
 pub use bundle::production::{archive as production_bundle, VERSION as PRODUCTION_VERSION};
 pub use chain::{
-    set_concurrency, signed_length, Chain, ChainConfig, Deployment, Outcome, PRODUCTION_NETWORK,
+    set_concurrency, signed_length, Block, Chain, ChainConfig, Deployment, Outcome,
+    PRODUCTION_NETWORK,
 };
 pub use fvm_thread::{declare_fvm_stack, FVM_STACK_BYTES};
 pub use genesis::{Genesis, GenesisAccount};

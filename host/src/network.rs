@@ -215,7 +215,7 @@ fn system_message(to: Address, method: MethodNum, params: Option<RawBytes>) -> M
     }
 }
 
-fn succeeded(outcome: &Outcome, what: &str) -> Result<()> {
+pub(crate) fn succeeded(outcome: &Outcome, what: &str) -> Result<()> {
     anyhow::ensure!(
         outcome.is_success(),
         "{what} failed: exit code {}{}",
@@ -239,33 +239,34 @@ impl Chain {
     /// Ends the current epoch as Lotus does: the block reward for `producer` (with the tips
     /// its block's messages paid, `gas_reward`, which the FVM has already moved to the reward
     /// actor), then cron; their outcomes. Nothing on a chain without the network's actors.
-    ///
-    /// Without a producer (a chain with no storage provider), the reward is addressed to the
-    /// burnt-funds account, which is not a miner: the reward actor burns it, as it burns any
-    /// reward a miner cannot take.
-    pub fn end_epoch(
-        &mut self,
-        producer: Option<Address>,
-        gas_reward: TokenAmount,
-    ) -> Result<Option<EpochEnd>> {
-        if !self.has_network_actors() {
-            return Ok(None);
-        }
-        let award = reward::AwardBlockRewardParams {
-            miner: producer.unwrap_or(Address::new_id(BURNT_FUNDS_ACTOR_ID)),
-            penalty: TokenAmount::default(),
-            gas_reward,
-            win_count: 1,
-        };
-        let to = Address::new_id(REWARD_ACTOR_ID);
-        let message = system_message(to, reward::AWARD_BLOCK_REWARD, params(&award)?);
-        let reward = self.apply_implicit(message)?;
-        succeeded(&reward, "the block reward").context("ending the epoch")?;
-        let to = Address::new_id(CRON_ACTOR_ID);
-        let cron = self.apply_implicit(system_message(to, cron::EPOCH_TICK, None))?;
-        succeeded(&cron, "cron").context("ending the epoch")?;
-        Ok(Some(EpochEnd { reward, cron }))
+    /// (A block with messages ends its epoch in [`Chain::apply_block`].)
+    pub fn end_epoch(&mut self, producer: Option<Address>) -> Result<Option<EpochEnd>> {
+        Ok(self.apply_block(Vec::new(), producer)?.epoch_end)
     }
+}
+
+/// The end of an epoch's two messages, both from the system actor: the block reward for
+/// `producer`, with the tips its block's messages paid (`gas_reward`, which the FVM has
+/// already moved to the reward actor), then cron.
+///
+/// Without a producer (a chain with no storage provider), the reward is addressed to the
+/// burnt-funds account, which is not a miner: the reward actor burns it, as it burns any
+/// reward a miner cannot take.
+pub(crate) fn end_of_epoch(
+    producer: Option<Address>,
+    gas_reward: TokenAmount,
+) -> Result<[Message; 2]> {
+    let award = reward::AwardBlockRewardParams {
+        miner: producer.unwrap_or(Address::new_id(BURNT_FUNDS_ACTOR_ID)),
+        penalty: TokenAmount::default(),
+        gas_reward,
+        win_count: 1,
+    };
+    let to = Address::new_id(REWARD_ACTOR_ID);
+    Ok([
+        system_message(to, reward::AWARD_BLOCK_REWARD, params(&award)?),
+        system_message(Address::new_id(CRON_ACTOR_ID), cron::EPOCH_TICK, None),
+    ])
 }
 
 /// What ran at the end of an epoch.

@@ -89,7 +89,7 @@ fn each_epoch_ends_with_the_block_reward_and_cron() {
     for epoch in 1..=3 {
         chain.set_block(epoch, 30 * epoch as u64);
         let end = chain
-            .end_epoch(Some(producer), fil(0))
+            .end_epoch(Some(producer))
             .unwrap()
             .expect("the network's actors end the epoch");
         assert!(end.reward.is_success() && end.cron.is_success());
@@ -114,5 +114,5 @@ fn each_epoch_ends_with_the_block_reward_and_cron() {
     }
     // Our own bundle has nothing to run.
     let mut ours = chain_of(Actors::Ours);
-    assert!(ours.end_epoch(None, fil(0)).unwrap().is_none());
+    assert!(ours.end_epoch(None).unwrap().is_none());
 }

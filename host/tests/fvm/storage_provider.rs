@@ -249,9 +249,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
             balance(&chain, BURNT_FUNDS_ACTOR_ID),
         );
         chain.set_block(1, 30);
-        chain
-            .end_epoch(Some(miner), TokenAmount::default())
-            .unwrap();
+        chain.end_epoch(Some(miner)).unwrap();
         assert!(balance(&chain, miner_id) > miner_before);
         assert_eq!(balance(&chain, BURNT_FUNDS_ACTOR_ID), burnt_before);
     }

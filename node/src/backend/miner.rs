@@ -11,7 +11,7 @@ use alloy_consensus::{
 use alloy_primitives::{Address, Log, TxKind, B256, U256};
 use anyhow::Result;
 use cid::Cid;
-use host::{Chain, Outcome, TokenAmount};
+use host::{Chain, Outcome};
 use serde_json::value::RawValue;
 use tokio::sync::broadcast;
 
@@ -200,7 +200,7 @@ fn empty_blocks(state: &mut ChainState, timestamps: &[u64]) -> Result<Vec<BlockR
         let number = blocks.last().unwrap_or(state.head()).number + 1;
         state.chain().set_block(number as i64, timestamp);
         let producer = state.producer();
-        state.chain().end_epoch(producer, TokenAmount::default())?;
+        state.chain().end_epoch(producer)?;
         let root = state.chain_ref().state_root();
         let parent = blocks.last().unwrap_or(state.head());
         let header = empty_header(parent, &root, timestamp);
@@ -249,18 +249,16 @@ fn build(
     let mut notes = Vec::with_capacity(txs.len());
     let mut cumulative = 0;
     let mut log_index = 0;
-    let mut tips = TokenAmount::default();
-    for tx in txs {
-        let outcome = state.chain().apply(tx.message())?;
-        tips += &outcome.miner_tip;
-        notes.push((failure(&outcome), console_log::printed(&outcome.trace)));
+    let messages = txs.iter().map(SignedTx::message).collect();
+    let producer = state.producer();
+    let block = state.chain().apply_block(messages, producer)?;
+    for (tx, outcome) in txs.iter().zip(&block.outcomes) {
+        notes.push((failure(outcome), console_log::printed(&outcome.trace)));
         cumulative += outcome.gas_used;
-        let receipt = receipt(tx, &outcome, cumulative, log_index);
+        let receipt = receipt(tx, outcome, cumulative, log_index);
         log_index += receipt.logs.len() as u64;
         receipts.push(receipt);
     }
-    let producer = state.producer();
-    state.chain().end_epoch(producer, tips)?;
     let all_logs: Vec<Log> = receipts.iter().flat_map(|r| r.logs.clone()).collect();
     let consensus_receipts: Vec<ReceiptEnvelope> = receipts
         .iter()
