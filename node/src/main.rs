@@ -122,7 +122,7 @@ fn positive_seconds(text: &str) -> Result<Duration, String> {
 /// their bundle is found (`scripts/setup actors` fetches it), else our own, said in one line.
 fn default_actors() -> host::Actors {
     let network = host::PRODUCTION_NETWORK;
-    if host::production_bundle(network).is_some() {
+    if host::production_bundle(network).is_some_and(|path| path.is_file()) {
         return host::Actors::Hybrid;
     }
     println!(
