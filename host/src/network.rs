@@ -269,6 +269,33 @@ pub(crate) fn end_of_epoch(
     ])
 }
 
+/// The epoch the reward actor will reward next (its state's eighth field, builtin-actors v18):
+/// cron's power job moves it on, so after epoch `n` has ended it is `n + 1`.
+pub fn reward_epoch(chain: &Chain) -> Result<i64> {
+    use fvm_ipld_encoding::de::IgnoredAny as Other;
+    type RewardState = (
+        Other,
+        Other,
+        Other,
+        Other,
+        Other,
+        Other,
+        Other,
+        i64,
+        Other,
+        Other,
+        Other,
+    );
+    let actor = chain
+        .actor(&Address::new_id(REWARD_ACTOR_ID))?
+        .context("no reward actor")?;
+    let state: RewardState = chain
+        .store()
+        .get_cbor(&actor.state)?
+        .context("the reward actor's state is missing")?;
+    Ok(state.7)
+}
+
 /// What ran at the end of an epoch.
 #[derive(Debug, Clone)]
 pub struct EpochEnd {

@@ -115,31 +115,36 @@ impl Db {
 
     /// Which actors the stored chain runs (`Actors::ALL`'s position), if it says.
     pub fn actors(&self) -> Result<Option<u64>> {
-        let read = self.0.begin_read()?;
-        let meta = read.open_table(META)?;
-        Ok(meta.get(ACTORS)?.map(|v| v.value()))
+        self.meta(ACTORS)
     }
 
     /// Records which actors a new chain runs (before its genesis block is sealed).
     pub fn set_actors(&self, actors: u64) -> Result<()> {
-        let write = begin_write(&self.0)?;
-        write.open_table(META)?.insert(ACTORS, actors)?;
-        write.commit().context("recording the chain's actors")?;
-        Ok(())
+        self.set_meta(ACTORS, actors)
     }
 
     /// The block producer's actor ID, if the chain has one.
     pub fn producer(&self) -> Result<Option<u64>> {
-        let read = self.0.begin_read()?;
-        let meta = read.open_table(META)?;
-        Ok(meta.get(PRODUCER)?.map(|v| v.value()))
+        self.meta(PRODUCER)
     }
 
     /// Records the block producer of a new chain (its genesis storage provider).
     pub fn set_producer(&self, id: u64) -> Result<()> {
+        self.set_meta(PRODUCER, id)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<u64>> {
+        let read = self.0.begin_read()?;
+        let meta = read.open_table(META)?;
+        Ok(meta.get(key)?.map(|v| v.value()))
+    }
+
+    fn set_meta(&self, key: &str, value: u64) -> Result<()> {
         let write = begin_write(&self.0)?;
-        write.open_table(META)?.insert(PRODUCER, id)?;
-        write.commit().context("recording the block producer")?;
+        write.open_table(META)?.insert(key, value)?;
+        write
+            .commit()
+            .with_context(|| format!("recording the chain's {key}"))?;
         Ok(())
     }
 

@@ -9,7 +9,6 @@ use fvm_devnet::{
     backend::{fees::RequestedFees, BlockRef, CallParams, Node, NodeSettings},
     db::Db,
 };
-use fvm_ipld_encoding::{de::IgnoredAny, CborStore};
 use fvm_shared::address::Address as FilAddress;
 use host::{network::INITIAL_REWARD_BALANCE_FIL, Actors, Chain, TokenAmount};
 
@@ -27,29 +26,8 @@ fn settings(actors: Option<Actors>) -> NodeSettings {
     }
 }
 
-/// The reward actor's state (builtin-actors v18): the epoch it will reward next is the
-/// eighth field.
-type RewardState = (
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-    i64,
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-);
-
 fn reward_epoch(chain: &Chain) -> i64 {
-    let actor = chain
-        .actor(&FilAddress::new_id(REWARD_ACTOR_ID))
-        .unwrap()
-        .unwrap();
-    let state: RewardState = chain.store().get_cbor(&actor.state).unwrap().unwrap();
-    state.7
+    host::network::reward_epoch(chain).unwrap()
 }
 
 fn balance(chain: &Chain, id: u64) -> TokenAmount {

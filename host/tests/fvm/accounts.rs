@@ -5,20 +5,13 @@
 
 use crate::common::*;
 use actor_types::builtin::BURNT_FUNDS_ACTOR_ID;
-use alloy_primitives::{Bytes, I256, U256};
-use alloy_sol_types::{sol, SolCall};
+use alloy_primitives::I256;
 use fvm_ipld_encoding::{strict_bytes, tuple::*, RawBytes};
 use fvm_shared::{address::Address, econ::TokenAmount, METHOD_SEND};
 use host::Chain;
 use k256::ecdsa::SigningKey;
 
-sol! {
-    function callActor(uint64 actor, uint64 method, uint256 value, uint64 flags, bytes params)
-        external payable returns (int256 exitCode, bytes ret);
-}
-
 const AUTHENTICATE_MESSAGE: u64 = 2643134072;
-const READ_ONLY: u64 = 1;
 
 #[derive(Serialize_tuple)]
 struct AuthenticateMessageParams {
@@ -50,32 +43,6 @@ fn balance(chain: &Chain, address: &Address) -> TokenAmount {
         .unwrap()
         .map(|a| a.balance)
         .unwrap_or_default()
-}
-
-/// `FilecoinCalls.callActor` from ALICE (`value` in FIL): the actor's exit code and return,
-/// and what ALICE's message burnt for gas (which also goes to f099).
-fn call_actor(
-    chain: &mut Chain,
-    contract: host::EthAddress,
-    actor: u64,
-    method: u64,
-    value: u64,
-    flags: u64,
-    params: Vec<u8>,
-) -> (I256, TokenAmount) {
-    let call = callActorCall {
-        actor,
-        method,
-        value: U256::from(value) * U256::from(10u64).pow(U256::from(18)),
-        flags,
-        params: Bytes::from(params),
-    };
-    let outcome = chain
-        .call(ALICE, contract, &call.abi_encode(), TokenAmount::default())
-        .unwrap();
-    assert!(outcome.is_success(), "{:?}", outcome.failure);
-    let answer = callActorCall::abi_decode_returns(&outcome.output()).unwrap();
-    (answer.exitCode, &outcome.fee - &outcome.miner_tip)
 }
 
 #[test]
@@ -116,29 +83,26 @@ fn contracts_pay_and_are_paid_by_filecoin_accounts() {
         // The contract pays the f1 account back, creates and pays an f3 account, and burns.
         let f1_id = chain.actor_id(&f1).unwrap().unwrap();
         let f1_before = balance(&chain, &f1);
-        let (exit, _) = call_actor(
-            &mut chain,
-            contract.eth_address,
-            f1_id,
-            METHOD_SEND,
-            3,
-            0,
-            vec![],
-        );
+        let pay = |chain: &mut Chain, to: u64, value: u64| {
+            call_actor(
+                chain,
+                contract.eth_address,
+                to,
+                METHOD_SEND,
+                fil(value),
+                0,
+                vec![],
+            )
+        };
+        let (_, exit, _) = pay(&mut chain, f1_id, 3);
         assert_eq!(exit, I256::ZERO);
         assert_eq!(balance(&chain, &f1), f1_before + fil(3));
         let burnt = Address::new_id(BURNT_FUNDS_ACTOR_ID);
         let burnt_before = balance(&chain, &burnt);
-        let (exit, gas_burnt) = call_actor(
-            &mut chain,
-            contract.eth_address,
-            BURNT_FUNDS_ACTOR_ID,
-            METHOD_SEND,
-            5,
-            0,
-            vec![],
-        );
+        let (outcome, exit, _) = pay(&mut chain, BURNT_FUNDS_ACTOR_ID, 5);
         assert_eq!(exit, I256::ZERO);
+        // f099 also takes what the message itself burnt for gas.
+        let gas_burnt = &outcome.fee - &outcome.miner_tip;
         assert_eq!(balance(&chain, &burnt), burnt_before + fil(5) + gas_burnt);
         let to_f3 = chain
             .message(
@@ -151,15 +115,7 @@ fn contracts_pay_and_are_paid_by_filecoin_accounts() {
             .unwrap();
         assert!(chain.apply(to_f3).unwrap().is_success());
         let f3_id = chain.actor_id(&f3).unwrap().unwrap();
-        let (exit, _) = call_actor(
-            &mut chain,
-            contract.eth_address,
-            f3_id,
-            METHOD_SEND,
-            2,
-            0,
-            vec![],
-        );
+        let (_, exit, _) = pay(&mut chain, f3_id, 2);
         assert_eq!(exit, I256::ZERO);
         assert_eq!(balance(&chain, &f3), fil(3));
         assert_eq!(balance(&chain, &contract_id), fil(10));
@@ -170,28 +126,31 @@ fn contracts_pay_and_are_paid_by_filecoin_accounts() {
             signature,
             message: message.clone(),
         };
-        let params = fvm_ipld_encoding::to_vec(&vouch(sign(&key, &message))).unwrap();
-        let (exit, _) = call_actor(
-            &mut chain,
-            contract.eth_address,
-            f1_id,
-            AUTHENTICATE_MESSAGE,
-            0,
-            READ_ONLY,
-            params,
+        let authenticate = |chain: &mut Chain, signer: &SigningKey| {
+            let params = cbor(&vouch(sign(signer, &message)));
+            let to = f1_id;
+            let (_, exit, _) = call_actor(
+                chain,
+                contract.eth_address,
+                to,
+                AUTHENTICATE_MESSAGE,
+                fil(0),
+                READ_ONLY,
+                params,
+            );
+            exit
+        };
+        assert_eq!(
+            authenticate(&mut chain, &key),
+            I256::ZERO,
+            "{}",
+            actors.name()
         );
-        assert_eq!(exit, I256::ZERO, "{}", actors.name());
         let (other, _) = secp_key(0x22);
-        let params = fvm_ipld_encoding::to_vec(&vouch(sign(&other, &message))).unwrap();
-        let (exit, _) = call_actor(
-            &mut chain,
-            contract.eth_address,
-            f1_id,
-            AUTHENTICATE_MESSAGE,
-            0,
-            READ_ONLY,
-            params,
+        assert_ne!(
+            authenticate(&mut chain, &other),
+            I256::ZERO,
+            "a stranger's signature is refused"
         );
-        assert_ne!(exit, I256::ZERO, "a stranger's signature is refused");
     }
 }

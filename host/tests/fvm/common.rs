@@ -170,3 +170,68 @@ pub fn word(n: u64) -> [u8; 32] {
     w[24..].copy_from_slice(&n.to_be_bytes());
     w
 }
+
+alloy_sol_types::sol! {
+    /// `FilecoinCalls` (tests/contracts/FilecoinCalls.sol): any actor's method through
+    /// `call_actor_id`.
+    function callActor(uint64 actor, uint64 method, uint256 value, uint64 flags, bytes params)
+        external payable returns (int256 exitCode, bytes ret);
+}
+
+/// `call_actor_id`'s read-only flag.
+pub const READ_ONLY: u64 = 1;
+
+/// `value` as DAG-CBOR, as an actor's params.
+pub fn cbor(value: &impl serde::Serialize) -> Vec<u8> {
+    fvm_ipld_encoding::to_vec(value).unwrap()
+}
+
+/// An actor's DAG-CBOR return.
+pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> T {
+    fvm_ipld_encoding::from_slice(bytes).unwrap()
+}
+
+/// `FilecoinCalls.callActor` on `contract` from ALICE, the contract sending `value` of its
+/// own: ALICE's message's outcome, and the actor's exit code and return.
+pub fn call_actor(
+    chain: &mut Chain,
+    contract: EthAddress,
+    actor: u64,
+    method: u64,
+    value: TokenAmount,
+    flags: u64,
+    params: Vec<u8>,
+) -> (host::Outcome, alloy_primitives::I256, Vec<u8>) {
+    use alloy_sol_types::SolCall;
+    let call = callActorCall {
+        actor,
+        method,
+        value: actor_types::token::atto_to_wei(&value),
+        flags,
+        params: params.into(),
+    };
+    let outcome = chain
+        .call(ALICE, contract, &call.abi_encode(), TokenAmount::default())
+        .expect("call message");
+    assert!(outcome.is_success(), "{:?}", outcome.failure);
+    let answer = callActorCall::abi_decode_returns(&outcome.output()).unwrap();
+    (outcome, answer.exitCode, answer.ret.to_vec())
+}
+
+/// [`call_actor`] without value, asserting the actor succeeded: its return.
+pub fn call_actor_ok(
+    chain: &mut Chain,
+    contract: EthAddress,
+    actor: u64,
+    method: u64,
+    flags: u64,
+    params: Vec<u8>,
+) -> Vec<u8> {
+    let (_, exit, ret) = call_actor(chain, contract, actor, method, fil(0), flags, params);
+    assert_eq!(
+        exit,
+        alloy_primitives::I256::ZERO,
+        "method {method} of f0{actor}"
+    );
+    ret
+}

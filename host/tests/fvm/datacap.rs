@@ -5,27 +5,13 @@
 
 use crate::common::*;
 use actor_types::builtin::{DATACAP_ACTOR_ID, SYSTEM_ACTOR_ADDR, VERIFREG_ACTOR_ID};
-use alloy_primitives::{Bytes, I256};
-use alloy_sol_types::{sol, SolCall};
 use cid::{multihash::Multihash, Cid};
-use fvm_ipld_encoding::{
-    de::{DeserializeOwned, IgnoredAny},
-    tuple::*,
-    RawBytes,
-};
+use fvm_ipld_encoding::{de::IgnoredAny, tuple::*, RawBytes};
 use fvm_shared::{
     address::Address, bigint::bigint_ser, econ::TokenAmount, message::Message,
     sector::RegisteredPoStProof,
 };
-use host::{
-    network::{create_miner, GenesisMiner},
-    Chain, EthAddress,
-};
-
-sol! {
-    function callActor(uint64 actor, uint64 method, uint256 value, uint64 flags, bytes params)
-        external payable returns (int256 exitCode, bytes ret);
-}
+use host::network::{create_miner, GenesisMiner};
 
 // Methods, checked against builtin-actors v18.
 const ADD_VERIFIER: u64 = 2;
@@ -37,7 +23,6 @@ const BALANCE: u64 = 3261979605;
 const TRANSFER: u64 = 80475954;
 const INCREASE_ALLOWANCE: u64 = 1777121560;
 const ALLOWANCE: u64 = 4205072950;
-const READ_ONLY: u64 = 1;
 
 /// One DataCap token per byte: the registry mints 10^18 units per byte of allowance.
 const UNITS_PER_BYTE: u64 = 1_000_000_000_000_000_000;
@@ -91,34 +76,6 @@ struct IncreaseAllowanceParams {
 struct GetAllowanceParams {
     owner: Address,
     operator: Address,
-}
-
-fn cbor(value: &impl serde::Serialize) -> Vec<u8> {
-    fvm_ipld_encoding::to_vec(value).unwrap()
-}
-
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> T {
-    fvm_ipld_encoding::from_slice(bytes).unwrap()
-}
-
-fn call_actor(
-    chain: &mut Chain,
-    contract: EthAddress,
-    method: u64,
-    flags: u64,
-    params: Vec<u8>,
-) -> Vec<u8> {
-    let call = callActorCall {
-        actor: DATACAP_ACTOR_ID,
-        method,
-        value: Default::default(),
-        flags,
-        params: Bytes::from(params),
-    };
-    let out = call_ok(chain, ALICE, contract, &call.abi_encode());
-    let answer = callActorCall::abi_decode_returns(&out).unwrap();
-    assert_eq!(answer.exitCode, I256::ZERO, "DataCap method {method}");
-    answer.ret.to_vec()
 }
 
 fn tokens(bytes: u64) -> TokenAmount {
@@ -186,20 +143,36 @@ fn a_verified_client_contract_uses_its_datacap() {
 
         // The token, as the contract reads it.
         let contract = client.eth_address;
-        let name: String = decode(&call_actor(&mut chain, contract, NAME, READ_ONLY, vec![]));
-        let symbol: String = decode(&call_actor(&mut chain, contract, SYMBOL, READ_ONLY, vec![]));
-        assert_eq!((name.as_str(), symbol.as_str()), ("DataCap", "DCAP"));
-        let supply: TokenAmount = decode(&call_actor(
+        let name: String = decode(&call_actor_ok(
             &mut chain,
             contract,
+            DATACAP_ACTOR_ID,
+            NAME,
+            READ_ONLY,
+            vec![],
+        ));
+        let symbol: String = decode(&call_actor_ok(
+            &mut chain,
+            contract,
+            DATACAP_ACTOR_ID,
+            SYMBOL,
+            READ_ONLY,
+            vec![],
+        ));
+        assert_eq!((name.as_str(), symbol.as_str()), ("DataCap", "DCAP"));
+        let supply: TokenAmount = decode(&call_actor_ok(
+            &mut chain,
+            contract,
+            DATACAP_ACTOR_ID,
             TOTAL_SUPPLY,
             READ_ONLY,
             vec![],
         ));
         assert_eq!(supply, tokens(16 * MIB));
-        let balance: TokenAmount = decode(&call_actor(
+        let balance: TokenAmount = decode(&call_actor_ok(
             &mut chain,
             contract,
+            DATACAP_ACTOR_ID,
             BALANCE,
             READ_ONLY,
             cbor(&client_id),
@@ -211,9 +184,10 @@ fn a_verified_client_contract_uses_its_datacap() {
             operator: alice,
             increase: tokens(MIB),
         };
-        let allowance: TokenAmount = decode(&call_actor(
+        let allowance: TokenAmount = decode(&call_actor_ok(
             &mut chain,
             contract,
+            DATACAP_ACTOR_ID,
             INCREASE_ALLOWANCE,
             0,
             cbor(&increase),
@@ -223,9 +197,10 @@ fn a_verified_client_contract_uses_its_datacap() {
             owner: client_id,
             operator: alice,
         };
-        let allowance: TokenAmount = decode(&call_actor(
+        let allowance: TokenAmount = decode(&call_actor_ok(
             &mut chain,
             contract,
+            DATACAP_ACTOR_ID,
             ALLOWANCE,
             READ_ONLY,
             cbor(&query),
@@ -250,9 +225,10 @@ fn a_verified_client_contract_uses_its_datacap() {
             amount: tokens(4 * MIB),
             operator_data: RawBytes::new(cbor(&requests)),
         };
-        let sent: TransferReturn = decode(&call_actor(
+        let sent: TransferReturn = decode(&call_actor_ok(
             &mut chain,
             contract,
+            DATACAP_ACTOR_ID,
             TRANSFER,
             0,
             cbor(&transfer),
@@ -264,9 +240,10 @@ fn a_verified_client_contract_uses_its_datacap() {
         let (_, _, new_allocations): (IgnoredAny, IgnoredAny, Vec<u64>) =
             decode(sent.recipient_data.bytes());
         assert_eq!(new_allocations.len(), 1);
-        let balance: TokenAmount = decode(&call_actor(
+        let balance: TokenAmount = decode(&call_actor_ok(
             &mut chain,
             contract,
+            DATACAP_ACTOR_ID,
             BALANCE,
             READ_ONLY,
             cbor(&client_id),

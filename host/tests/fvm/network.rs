@@ -4,7 +4,7 @@
 use crate::common::*;
 use actor_types::builtin::{Type, CRON_ACTOR_ID, MARKET_ACTOR_ID, POWER_ACTOR_ID, REWARD_ACTOR_ID};
 use fvm::trace::ExecutionEvent;
-use fvm_ipld_encoding::{de::IgnoredAny, CborStore};
+use fvm_ipld_encoding::CborStore;
 use fvm_shared::address::Address;
 use host::{network::INITIAL_REWARD_BALANCE_FIL, Chain};
 
@@ -22,28 +22,8 @@ const SINGLETONS: [(u64, Type); 10] = [
     (99, Type::Account),
 ];
 
-/// The reward actor's state (builtin-actors v18): its epoch is the eighth field.
-type RewardState = (
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-    i64,
-    IgnoredAny,
-    IgnoredAny,
-    IgnoredAny,
-);
-
 fn reward_epoch(chain: &Chain) -> i64 {
-    let actor = chain
-        .actor(&Address::new_id(REWARD_ACTOR_ID))
-        .unwrap()
-        .unwrap();
-    let state: RewardState = chain.store().get_cbor(&actor.state).unwrap().unwrap();
-    state.7
+    host::network::reward_epoch(chain).unwrap()
 }
 
 #[test]

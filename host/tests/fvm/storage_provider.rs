@@ -3,22 +3,15 @@
 
 use crate::common::*;
 use actor_types::builtin::{BURNT_FUNDS_ACTOR_ID, POWER_ACTOR_ID};
-use alloy_primitives::{Bytes, I256};
-use alloy_sol_types::{sol, SolCall};
-use fvm_ipld_encoding::{de::DeserializeOwned, tuple::*, RawBytes};
+use fvm_ipld_encoding::{tuple::*, RawBytes};
 use fvm_shared::{
     address::Address, bigint::bigint_ser, econ::TokenAmount, message::Message,
     sector::RegisteredPoStProof,
 };
 use host::{
     network::{create_miner, GenesisMiner},
-    Chain, EthAddress,
+    Chain,
 };
-
-sol! {
-    function callActor(uint64 actor, uint64 method, uint256 value, uint64 flags, bytes params)
-        external payable returns (int256 exitCode, bytes ret);
-}
 
 // Exported (FRC-42) methods, checked against builtin-actors v18.
 const MINER_COUNT: u64 = 1987646258;
@@ -28,7 +21,6 @@ const GET_OWNER: u64 = 3275365574;
 const CHANGE_OWNER_ADDRESS: u64 = 1010589339;
 const GET_BENEFICIARY: u64 = 4158972569;
 const CHANGE_BENEFICIARY: u64 = 1570634796;
-const READ_ONLY: u64 = 1;
 
 #[derive(Debug, Deserialize_tuple)]
 struct MinerRawPower {
@@ -79,36 +71,6 @@ fn genesis_miner() -> GenesisMiner {
     }
 }
 
-/// `FilecoinCalls.callActor` from ALICE, asserting the call and the actor's exit code.
-fn call_actor(
-    chain: &mut Chain,
-    contract: EthAddress,
-    actor: u64,
-    method: u64,
-    flags: u64,
-    params: Vec<u8>,
-) -> Vec<u8> {
-    let call = callActorCall {
-        actor,
-        method,
-        value: Default::default(),
-        flags,
-        params: Bytes::from(params),
-    };
-    let out = call_ok(chain, ALICE, contract, &call.abi_encode());
-    let answer = callActorCall::abi_decode_returns(&out).unwrap();
-    assert_eq!(answer.exitCode, I256::ZERO, "method {method} of f0{actor}");
-    answer.ret.to_vec()
-}
-
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> T {
-    fvm_ipld_encoding::from_slice(bytes).unwrap()
-}
-
-fn cbor(value: &impl serde::Serialize) -> Vec<u8> {
-    fvm_ipld_encoding::to_vec(value).unwrap()
-}
-
 #[test]
 fn a_staking_pool_contract_takes_over_the_genesis_miner() {
     for actors in [Actors::Hybrid, Actors::Fevm] {
@@ -120,7 +82,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
         let pool = deployment.contract.unwrap();
 
         // The power actor counts it, with no power yet.
-        let count: u64 = decode(&call_actor(
+        let count: u64 = decode(&call_actor_ok(
             &mut chain,
             pool.eth_address,
             POWER_ACTOR_ID,
@@ -129,7 +91,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
             vec![],
         ));
         assert_eq!(count, 1, "{}", actors.name());
-        let network: TokenAmount = decode(&call_actor(
+        let network: TokenAmount = decode(&call_actor_ok(
             &mut chain,
             pool.eth_address,
             POWER_ACTOR_ID,
@@ -138,7 +100,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
             vec![],
         ));
         assert!(network.is_zero());
-        let power: MinerRawPower = decode(&call_actor(
+        let power: MinerRawPower = decode(&call_actor_ok(
             &mut chain,
             pool.eth_address,
             POWER_ACTOR_ID,
@@ -164,7 +126,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
             gas_premium: TokenAmount::default(),
         };
         assert!(chain.apply_implicit(message).unwrap().is_success());
-        let owner: Owner = decode(&call_actor(
+        let owner: Owner = decode(&call_actor_ok(
             &mut chain,
             pool.eth_address,
             miner_id,
@@ -173,7 +135,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
             vec![],
         ));
         assert_eq!(owner.proposed, Some(pool_id));
-        call_actor(
+        call_actor_ok(
             &mut chain,
             pool.eth_address,
             miner_id,
@@ -181,7 +143,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
             0,
             cbor(&pool_id),
         );
-        let owner: Owner = decode(&call_actor(
+        let owner: Owner = decode(&call_actor_ok(
             &mut chain,
             pool.eth_address,
             miner_id,
@@ -193,7 +155,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
 
         // The beneficiary followed the owner; the pool names ALICE, with a quota, and she
         // accepts with the same terms.
-        let beneficiary: Beneficiary = decode(&call_actor(
+        let beneficiary: Beneficiary = decode(&call_actor_ok(
             &mut chain,
             pool.eth_address,
             miner_id,
@@ -208,7 +170,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
             new_quota: fil(10),
             new_expiration: 1_000_000,
         };
-        call_actor(
+        call_actor_ok(
             &mut chain,
             pool.eth_address,
             miner_id,
@@ -227,7 +189,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
             .unwrap();
         let accepted = chain.apply(accept).unwrap();
         assert!(accepted.is_success(), "{:?}", accepted.failure);
-        let beneficiary: Beneficiary = decode(&call_actor(
+        let beneficiary: Beneficiary = decode(&call_actor_ok(
             &mut chain,
             pool.eth_address,
             miner_id,
