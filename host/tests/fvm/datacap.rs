@@ -11,7 +11,10 @@ use fvm_shared::{
     address::Address, bigint::bigint_ser, econ::TokenAmount, message::Message,
     sector::RegisteredPoStProof,
 };
-use host::network::{create_miner, GenesisMiner};
+use host::{
+    network::{create_miner, GenesisMiner},
+    Chain,
+};
 
 // Methods, checked against builtin-actors v18.
 const ADD_VERIFIER: u64 = 2;
@@ -169,14 +172,18 @@ fn a_verified_client_contract_uses_its_datacap() {
             vec![],
         ));
         assert_eq!(supply, tokens(16 * MIB));
-        let balance: TokenAmount = decode(&call_actor_ok(
-            &mut chain,
-            contract,
-            DATACAP_ACTOR_ID,
-            BALANCE,
-            READ_ONLY,
-            cbor(&client_id),
-        ));
+        let balance_of = |chain: &mut Chain| -> TokenAmount {
+            let params = cbor(&client_id);
+            decode(&call_actor_ok(
+                chain,
+                contract,
+                DATACAP_ACTOR_ID,
+                BALANCE,
+                READ_ONLY,
+                params,
+            ))
+        };
+        let balance = balance_of(&mut chain);
         assert_eq!(balance, tokens(16 * MIB));
 
         // An allowance for ALICE, read back.
@@ -240,14 +247,7 @@ fn a_verified_client_contract_uses_its_datacap() {
         let (_, _, new_allocations): (IgnoredAny, IgnoredAny, Vec<u64>) =
             decode(sent.recipient_data.bytes());
         assert_eq!(new_allocations.len(), 1);
-        let balance: TokenAmount = decode(&call_actor_ok(
-            &mut chain,
-            contract,
-            DATACAP_ACTOR_ID,
-            BALANCE,
-            READ_ONLY,
-            cbor(&client_id),
-        ));
+        let balance = balance_of(&mut chain);
         assert_eq!(balance, tokens(12 * MIB));
     }
 }

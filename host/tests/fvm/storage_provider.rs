@@ -126,15 +126,18 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
             gas_premium: TokenAmount::default(),
         };
         assert!(chain.apply_implicit(message).unwrap().is_success());
-        let owner: Owner = decode(&call_actor_ok(
-            &mut chain,
-            pool.eth_address,
-            miner_id,
-            GET_OWNER,
-            READ_ONLY,
-            vec![],
-        ));
-        assert_eq!(owner.proposed, Some(pool_id));
+        let owner_of = |chain: &mut Chain| -> Owner {
+            let answer = call_actor_ok(
+                chain,
+                pool.eth_address,
+                miner_id,
+                GET_OWNER,
+                READ_ONLY,
+                vec![],
+            );
+            decode(&answer)
+        };
+        assert_eq!(owner_of(&mut chain).proposed, Some(pool_id));
         call_actor_ok(
             &mut chain,
             pool.eth_address,
@@ -143,14 +146,7 @@ fn a_staking_pool_contract_takes_over_the_genesis_miner() {
             0,
             cbor(&pool_id),
         );
-        let owner: Owner = decode(&call_actor_ok(
-            &mut chain,
-            pool.eth_address,
-            miner_id,
-            GET_OWNER,
-            READ_ONLY,
-            vec![],
-        ));
+        let owner = owner_of(&mut chain);
         assert_eq!((owner.owner, owner.proposed), (pool_id, None));
 
         // The beneficiary followed the owner; the pool names ALICE, with a quota, and she
