@@ -3,7 +3,7 @@
 // and writes {abi, bytecode} to clients/build/Greeter.json.
 // Usage: node clients/compile.mjs            -> writes the file, prints its path
 //        node clients/compile.mjs --stdout   -> prints the JSON instead
-// Library: import { compileGreeter } from './compile.mjs'
+// Library: import { compileGreeter, compileContract } from './compile.mjs'
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,11 +13,17 @@ const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 
 export function compileGreeter() {
+  return compileContract(join(here, 'contracts', 'Greeter.sol'), 'Greeter');
+}
+
+/// Compiles contract `name` of the Solidity file at `path`: {abi, bytecode, solcVersion}.
+export function compileContract(path, name) {
   const solc = require('solc');
-  const source = readFileSync(join(here, 'contracts', 'Greeter.sol'), 'utf8');
+  const file = path.split('/').pop();
+  const source = readFileSync(path, 'utf8');
   const input = {
     language: 'Solidity',
-    sources: { 'Greeter.sol': { content: source } },
+    sources: { [file]: { content: source } },
     settings: {
       evmVersion: 'cancun',
       optimizer: { enabled: false },
@@ -29,8 +35,8 @@ export function compileGreeter() {
   if (errors.length) {
     throw new Error('solc failed:\n' + errors.map((e) => e.formattedMessage).join('\n'));
   }
-  const c = output.contracts?.['Greeter.sol']?.Greeter;
-  if (!c || !c.evm.bytecode.object) throw new Error('solc produced no Greeter bytecode');
+  const c = output.contracts?.[file]?.[name];
+  if (!c || !c.evm.bytecode.object) throw new Error(`solc produced no ${name} bytecode`);
   return { abi: c.abi, bytecode: '0x' + c.evm.bytecode.object, solcVersion: solc.version() };
 }
 

@@ -241,6 +241,9 @@ impl Chain {
     /// actor), then cron; their outcomes. Nothing on a chain without the network's actors.
     /// (A block with messages ends its epoch in [`Chain::apply_block`].)
     pub fn end_epoch(&mut self, producer: Option<Address>) -> Result<Option<EpochEnd>> {
+        if !self.has_network_actors() {
+            return Ok(None);
+        }
         Ok(self.apply_block(Vec::new(), producer)?.epoch_end)
     }
 }

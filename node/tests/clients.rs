@@ -59,10 +59,19 @@ fn ethers_viem_web3py_cast_forge_scripts_subscriptions_and_hardhat_work_against_
     run_client(&node, "Hardhat 3", "bash", "clients/hardhat3.sh");
 }
 
-/// A real Filecoin client (Glif's) reads the chain on the network bundle: see
-/// `clients/filecoin.mjs`.
+/// On the network bundle, with our EVM actor and with FEVM's: a real Filecoin client (Glif's)
+/// reads the chain (`clients/filecoin.mjs`), and ethers drives Solidity into the market, power
+/// and miner actors and f099 (`clients/filecoin-solidity.mjs`).
 #[test]
-fn glif_reads_the_network_bundle_chain() {
-    let node = DevNode::start(&["--in-memory", "--silent", "--actors", "hybrid"]);
-    run_client(&node, "Glif", "node", "clients/filecoin.mjs");
+fn glif_and_ethers_reach_filecoins_actors() {
+    for actors in ["hybrid", "fevm"] {
+        let node = DevNode::start(&["--in-memory", "--silent", "--actors", actors]);
+        run_client(&node, "Glif", "node", "clients/filecoin.mjs");
+        run_client(
+            &node,
+            "ethers into the actors",
+            "node",
+            "clients/filecoin-solidity.mjs",
+        );
+    }
 }
