@@ -247,6 +247,12 @@ impl Chain {
         self.config.tracing = on;
     }
 
+    /// Whether this chain's EVM actor has a step-tracing build ([`Chain::set_step_tracing`]):
+    /// ours does, FEVM's does not.
+    pub fn records_steps(&self) -> bool {
+        self.config.actors != Actors::Fevm
+    }
+
     /// Runs every message from now on (or stops) with the EVM actor's step-tracing build in
     /// place of the EVM actor, so that the execution trace lists each EVM instruction with its
     /// stack ([`actor_types::step_log`]), and with the FVM's tracing on. The FVM compiles that
@@ -254,7 +260,7 @@ impl Chain {
     /// needs, is on only there. FEVM's own EVM actor has no such build.
     pub fn set_step_tracing(&mut self, on: bool) -> Result<()> {
         anyhow::ensure!(
-            !on || self.config.actors != Actors::Fevm,
+            !on || self.records_steps(),
             "the struct logger needs our EVM actor; FEVM's records no steps"
         );
         self.step_tracing = on;
@@ -497,6 +503,10 @@ impl Chain {
         if actor.code != self.bundle.code_of(actor_types::builtin::Type::Evm) {
             return Ok(slots);
         }
+        anyhow::ensure!(
+            self.config.actors != Actors::Fevm,
+            "listing a contract's storage needs our EVM actor's layout; FEVM's keeps its storage in a KAMT this host does not read (single slots it answers through GetStorageAt)"
+        );
         let state: evm::State = self
             .store
             .get_cbor(&actor.state)?

@@ -45,6 +45,8 @@ pub struct Steps {
 pub enum StructLogError {
     #[error("{0} is not supported: the struct logger records the stack and storage, not memory or return data")]
     Unsupported(&'static str),
+    #[error("the struct logger needs our EVM actor, which records its steps; this chain runs FEVM's (--actors fevm): pass a tracer")]
+    NeedsOurEvm,
     #[error(transparent)]
     Malformed(#[from] MalformedSteps),
 }

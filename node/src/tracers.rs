@@ -80,18 +80,23 @@ pub fn trace(
     })
 }
 
-/// Whether `options` asks for what only a replay recording each instruction shows: the
-/// struct logger's steps, or the slots read and accounts looked at that `prestateTracer`
-/// lists (outside its diff mode, which shows only changes).
-pub fn wants_steps(options: &GethDebugTracingOptions) -> bool {
-    match &options.tracer {
+/// Whether the replay for `options` records each instruction, on a chain whose EVM actor can
+/// (`recordable`): the struct logger needs it (and fails without it); `prestateTracer`, outside
+/// its diff mode (which shows only changes), uses it where it can for the slots read and
+/// accounts looked at, and lists changes alone where it cannot.
+pub fn records_steps(
+    options: &GethDebugTracingOptions,
+    recordable: bool,
+) -> Result<bool, TracerError> {
+    Ok(match &options.tracer {
+        None if !recordable => return Err(StructLogError::NeedsOurEvm.into()),
         None => true,
         Some(GethDebugTracerType::BuiltInTracer(GethDebugBuiltInTracerType::PreStateTracer)) => {
             let config = options.tracer_config.clone().into_pre_state_config();
-            config.is_ok_and(|config| !config.is_diff_mode())
+            recordable && config.is_ok_and(|config| !config.is_diff_mode())
         }
         Some(_) => false,
-    }
+    })
 }
 
 /// geth's default tracer over `traced`'s steps ([`crate::struct_log`]).

@@ -212,3 +212,26 @@ fn call_tracer_shows_creates_calls_and_reverts() {
     );
     assert_eq!(error["code"], -32602, "{error}");
 }
+
+/// On FEVM's own EVM actor (`--actors fevm`), which has no step-tracing build: the struct
+/// logger says so (and the call tracer works as ever).
+#[test]
+fn fevm_chains_refuse_the_struct_logger_and_say_why() {
+    let node = DevNode::start(&["--in-memory", "--silent", "--actors", "fevm"]);
+    let from = dev_key(0).address();
+    let hash = node.result(
+        "eth_sendTransaction",
+        json!([{"from": from, "data": "0x600160005500"}]),
+    );
+    let error = node.error("debug_traceTransaction", json!([hash]));
+    assert_eq!(error["code"], -32602, "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("FEVM"),
+        "{error}"
+    );
+    let frame = node.result(
+        "debug_traceTransaction",
+        json!([hash, {"tracer": "callTracer"}]),
+    );
+    assert_eq!(frame["type"], "CREATE");
+}

@@ -87,6 +87,11 @@ impl Replay {
         }))
     }
 
+    /// Whether the replay can record the EVM's instructions ([`Chain::records_steps`]).
+    pub fn records_steps(&self) -> bool {
+        self.chain.records_steps()
+    }
+
     /// Records the transaction's EVM instructions too (for the struct logger): the replay of
     /// the transaction itself runs the EVM actor's step-tracing build.
     pub fn with_steps(mut self, steps: bool) -> Self {

@@ -32,7 +32,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let block: Option<BlockId> = seq.optional_next()?;
         let options = options(seq.optional_next()?);
         let view = ctx.node().view(block_ref(block))?;
-        let steps = tracers::wants_steps(&options);
+        let steps = tracers::records_steps(&options, view.records_steps())?;
         let traced = replay::trace_call(view, &call_params(request), steps)?;
         Ok(tracers::trace(traced, &options, None)?)
     })?;
@@ -67,7 +67,8 @@ fn traced_transaction(
         return Ok(None);
     };
     let position = replay.position();
-    let replay = replay.with_steps(tracers::wants_steps(options));
+    let steps = tracers::records_steps(options, replay.records_steps())?;
+    let replay = replay.with_steps(steps);
     let Some(traced) = replay.run().map_err(internal)? else {
         return Ok(None);
     };
