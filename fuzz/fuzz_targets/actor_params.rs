@@ -27,6 +27,7 @@ static CHAIN: LazyLock<Mutex<Chain>> = LazyLock::new(|| {
             balance: TokenAmount::from_whole(1000),
             nonce: 0,
         }],
+        verifreg_root: None,
     };
     let mut chain = Chain::genesis(Store::memory(), &genesis, ChainConfig::default()).unwrap();
     // SLOAD(0), MSTORE(0), RETURN(0, 32)
