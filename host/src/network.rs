@@ -236,14 +236,10 @@ impl Chain {
         self.config().actors != bundle::Actors::Ours
     }
 
-    /// Ends the current epoch as Lotus does: the block reward for `producer` (with the tips
-    /// its block's messages paid, `gas_reward`, which the FVM has already moved to the reward
-    /// actor), then cron; their outcomes. Nothing on a chain without the network's actors.
+    /// Ends the current epoch of a block without messages as Lotus does: the block reward for
+    /// `producer`, then cron; their outcomes. Nothing on a chain without the network's actors.
     /// (A block with messages ends its epoch in [`Chain::apply_block`].)
     pub fn end_epoch(&mut self, producer: Option<Address>) -> Result<Option<EpochEnd>> {
-        if !self.has_network_actors() {
-            return Ok(None);
-        }
         Ok(self.apply_block(Vec::new(), producer)?.epoch_end)
     }
 }

@@ -176,7 +176,8 @@ async fn serve() -> Result<()> {
     let settings = NodeSettings {
         chain_id: args.chain_id,
         actors: args.actors,
-        new_chain_actors: default_actors(),
+        // Looked for only when `--actors` does not say (it prints when the bundle is missing).
+        new_chain_actors: args.actors.unwrap_or_else(default_actors),
         filecoin_keys: Some(filecoin_keys.clone()),
         accounts: accounts.clone(),
         balance: U256::from(args.balance) * U256::from(10).pow(U256::from(18)),

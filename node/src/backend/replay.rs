@@ -10,7 +10,7 @@ use alloy_rpc_types_trace::geth::CallFrame;
 use anyhow::{Context, Result};
 use fvm::trace::ExecutionTrace;
 use fvm_shared::{address::Address as FilAddress, message::Message};
-use host::{Chain, Outcome};
+use host::{Chain, Outcome, TokenAmount};
 
 use super::{
     calls::{self, CallParams},
@@ -164,7 +164,7 @@ fn with_room_for_steps(chain: &Chain, mut message: Message) -> Result<Message> {
         .actor(&message.from)?
         .map(|actor| actor.balance)
         .unwrap_or_default();
-    let spare = balance - &message.value;
+    let spare = (balance - &message.value).max(TokenAmount::default());
     let affordable = if message.gas_fee_cap.is_zero() {
         u64::MAX
     } else {

@@ -95,6 +95,7 @@ impl ChainState {
                 state
             }
         };
+        state.producer = state.db.producer()?.map(FilAddress::new_id);
         let (next, timestamp) = (state.head.number + 1, state.head.header.timestamp);
         state.chain.set_block(next as i64, timestamp);
         Ok(state)
@@ -108,10 +109,9 @@ impl ChainState {
         head: BlockRecord,
         hashes: Arc<RwLock<Vec<B256>>>,
     ) -> Self {
-        let producer = db.producer().ok().flatten().map(FilAddress::new_id);
         Self {
             chain,
-            producer,
+            producer: None,
             store,
             db,
             chain_id,
