@@ -33,6 +33,8 @@ assert.equal(head.Height, Number(ethHead.number));
 assert.equal(head.Cids.length, 1);
 const genesis = await lotus.request('ChainGetTipSetByHeight', 0, null);
 assert.equal(genesis.Height, 0);
+// A tipset found again by its key.
+assert.deepEqual(await lotus.request('ChainGetTipSet', genesis.Cids), genesis);
 
 // Every singleton, as a network has them.
 for (const id of [0, 1, 2, 3, 4, 5, 6, 7, 10, 99]) {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 pub mod production;
 
-pub use production::Actors;
+pub use production::{Actors, Network};
 
 include!(concat!(env!("OUT_DIR"), "/actors.rs"));
 

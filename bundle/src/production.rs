@@ -39,6 +39,9 @@ pub enum Actors {
     Hybrid,
     /// The production bundle as it is: Filecoin's own EVM actor.
     Fevm,
+    /// A bundle CAR of one's own (another builtin-actors release, a local build), run as it
+    /// is; not in [`Actors::ALL`], which lists the bundles this crate knows.
+    Car,
 }
 
 impl Actors {
@@ -49,7 +52,13 @@ impl Actors {
             Actors::Ours => "ours",
             Actors::Hybrid => "hybrid",
             Actors::Fevm => "fevm",
+            Actors::Car => "car",
         }
+    }
+
+    /// Whether the chain's EVM actor is ours (so its step-tracing build can stand in for it).
+    pub fn runs_our_evm(self) -> bool {
+        matches!(self, Actors::Ours | Actors::Hybrid)
     }
 }
 
@@ -61,6 +70,63 @@ impl std::str::FromStr for Actors {
             .into_iter()
             .find(|actors| actors.name() == name)
             .ok_or_else(|| anyhow!("unknown actors {name:?}: ours, hybrid or fevm"))
+    }
+}
+
+/// Which network's bundle of builtin-actors v18 a chain with Filecoin's actors runs: the
+/// networks differ in policy (which sector sizes a miner may have, proving periods, deposits),
+/// not in the EVM, EAM or EthAccount actors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub enum Network {
+    /// Production's policy: what contracts meet on Filecoin (32 and 64 GiB sectors).
+    #[default]
+    Mainnet,
+    Calibrationnet,
+    Butterflynet,
+    Caterpillarnet,
+    /// Small sectors (2 KiB) and short periods, as Lotus's local devnets run.
+    Devnet,
+    Testing,
+    /// As `testing`, with proofs that always verify.
+    TestingFakeProofs,
+}
+
+impl Network {
+    pub const ALL: [Network; 7] = [
+        Network::Mainnet,
+        Network::Calibrationnet,
+        Network::Butterflynet,
+        Network::Caterpillarnet,
+        Network::Devnet,
+        Network::Testing,
+        Network::TestingFakeProofs,
+    ];
+
+    /// Its name in the bundles' file names (`builtin-actors-<name>.car`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Network::Mainnet => "mainnet",
+            Network::Calibrationnet => "calibrationnet",
+            Network::Butterflynet => "butterflynet",
+            Network::Caterpillarnet => "caterpillarnet",
+            Network::Devnet => "devnet",
+            Network::Testing => "testing",
+            Network::TestingFakeProofs => "testing-fake-proofs",
+        }
+    }
+}
+
+impl std::str::FromStr for Network {
+    type Err = anyhow::Error;
+
+    fn from_str(name: &str) -> Result<Self> {
+        Network::ALL
+            .into_iter()
+            .find(|network| network.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<_> = Network::ALL.iter().map(|n| n.name()).collect();
+                anyhow!("unknown network {name:?}: {}", names.join(", "))
+            })
     }
 }
 
@@ -91,6 +157,20 @@ pub fn car(network: &str) -> Result<Vec<u8>> {
     })?;
     let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
     if path.extension().is_some_and(|e| e == "car") {
+        // A CAR named as the release names them says whose it is; any other name is trusted.
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let whose = name
+            .strip_prefix("builtin-actors-")
+            .and_then(|rest| rest.strip_suffix(".car"));
+        if let Some(whose) = whose.filter(|whose| *whose != network) {
+            bail!(
+                "{} is the {whose} bundle, not {network}'s: set BUILTIN_ACTORS_BUNDLE to Lotus's {ARCHIVE}, or to {network}'s CAR",
+                path.display()
+            );
+        }
         return Ok(bytes);
     }
     let tar = ruzstd::decoding::StreamingDecoder::new(bytes.as_slice())
@@ -125,7 +205,7 @@ pub fn install(store: &impl Blockstore, car: &[u8], actors: Actors) -> Result<Bu
     let mut entries: Vec<(String, Cid)> = store
         .get_cbor(&manifest_data)?
         .ok_or_else(|| anyhow!("the bundle's manifest data is missing"))?;
-    if actors == Actors::Fevm {
+    if matches!(actors, Actors::Fevm | Actors::Car) {
         return bundle_of(manifest, manifest_data, &entries);
     }
     let ours = wasm(Type::Evm.name()).context("our EVM actor is missing")?;
@@ -136,6 +216,16 @@ pub fn install(store: &impl Blockstore, car: &[u8], actors: Actors) -> Result<Bu
         .ok_or_else(|| anyhow!("the bundle has no evm actor"))?;
     evm.1 = ours;
     let manifest_data = store.put_cbor(&entries, Code::Blake2b256)?;
+    let manifest = store.put_cbor(&(1u32, manifest_data), Code::Blake2b256)?;
+    bundle_of(manifest, manifest_data, &entries)
+}
+
+/// The bundle whose manifest data (what the system actor's state names) is `manifest_data`,
+/// already in `store`: how a chain made from a CAR finds its actors again without the CAR.
+pub fn installed(store: &impl Blockstore, manifest_data: Cid) -> Result<Bundle> {
+    let entries: Vec<(String, Cid)> = store
+        .get_cbor(&manifest_data)?
+        .ok_or_else(|| anyhow!("the chain's manifest {manifest_data} is not in its store"))?;
     let manifest = store.put_cbor(&(1u32, manifest_data), Code::Blake2b256)?;
     bundle_of(manifest, manifest_data, &entries)
 }

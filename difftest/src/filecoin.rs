@@ -107,14 +107,15 @@ fn genesis(actors: Actors) -> Result<Chain> {
 fn accounts_of(chain: &Chain) -> Result<BTreeMap<Address, Account>> {
     let mut out = BTreeMap::new();
     for address in chain.eth_addresses()? {
-        let storage = chain
-            .storage(address)?
+        let found = chain.eth_account(address)?;
+        let storage = found
+            .storage
             .into_iter()
             .map(|(k, v)| (U256::from_be_bytes(k), U256::from_be_bytes(v)))
             .collect();
         let account = Account {
-            balance: atto_to_wei(&chain.balance(address)?),
-            code: chain.code(address)?,
+            balance: atto_to_wei(&found.balance),
+            code: found.code,
             storage,
         };
         if !account.is_empty() {

@@ -5,7 +5,7 @@
 use fvm_devnet::{
     accounts::dev_accounts,
     db::Db,
-    backend::{Node, NodeSettings},
+    backend::{Node, NodeSettings, WantedActors},
     rpc::{self, Context, Limits},
 };
 use jsonrpsee::RpcModule;
@@ -20,8 +20,12 @@ struct Server {
 static SERVER: LazyLock<Server> = LazyLock::new(|| {
     let settings = NodeSettings {
         chain_id: None,
-        actors: None,
-        new_chain_actors: host::Actors::Ours,
+        actors: WantedActors {
+            actors: None,
+            new_chain_actors: host::Actors::Ours,
+            network: None,
+            car: None,
+        },
         filecoin_keys: None,
         accounts: dev_accounts(2).unwrap(),
         balance: alloy_primitives::U256::from(10).pow(alloy_primitives::U256::from(22)),

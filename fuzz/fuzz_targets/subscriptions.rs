@@ -15,7 +15,7 @@ use std::{sync::LazyLock, time::Duration};
 
 use fvm_devnet::{
     accounts::dev_accounts,
-    backend::{Node, NodeSettings},
+    backend::{Node, NodeSettings, WantedActors},
     db::Db,
     rpc::{self, Context, Limits},
 };
@@ -49,8 +49,12 @@ const SENDER: &str = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 async fn node() -> RpcModule<Context> {
     let settings = NodeSettings {
         chain_id: None,
-        actors: None,
-        new_chain_actors: host::Actors::Ours,
+        actors: WantedActors {
+            actors: None,
+            new_chain_actors: host::Actors::Ours,
+            network: None,
+            car: None,
+        },
         filecoin_keys: None,
         accounts: dev_accounts(2).unwrap(),
         balance: alloy_primitives::U256::from(10).pow(alloy_primitives::U256::from(22)),

@@ -9,7 +9,7 @@ use actor_types::{
     EthAddress, U256Bytes,
 };
 use anyhow::{anyhow, Context as _, Result};
-use bundle::{Actors, Bundle};
+use bundle::{Actors, Bundle, Network};
 use cid::Cid;
 use fvm::{
     call_manager::DefaultCallManager,
@@ -25,7 +25,11 @@ use fvm_shared::{
     address::Address, chainid::ChainID, clock::ChainEpoch, econ::TokenAmount, error::ExitCode,
     message::Message, version::NetworkVersion, ActorID, MethodNum,
 };
-use std::{collections::BTreeMap, sync::OnceLock};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    sync::{Arc, OnceLock},
+};
 
 use crate::{
     externs::{DevExterns, TipsetDigests},
@@ -51,22 +55,19 @@ pub fn set_concurrency(n: u32) -> bool {
     ENGINES.set(MultiEngine::new(n.max(1))).is_ok()
 }
 
-/// The production network whose bundle [`Actors::Hybrid`] and [`Actors::Fevm`] use: the EVM,
-/// EAM and EthAccount actors are the same code in every network's bundle; the others carry
-/// the network's policy (sector sizes, periods).
-pub const PRODUCTION_NETWORK: &str = "mainnet";
-
 /// Writes the chosen actors' code and manifest into `store`, unless they are there already (a
-/// chain reopened on its store, or on an overlay of it). The production CAR is read once per
-/// process.
-fn install_actors(store: &Store, actors: Actors) -> Result<Bundle> {
-    static PRODUCTION_CAR: OnceLock<std::result::Result<Vec<u8>, String>> = OnceLock::new();
-    static INSTALLED: std::sync::Mutex<BTreeMap<&str, Bundle>> =
+/// chain reopened on its store, or on an overlay of it). Each network's production CAR is read
+/// once per process.
+fn install_actors(store: &Store, actors: Actors, network: Network) -> Result<Bundle> {
+    type Cars = BTreeMap<Network, std::result::Result<Arc<Vec<u8>>, String>>;
+    static PRODUCTION_CARS: std::sync::Mutex<Cars> = std::sync::Mutex::new(BTreeMap::new());
+    static INSTALLED: std::sync::Mutex<BTreeMap<(&str, Network), Bundle>> =
         std::sync::Mutex::new(BTreeMap::new());
+    let key = (actors.name(), network);
     let known = INSTALLED
         .lock()
         .map_err(|_| anyhow!("a thread panicked installing actors"))?
-        .get(actors.name())
+        .get(&key)
         .cloned();
     if let Some(bundle) = known {
         if fvm_ipld_blockstore::Blockstore::has(store, &bundle.manifest)? {
@@ -76,18 +77,62 @@ fn install_actors(store: &Store, actors: Actors) -> Result<Bundle> {
     let bundle = if actors == Actors::Ours {
         bundle::install(store)?
     } else {
-        let car = PRODUCTION_CAR
-            .get_or_init(|| {
-                bundle::production::car(PRODUCTION_NETWORK).map_err(|e| format!("{e:#}"))
+        let car = PRODUCTION_CARS
+            .lock()
+            .map_err(|_| anyhow!("a thread panicked reading a bundle"))?
+            .entry(network)
+            .or_insert_with(|| {
+                bundle::production::car(network.name())
+                    .map(Arc::new)
+                    .map_err(|e| format!("{e:#}"))
             })
-            .as_ref()
+            .clone()
             .map_err(|e| anyhow!("{e}"))?;
-        bundle::production::install(store, car, actors)?
+        bundle::production::install(store, &car, actors)?
     };
     if let Ok(mut installed) = INSTALLED.lock() {
-        installed.insert(actors.name(), bundle.clone());
+        installed.insert(key, bundle.clone());
     }
     Ok(bundle)
+}
+
+/// Writes the bundle CAR at `path` into `store`, as it is.
+fn install_car(store: &Store, path: &Path) -> Result<Bundle> {
+    let car = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    bundle::production::install(store, &car, Actors::Car)
+        .with_context(|| format!("installing the bundle {}", path.display()))
+}
+
+/// The actors a chain made from a bundle CAR runs: those its system actor names; if `car` is
+/// given, it must be that bundle.
+fn bundle_in_state(store: &Store, state_root: Cid, car: Option<&Path>) -> Result<Bundle> {
+    let tree = StateTree::new_from_root(store.clone(), &state_root)?;
+    let system = tree
+        .get_actor(actor_types::builtin::SYSTEM_ACTOR_ID)?
+        .context("the chain has no system actor")?;
+    let state: actor_types::system::State = store
+        .get_cbor(&system.state)?
+        .context("the system actor's state is missing")?;
+    let Some(car) = car else {
+        return bundle::production::installed(store, state.builtin_actors);
+    };
+    let bundle = install_car(store, car)?;
+    anyhow::ensure!(
+        bundle.manifest_data == state.builtin_actors,
+        "{} is not the bundle this chain was made with",
+        car.display()
+    );
+    Ok(bundle)
+}
+
+/// An account as the EVM sees it ([`Chain::eth_account`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EthAccount {
+    pub nonce: u64,
+    pub balance: TokenAmount,
+    pub code: Vec<u8>,
+    /// Its non-zero storage slots.
+    pub storage: BTreeMap<[u8; 32], [u8; 32]>,
 }
 
 /// Settings of a chain.
@@ -107,8 +152,13 @@ pub struct ChainConfig {
     /// Whether senders pay for gas. Off, messages carry a fee cap of zero, so nothing is burnt
     /// although `BASEFEE` still reports the base fee (as Ethereum test hosts behave).
     pub charge_fees: bool,
-    /// Our bundle, or builtin-actors v18's mainnet bundle with our EVM actor or its own.
+    /// Our bundle, or builtin-actors v18's bundle with our EVM actor or its own.
     pub actors: Actors,
+    /// Whose builtin-actors bundle, when `actors` is hybrid or FEVM.
+    pub network: Network,
+    /// The bundle CAR a chain of [`Actors::Car`] is made from; a stored one reopens without
+    /// it (its actors are in its store), or checks that it is the same bundle.
+    pub bundle_car: Option<PathBuf>,
 }
 
 impl Default for ChainConfig {
@@ -122,6 +172,8 @@ impl Default for ChainConfig {
             tipset_digests: TipsetDigests::default(),
             charge_fees: true,
             actors: Actors::Ours,
+            network: Network::default(),
+            bundle_car: None,
         }
     }
 }
@@ -196,7 +248,11 @@ pub struct Chain {
 impl Chain {
     /// A new chain from `genesis`.
     pub fn genesis(store: Store, genesis: &Genesis, config: ChainConfig) -> Result<Self> {
-        let bundle = install_actors(&store, config.actors)?;
+        let bundle = match (config.actors, &config.bundle_car) {
+            (Actors::Car, Some(car)) => install_car(&store, car)?,
+            (Actors::Car, None) => anyhow::bail!("a new chain of a bundle CAR needs the CAR"),
+            (actors, _) => install_actors(&store, actors, config.network)?,
+        };
         let state_root = crate::genesis::build(&store, &bundle, genesis)?;
         let mut chain = Self::open(store, state_root, config)?;
         if chain.has_network_actors() {
@@ -208,11 +264,14 @@ impl Chain {
 
     /// A chain continuing from a committed state root in `store`.
     pub fn open(store: Store, state_root: Cid, config: ChainConfig) -> Result<Self> {
-        let bundle = install_actors(&store, config.actors)?;
         anyhow::ensure!(
             fvm_ipld_blockstore::Blockstore::has(&store, &state_root)?,
             "state root {state_root} is not in the store"
         );
+        let bundle = match config.actors {
+            Actors::Car => bundle_in_state(&store, state_root, config.bundle_car.as_deref())?,
+            actors => install_actors(&store, actors, config.network)?,
+        };
         Ok(Self {
             store,
             bundle,
@@ -250,7 +309,7 @@ impl Chain {
     /// Whether this chain's EVM actor has a step-tracing build ([`Chain::set_step_tracing`]):
     /// ours does, FEVM's does not.
     pub fn records_steps(&self) -> bool {
-        self.config.actors != Actors::Fevm
+        self.config.actors.runs_our_evm()
     }
 
     /// Runs every message from now on (or stops) with the EVM actor's step-tracing build in
@@ -491,6 +550,17 @@ impl Chain {
         Ok(addresses)
     }
 
+    /// The account at `address` as the EVM sees it: nonce, balance, code and non-zero storage
+    /// slots (all empty where nothing lives), for dumps, tracers and comparisons.
+    pub fn eth_account(&self, address: EthAddress) -> Result<EthAccount> {
+        Ok(EthAccount {
+            nonce: self.transaction_count(address)?,
+            balance: self.balance(address)?,
+            code: self.code(address)?,
+            storage: self.storage(address)?,
+        })
+    }
+
     /// Every non-zero storage slot of the EVM contract at `contract`, in key order (empty for
     /// anything that is not a contract).
     pub fn storage(&self, contract: EthAddress) -> Result<BTreeMap<[u8; 32], [u8; 32]>> {
@@ -504,7 +574,7 @@ impl Chain {
             return Ok(slots);
         }
         anyhow::ensure!(
-            self.config.actors != Actors::Fevm,
+            self.config.actors.runs_our_evm(),
             "listing a contract's storage needs our EVM actor's layout; FEVM's keeps its storage in a KAMT this host does not read (single slots it answers through GetStorageAt)"
         );
         let state: evm::State = self

@@ -16,8 +16,7 @@ mod store;
 
 pub use bundle::production::{archive as production_bundle, VERSION as PRODUCTION_VERSION};
 pub use chain::{
-    set_concurrency, signed_length, Block, Chain, ChainConfig, Deployment, Outcome,
-    PRODUCTION_NETWORK,
+    set_concurrency, signed_length, Block, Chain, ChainConfig, Deployment, EthAccount, Outcome,
 };
 pub use fvm_thread::{declare_fvm_stack, FVM_STACK_BYTES};
 pub use genesis::{Genesis, GenesisAccount};
@@ -27,5 +26,5 @@ pub use store::{MemoryStore, Store};
 pub use fvm_shared::message::Message;
 
 pub use actor_types::{eam::CreateReturn, EthAddress};
-pub use bundle::Actors;
+pub use bundle::{Actors, Network};
 pub use fvm_shared::{econ::TokenAmount, error::ExitCode};

@@ -187,7 +187,7 @@ pub fn create_miner(chain: &mut Chain, miner: &GenesisMiner) -> Result<Address> 
 }
 
 /// Gives the existing account at `address` `amount` more (a genesis allocation).
-fn fund(chain: &mut Chain, address: &Address, amount: &TokenAmount) -> Result<()> {
+pub fn fund(chain: &mut Chain, address: &Address, amount: &TokenAmount) -> Result<()> {
     let mut tree = StateTree::new_from_root(chain.store().clone(), &chain.state_root())?;
     let id = tree
         .lookup_id(address)?

@@ -40,6 +40,9 @@ const CHAIN_ID: &str = "chain_id";
 /// Which actors the chain runs, by position in `Actors::ALL` (absent: ours, the only choice
 /// before there was one).
 const ACTORS: &str = "actors";
+/// Whose builtin-actors bundle the chain runs, by position in `Network::ALL` (absent:
+/// mainnet's, the only one before there was a choice).
+const NETWORK: &str = "network";
 /// The ID of the storage provider whose blocks these are (on a chain with the network's
 /// actors).
 const PRODUCER: &str = "producer";
@@ -121,6 +124,16 @@ impl Db {
     /// Records which actors a new chain runs (before its genesis block is sealed).
     pub fn set_actors(&self, actors: u64) -> Result<()> {
         self.set_meta(ACTORS, actors)
+    }
+
+    /// Whose bundle the stored chain runs (`Network::ALL`'s position), if it says.
+    pub fn network(&self) -> Result<Option<u64>> {
+        self.meta(NETWORK)
+    }
+
+    /// Records whose bundle a new chain runs (before its genesis block is sealed).
+    pub fn set_network(&self, network: u64) -> Result<()> {
+        self.set_meta(NETWORK, network)
     }
 
     /// The block producer's actor ID, if the chain has one.

@@ -9,6 +9,7 @@ pub mod console_log;
 pub mod db;
 pub mod filecoin_keys;
 pub mod gas_trace;
+pub mod native;
 pub mod parity_trace;
 pub mod records;
 pub mod revert;

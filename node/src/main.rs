@@ -9,7 +9,9 @@ use clap::Parser;
 
 use fvm_devnet::{
     accounts,
-    backend::{dump, fees::BASE_FEE, Mined, Node, NodeSettings, BLOCK_GAS_LIMIT},
+    backend::{
+        dump, fees::BASE_FEE, BlockRef, Mined, Node, NodeSettings, WantedActors, BLOCK_GAS_LIMIT,
+    },
     db::Db,
     filecoin_keys::FilecoinKeys,
     rpc,
@@ -99,14 +101,60 @@ struct Args {
     dump_state: Option<PathBuf>,
     /// The actors the chain runs: `hybrid` (Filecoin's builtin-actors v18 with our EVM actor:
     /// storage market, miners, power, DataCap, verified registry, cron and rewards; the default
-    /// where the bundle is found), `fevm` (builtin-actors v18 as it is) or `ours` (our own
-    /// bundle: the EVM and what it needs; the default without the bundle). A stored chain
-    /// keeps its own.
-    #[arg(long, value_name = "ours|hybrid|fevm")]
-    actors: Option<host::Actors>,
+    /// where the bundle is found), `fevm` (builtin-actors v18 as it is), `ours` (our own
+    /// bundle: the EVM and what it needs; the default without the bundle), or the path of a
+    /// bundle CAR of one's own (`….car`, run as it is). A stored chain keeps its own.
+    #[arg(long, value_name = "ours|hybrid|fevm|PATH.car", value_parser = actors_arg)]
+    actors: Option<ActorsArg>,
+    /// Whose builtin-actors v18 bundle a new chain with Filecoin's actors runs: `mainnet` (the
+    /// default: the policy contracts meet in production, 32 GiB sectors), `calibrationnet`,
+    /// `butterflynet`, `caterpillarnet`, `devnet`, `testing` or `testing-fake-proofs` (small
+    /// sectors and short periods). A stored chain keeps its own.
+    #[arg(long, value_name = "NAME")]
+    network: Option<host::Network>,
     /// The origin browsers may call the node from (CORS); any by default.
     #[arg(long, default_value = "*")]
     allow_origin: String,
+}
+
+/// What `--actors` names: one of the bundles the node knows, or a bundle CAR's path.
+#[derive(Debug, Clone)]
+struct ActorsArg {
+    actors: host::Actors,
+    car: Option<PathBuf>,
+}
+
+fn actors_arg(text: &str) -> Result<ActorsArg, String> {
+    if text.ends_with(".car") {
+        let car = PathBuf::from(text);
+        if !car.is_file() {
+            return Err(format!("{text}: no such bundle CAR"));
+        }
+        return Ok(ActorsArg {
+            actors: host::Actors::Car,
+            car: Some(car),
+        });
+    }
+    let actors = text
+        .parse()
+        .map_err(|e: anyhow::Error| format!("{e}, or a bundle's PATH.car"))?;
+    Ok(ActorsArg { actors, car: None })
+}
+
+/// Has the FVM compile the chain's actors on a thread of their own while the node serves: it
+/// otherwise compiles them when a first message runs, so a restarted node's first transaction
+/// would wait for it (seconds on the network bundle; a new chain's genesis already did it).
+fn compile_actors_beside(chain: host::Chain) {
+    let spawned = std::thread::Builder::new()
+        .name("compile-actors".into())
+        .spawn(move || {
+            if let Err(e) = chain.compile_actors() {
+                tracing::warn!("compiling the actors ahead of the first message: {e:#}");
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("no thread to compile the actors ahead: {e}");
+    }
 }
 
 /// A number of seconds above zero, fractions allowed (`--block-time 0.5`).
@@ -120,9 +168,8 @@ fn positive_seconds(text: &str) -> Result<Duration, String> {
 
 /// What a new chain runs unless `--actors` says: Filecoin's actors with ours for the EVM, where
 /// their bundle is found (`scripts/setup actors` fetches it), else our own, said in one line.
-fn default_actors() -> host::Actors {
-    let network = host::PRODUCTION_NETWORK;
-    if host::production_bundle(network).is_some_and(|path| path.is_file()) {
+fn default_actors(network: host::Network) -> host::Actors {
+    if host::production_bundle(network.name()).is_some_and(|path| path.is_file()) {
         return host::Actors::Hybrid;
     }
     println!(
@@ -175,9 +222,18 @@ async fn serve() -> Result<()> {
     let filecoin_keys = FilecoinKeys::derive(&args.mnemonic)?;
     let settings = NodeSettings {
         chain_id: args.chain_id,
-        actors: args.actors,
-        // Looked for only when `--actors` does not say (it prints when the bundle is missing).
-        new_chain_actors: args.actors.unwrap_or_else(default_actors),
+        actors: WantedActors {
+            actors: args.actors.as_ref().map(|arg| arg.actors),
+            // Looked for only when `--actors` does not say (it prints when the bundle is
+            // missing).
+            new_chain_actors: args
+                .actors
+                .as_ref()
+                .map(|arg| arg.actors)
+                .unwrap_or_else(|| default_actors(args.network.unwrap_or_default())),
+            network: args.network,
+            car: args.actors.as_ref().and_then(|arg| arg.car.clone()),
+        },
         filecoin_keys: Some(filecoin_keys.clone()),
         accounts: accounts.clone(),
         balance: U256::from(args.balance) * U256::from(10).pow(U256::from(18)),
@@ -200,6 +256,7 @@ async fn serve() -> Result<()> {
     .await??;
     let (chain_id, head) = (node.chain_id(), node.head().number);
     let producer = node.state().producer();
+    compile_actors_beside(node.view(BlockRef::Latest)?);
     let mined = (!args.silent).then(|| node.subscribe());
 
     let limits = rpc::Limits {

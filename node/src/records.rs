@@ -34,6 +34,10 @@ pub struct TxRecord {
     pub block_hash: B256,
     pub index: u64,
     pub receipt: ReceiptRecord,
+    /// The signed Filecoin message (CBOR), when the transaction came as one; `raw` is then the
+    /// Ethereum view of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub native: Option<Bytes>,
 }
 
 /// The outcome of a mined transaction.
@@ -50,11 +54,25 @@ pub struct ReceiptRecord {
     pub logs: Vec<alloy_primitives::Log>,
     /// Index in the block of this transaction's first log.
     pub first_log_index: u64,
+    /// What a native message returned (its CBOR), for `Filecoin.StateWaitMsg`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_data: Option<Bytes>,
 }
 
 impl TxRecord {
     pub fn envelope(&self) -> Result<TxEnvelope> {
-        TxEnvelope::decode_2718(&mut self.raw.as_ref()).context("a stored transaction is damaged")
+        let envelope = TxEnvelope::decode_2718(&mut self.raw.as_ref())
+            .context("a stored transaction is damaged")?;
+        Ok(match envelope {
+            // A native message's Ethereum view is named by the message's CID, not its hash.
+            TxEnvelope::Eip1559(signed) if self.native.is_some() => {
+                let (tx, signature, _) = signed.into_parts();
+                TxEnvelope::Eip1559(alloy_consensus::Signed::new_unchecked(
+                    tx, signature, self.hash,
+                ))
+            }
+            envelope => envelope,
+        })
     }
 
     pub fn rpc_transaction(&self, timestamp: Option<u64>) -> Result<rpc::Transaction> {

@@ -220,18 +220,16 @@ fn account(chain: &Chain, address: Address) -> Result<Option<AccountState>> {
     {
         return Ok(None);
     }
-    let code = chain.code(eth)?;
-    let storage = chain
-        .storage(eth)?
+    let account = chain.eth_account(eth)?;
+    let storage = account
+        .storage
         .into_iter()
         .map(|(slot, value)| (B256::from(slot), B256::from(value)))
         .collect();
-    let balance = atto_to_wei(&chain.balance(eth)?);
-    let nonce = chain.transaction_count(eth)?;
     Ok(Some(AccountState {
-        balance: Some(balance),
-        nonce: (nonce != 0).then_some(nonce),
-        code: (!code.is_empty()).then(|| code.into()),
+        balance: Some(atto_to_wei(&account.balance)),
+        nonce: (account.nonce != 0).then_some(account.nonce),
+        code: (!account.code.is_empty()).then(|| account.code.into()),
         storage,
     }))
 }

@@ -1,6 +1,8 @@
 //! Ethereum transactions: decoding and checking a signed transaction, and the FVM message it
 //! becomes, as Lotus maps them (FIP-0054/0055).
 
+use std::sync::Arc;
+
 use actor_types::{builtin::EAM_ACTOR_ADDR, eam, evm, token::wei_to_atto, EthAddress};
 use alloy_consensus::{transaction::SignerRecoverable, Transaction as _, TxEnvelope};
 use alloy_eips::eip2718::{Decodable2718, Encodable2718};
@@ -8,14 +10,19 @@ use alloy_primitives::{keccak256, Address, Bytes, TxKind, B256, U256};
 use fvm_ipld_encoding::RawBytes;
 use host::{Message, TokenAmount};
 
-/// A decoded transaction with its sender.
+use crate::{native::SignedMessage, records::TxRecord};
+
+/// A decoded transaction with its sender: an Ethereum transaction, or a Filecoin-native
+/// message as Ethereum tools see it.
 #[derive(Debug, Clone)]
 pub struct SignedTx {
     pub hash: B256,
-    /// The EIP-2718 encoding.
+    /// The EIP-2718 encoding (of the Ethereum view, for a native message).
     pub raw: Bytes,
     pub from: Address,
     pub envelope: TxEnvelope,
+    /// The Filecoin message itself, when it came as one (`Filecoin.MpoolPush`).
+    pub native: Option<Arc<SignedMessage>>,
 }
 
 /// Why a transaction is refused before it runs. The messages are geth's, which tools match on.
@@ -80,11 +87,36 @@ impl SignedTx {
             raw,
             from,
             envelope,
+            native: None,
         }
     }
 
-    /// The FVM message this transaction becomes.
+    /// A Filecoin-native message, with the sender and transaction Ethereum tools see for it
+    /// ([`SignedMessage::eth_view`]); its hash is the message's CID digest.
+    pub fn native(message: SignedMessage, from: Address, envelope: TxEnvelope) -> Self {
+        Self {
+            hash: message.eth_hash(),
+            raw: Bytes::from(envelope.encoded_2718()),
+            from,
+            envelope,
+            native: Some(Arc::new(message)),
+        }
+    }
+
+    /// A mined transaction again, as it was sent.
+    pub fn from_record(record: &TxRecord) -> anyhow::Result<Self> {
+        let envelope = record.envelope()?;
+        Ok(match &record.native {
+            None => Self::new(envelope, record.from),
+            Some(bytes) => Self::native(SignedMessage::from_bytes(bytes)?, record.from, envelope),
+        })
+    }
+
+    /// The FVM message this transaction becomes (a native message is one already).
     pub fn message(&self) -> Message {
+        if let Some(native) = &self.native {
+            return native.message.clone();
+        }
         let tx = &self.envelope;
         let mut message = call_message(self.from, tx.kind(), tx.input(), tx.value());
         message.sequence = tx.nonce();

@@ -60,8 +60,10 @@ fn ethers_viem_web3py_cast_forge_scripts_subscriptions_and_hardhat_work_against_
 }
 
 /// On the network bundle, with our EVM actor and with FEVM's: a real Filecoin client (Glif's)
-/// reads the chain (`clients/filecoin.mjs`), and ethers drives Solidity into the market, power
-/// and miner actors and f099 (`clients/filecoin-solidity.mjs`).
+/// reads the chain (`clients/filecoin.mjs`); ethers drives Solidity into the market, power
+/// and miner actors and f099 (`clients/filecoin-solidity.mjs`); native messages signed by a
+/// user's keys (Zondax's signer) and by the node's make a verifier, grant a contract DataCap
+/// that it spends, and hand the miner to a contract (`clients/filecoin-messages.mjs`).
 #[test]
 fn glif_and_ethers_reach_filecoins_actors() {
     for actors in ["hybrid", "fevm"] {
@@ -72,6 +74,12 @@ fn glif_and_ethers_reach_filecoins_actors() {
             "ethers into the actors",
             "node",
             "clients/filecoin-solidity.mjs",
+        );
+        run_client(
+            &node,
+            "native messages",
+            "node",
+            "clients/filecoin-messages.mjs",
         );
     }
 }

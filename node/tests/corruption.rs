@@ -1,6 +1,7 @@
 //! A damaged database file at start-up: the node refuses it with a message that names the
 //! database, or serves exactly what it served before; it never answers with different data,
-//! and never panics.
+//! and never panics. The chain runs the network bundle (`--actors hybrid`), whose every block
+//! also writes its epoch's end.
 
 mod common;
 
@@ -141,7 +142,7 @@ fn changed_pages(before: &[u8], after: &[u8]) -> Vec<usize> {
 #[test]
 fn a_damaged_database_is_refused_or_read_correctly() {
     let dir = tempfile::tempdir().unwrap();
-    let node = DevNode::start_in(dir.path());
+    let node = DevNode::start_in_on(dir.path(), "hybrid");
     let file = dir.path().join("chain.redb");
     let mut hashes: Vec<Value> = (0..TRANSFERS - 1)
         .map(|nonce| transfer(&node, nonce))

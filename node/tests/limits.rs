@@ -1,6 +1,8 @@
 //! The node's limits: where it listens by default, how many calls a batch may hold, how many
-//! blocks a log query or `anvil_mine` may span (10,000 and a year of 30-second blocks), and a contract that loops forever, which
-//! stops at its gas limit and leaves the node serving.
+//! blocks a log query or `anvil_mine` may span (10,000 and a year of 30-second blocks), and a
+//! contract that loops forever, which stops at its gas limit and leaves the node serving. All
+//! on the network bundle (`--actors hybrid`, a new chain's default), where every block also
+//! ends its epoch.
 
 mod common;
 
@@ -10,18 +12,23 @@ use alloy_primitives::{Address, Bytes, U256};
 use common::{dev_key, sign, DevNode, CHAIN_ID};
 use serde_json::{json, Value};
 
+/// A node on an in-memory chain running Filecoin's own actors beside ours.
+fn network_node() -> DevNode {
+    DevNode::start(&["--in-memory", "--actors", "hybrid"])
+}
+
 /// Runtime code `JUMPDEST PUSH0 JUMP`: jumps to itself forever.
 const LOOP_FOREVER: &str = "0x5b5f56";
 
 #[test]
 fn the_server_listens_on_loopback_unless_told_otherwise() {
-    let node = DevNode::start(&["--in-memory"]);
+    let node = network_node();
     assert!(node.url.starts_with("http://127.0.0.1:"), "{}", node.url);
 }
 
 #[test]
 fn a_batch_over_the_limit_is_refused_and_one_within_is_answered() {
-    let node = DevNode::start(&["--in-memory"]);
+    let node = network_node();
     let batch = |n: usize| {
         let calls: Vec<Value> = (0..n)
             .map(|id| json!({"jsonrpc": "2.0", "id": id, "method": "eth_chainId", "params": []}))
@@ -41,7 +48,7 @@ fn a_batch_over_the_limit_is_refused_and_one_within_is_answered() {
 
 #[test]
 fn a_contract_that_loops_forever_stops_at_its_gas_limit() {
-    let node = DevNode::start(&["--in-memory"]);
+    let node = network_node();
     let looping = Address::repeat_byte(0x10);
     node.result("anvil_setCode", json!([looping, LOOP_FOREVER]));
 
@@ -70,16 +77,12 @@ fn a_contract_that_loops_forever_stops_at_its_gas_limit() {
 
 #[test]
 fn requests_waiting_for_a_busy_node_do_not_hold_up_the_server() {
-    let node = DevNode::start(&["--in-memory"]);
-    let looping = Address::repeat_byte(0x10);
-    node.result("anvil_setCode", json!([looping, LOOP_FOREVER]));
+    let node = network_node();
     let rpc = node.rpc.clone();
-    // A call that holds the node for a long while (it loops until its gas runs out).
+    // Work that holds the node for seconds: a thousand blocks (one chunk of `anvil_mine`),
+    // each ending its epoch.
     let busy = std::thread::spawn(move || {
-        rpc.call(
-            "eth_call",
-            json!([{"to": looping, "gas": "0x77359400"}, "latest"]),
-        );
+        rpc.result("anvil_mine", json!(["0x3e8"]));
         Instant::now()
     });
     std::thread::sleep(Duration::from_millis(300));
@@ -98,8 +101,8 @@ fn requests_waiting_for_a_busy_node_do_not_hold_up_the_server() {
         version.as_str().unwrap().starts_with("anvil/fvm-devnet-v"),
         "{version}"
     );
-    // The busy call runs for seconds (the actors' first compilation, then the loop); a server
-    // stuck behind it would answer both at the same moment.
+    // The busy call runs for seconds; a server stuck behind it would answer both at the same
+    // moment.
     let ahead = busy.join().unwrap().saturating_duration_since(answered);
     assert!(
         ahead >= Duration::from_secs(1),
@@ -112,7 +115,7 @@ fn requests_waiting_for_a_busy_node_do_not_hold_up_the_server() {
 
 #[test]
 fn a_long_call_holds_up_no_other_request() {
-    let node = DevNode::start(&["--in-memory"]);
+    let node = network_node();
     let looping = Address::repeat_byte(0x10);
     node.result("anvil_setCode", json!([looping, LOOP_FOREVER]));
     let key = dev_key(1);
@@ -164,7 +167,7 @@ fn ahead_of_a_long_call(node: &DevNode, looping: Address, raw_transaction: Bytes
 
 #[test]
 fn log_queries_are_capped_at_ten_thousand_blocks_and_mining_at_a_year() {
-    let node = DevNode::start(&["--in-memory"]);
+    let node = network_node();
     let error = node.error("anvil_mine", json!([format!("{:#x}", 1_051_201)]));
     assert_eq!(error["code"], -32602, "{error}");
     node.result("anvil_mine", json!(["0x2710"]));

@@ -8,7 +8,7 @@ use std::{collections::BTreeSet, path::PathBuf};
 
 use fvm_devnet::{
     accounts::dev_accounts,
-    backend::{Node, NodeSettings},
+    backend::{Node, NodeSettings, WantedActors},
     db::Db,
     rpc::{self, Limits},
 };
@@ -33,8 +33,12 @@ fn manifest_dir() -> PathBuf {
 fn ours() -> BTreeSet<String> {
     let settings = NodeSettings {
         chain_id: None,
-        actors: None,
-        new_chain_actors: host::Actors::Ours,
+        actors: WantedActors {
+            actors: None,
+            new_chain_actors: host::Actors::Ours,
+            network: None,
+            car: None,
+        },
         filecoin_keys: None,
         accounts: dev_accounts(1).unwrap(),
         balance: alloy_primitives::U256::from(1),

@@ -6,18 +6,26 @@ use actor_types::builtin::{BURNT_FUNDS_ACTOR_ID, REWARD_ACTOR_ID};
 use alloy_primitives::U256;
 use fvm_devnet::{
     accounts::dev_accounts,
-    backend::{fees::RequestedFees, BlockRef, CallParams, Node, NodeSettings},
+    backend::{fees::RequestedFees, BlockRef, CallParams, Node, NodeSettings, WantedActors},
     db::Db,
 };
 use fvm_shared::address::Address as FilAddress;
-use host::{network::INITIAL_REWARD_BALANCE_FIL, Actors, Chain, TokenAmount};
+use host::{network::INITIAL_REWARD_BALANCE_FIL, Actors, Chain, Network, TokenAmount};
 
 fn settings(actors: Option<Actors>) -> NodeSettings {
+    settings_on(actors, None)
+}
+
+fn settings_on(actors: Option<Actors>, network: Option<Network>) -> NodeSettings {
     NodeSettings {
         chain_id: None,
-        actors,
+        actors: WantedActors {
+            actors,
+            new_chain_actors: Actors::Ours,
+            network,
+            car: None,
+        },
         filecoin_keys: None,
-        new_chain_actors: Actors::Ours,
         accounts: dev_accounts(2).unwrap(),
         balance: U256::from(1_000_000u64) * U256::from(10u64).pow(U256::from(18)),
         automine: true,
@@ -124,4 +132,143 @@ fn our_bundle_ends_no_epoch_and_a_stored_chain_keeps_its_actors() {
     );
     let node = Node::open(Db::open(&path).unwrap(), settings(None)).unwrap();
     assert_eq!(node.head().number, 2);
+}
+
+/// A native message signed by the node's root key (from its key address, then from its ID)
+/// is pooled, mined and recorded with its CBOR and return value, under its CID's digest on
+/// the Ethereum side too; a forged one is refused; both outlive a restart as they were.
+#[test]
+fn a_native_message_is_mined_recorded_and_kept() {
+    use fvm_devnet::{
+        accounts::DEV_MNEMONIC, backend::calls::estimate_message_gas, filecoin_keys::FilecoinKeys,
+        tx::SignedTx,
+    };
+    use fvm_shared::message::Message;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    let keys = FilecoinKeys::derive(DEV_MNEMONIC).unwrap();
+    let owner = keys.owner_address();
+    let (hash, signed, owner_before) = {
+        let mut node =
+            Node::open(Db::open(&path).unwrap(), settings(Some(Actors::Hybrid))).unwrap();
+        let owner_before = head(&node).actor(&owner).unwrap().unwrap().balance;
+        let message = Message {
+            version: 0,
+            from: keys.root_address(),
+            to: owner,
+            sequence: 0,
+            value: TokenAmount::from_whole(5),
+            method_num: 0,
+            params: Default::default(),
+            gas_limit: 0,
+            gas_fee_cap: TokenAmount::default(),
+            gas_premium: TokenAmount::default(),
+        };
+        let message = estimate_message_gas(head(&node), message).unwrap();
+        let signed = node.sign_native(message).unwrap();
+        let mut forged = signed.clone();
+        forged.message.value = TokenAmount::from_whole(500);
+        let refused = node.push_native(forged).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("signature verification failed"),
+            "{refused}"
+        );
+        let hash = node.push_native(signed.clone()).unwrap();
+        assert_eq!(hash, signed.eth_hash());
+        // A sender named by its ID: the signature is checked against the key behind it.
+        let root_id = head(&node).actor_id(&keys.root_address()).unwrap().unwrap();
+        let mut by_id = signed.message.clone();
+        by_id.from = FilAddress::new_id(root_id);
+        by_id.sequence += 1;
+        let by_id = node.sign_native(by_id).unwrap();
+        node.push_native(by_id.clone()).unwrap();
+        let mined = node.transaction(by_id.eth_hash()).unwrap().expect("mined");
+        assert!(mined.receipt.success);
+        (hash, signed, owner_before)
+    };
+    let node = Node::open(Db::open(&path).unwrap(), settings(None)).unwrap();
+    let record = node.transaction(hash).unwrap().expect("mined and kept");
+    assert!(record.receipt.success);
+    assert_eq!(record.native, Some(signed.to_bytes()));
+    assert_eq!(record.receipt.return_data, Some(Default::default()));
+    assert_eq!(
+        SignedTx::from_record(&record).unwrap().message(),
+        signed.message
+    );
+    let shown = record.rpc_transaction(None).unwrap();
+    assert_eq!(
+        *shown.inner.tx_hash(),
+        hash,
+        "Ethereum tools know it by its CID"
+    );
+    let owner_after = head(&node).actor(&owner).unwrap().unwrap().balance;
+    assert_eq!(owner_after - owner_before, TokenAmount::from_whole(10));
+}
+
+/// Another network's bundle (`--network devnet`): its policy takes the genesis storage
+/// provider's small sectors, its epochs end as mainnet's do, and a stored chain keeps it.
+#[test]
+fn a_chain_on_the_devnet_bundle_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    let settings = settings_on(Some(Actors::Hybrid), Some(Network::Devnet));
+    {
+        let mut node = Node::open(Db::open(&path).unwrap(), settings).unwrap();
+        assert_eq!(head(&node).config().network, Network::Devnet);
+        node.mine_empty(3, None).unwrap();
+        assert_eq!(reward_epoch(&head(&node)), 4);
+    }
+    let mainnet = settings_on(None, Some(Network::Mainnet));
+    let Err(error) = Node::open(Db::open(&path).unwrap(), mainnet) else {
+        panic!("a devnet chain reopened on mainnet's bundle");
+    };
+    assert!(
+        error.to_string().contains("running the devnet network"),
+        "{error:#}"
+    );
+    let node = Node::open(Db::open(&path).unwrap(), settings_on(None, None)).unwrap();
+    assert_eq!(head(&node).config().network, Network::Devnet);
+    assert_eq!(node.head().number, 3);
+}
+
+/// A bundle CAR of one's own (`--actors PATH.car`, here testing-fake-proofs' release asset):
+/// the chain runs it as it is; reopened, it finds its actors in its store without the CAR,
+/// and refuses a CAR that is another bundle.
+#[test]
+fn a_chain_made_from_a_bundle_car_reopens_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    let write_car = |network: &str| {
+        let car = dir.path().join(format!("{network}.car"));
+        std::fs::write(&car, bundle::production::car(network).unwrap()).unwrap();
+        car
+    };
+    let ours = write_car("testing-fake-proofs");
+    let from_car = |car: &std::path::Path| {
+        let mut settings = settings_on(Some(Actors::Car), Some(Network::TestingFakeProofs));
+        settings.actors.car = Some(car.to_path_buf());
+        settings
+    };
+    {
+        let mut node = Node::open(Db::open(&path).unwrap(), from_car(&ours)).unwrap();
+        assert!(head(&node).has_network_actors());
+        assert!(!head(&node).records_steps(), "the bundle's own EVM actor");
+        node.mine_empty(2, None).unwrap();
+        assert_eq!(reward_epoch(&head(&node)), 3);
+    }
+    let node = Node::open(Db::open(&path).unwrap(), settings_on(None, None)).unwrap();
+    assert_eq!(node.head().number, 2);
+    assert_eq!(reward_epoch(&head(&node)), 3);
+    drop(node);
+    let other = write_car("mainnet");
+    let Err(error) = Node::open(Db::open(&path).unwrap(), from_car(&other)) else {
+        panic!("a chain reopened on another bundle");
+    };
+    assert!(
+        format!("{error:#}").contains("is not the bundle this chain was made with"),
+        "{error:#}"
+    );
 }

@@ -1,5 +1,6 @@
 //! The start-up options anvil users reach for: `--mnemonic` and `--derivation-path`,
-//! `--no-mining`, a fractional `--block-time` and `--allow-origin`.
+//! `--no-mining`, a fractional `--block-time` and `--allow-origin`; and what `--actors` and
+//! `--network` refuse.
 
 mod common;
 
@@ -125,4 +126,27 @@ fn the_genesis_timestamp_is_the_one_given_and_time_goes_on_from_it() {
     node.result("evm_mine", json!([]));
     let next = quantity(&block("0x1")["timestamp"]);
     assert!((genesis + 1..genesis + 60).contains(&next), "{next}");
+}
+
+/// `--actors` and `--network` take only what they name, and say what they take.
+#[test]
+fn unknown_actors_and_networks_are_refused_saying_what_is_taken() {
+    let refused = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_fvm-devnet"))
+            .args(["--in-memory", "--port", "0"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?} was taken");
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let error = refused(&["--actors", "lotus"]);
+    assert!(
+        error.contains("ours, hybrid or fevm, or a bundle's PATH.car"),
+        "{error}"
+    );
+    let error = refused(&["--actors", "/nonexistent/bundle.car"]);
+    assert!(error.contains("no such bundle CAR"), "{error}");
+    let error = refused(&["--network", "moonnet"]);
+    assert!(error.contains("testing-fake-proofs"), "{error}");
 }

@@ -6,7 +6,10 @@ use alloy_primitives::{Address, Bytes, TxKind, U256};
 use anyhow::Result;
 use host::{Chain, ExitCode, Message, Outcome, TokenAmount};
 
-use super::error::NodeError;
+use super::{
+    error::NodeError,
+    fees::{DEFAULT_FEE_CAP, PRIORITY_FEE},
+};
 use crate::tx::{self, TxError};
 
 /// A call's parameters (`eth_call`, `eth_estimateGas`, `eth_sendTransaction`).
@@ -38,13 +41,40 @@ pub fn call(chain: Chain, call: &CallParams) -> Result<Bytes, NodeError> {
 
 /// The gas limit a transaction needs (`eth_estimateGas`): FVM gas, found by running it.
 pub fn estimate_gas(chain: Chain, call: &CallParams) -> Result<u64, NodeError> {
-    let (chain, mut message) = prepare_explicit(chain, call)?;
+    let (chain, message) = prepare_explicit(chain, call)?;
+    fit_gas_limit(&chain, message, call.gas.is_none())
+}
+
+/// A native message with what it leaves out filled in (`Filecoin.GasEstimateMessageGas`): its
+/// gas limit found as [`estimate_gas`] finds it (run with the sender's nonce on `chain`), and
+/// the node's fee cap and tip, as `eth_sendTransaction` pays them.
+pub fn estimate_message_gas(chain: Chain, mut message: Message) -> Result<Message, NodeError> {
+    if message.gas_limit == 0 {
+        let mut probe = message.clone();
+        probe.sequence = chain.actor(&message.from)?.map_or(0, |a| a.sequence);
+        probe.gas_fee_cap = TokenAmount::default();
+        probe.gas_premium = TokenAmount::default();
+        probe.gas_limit = BLOCK_GAS_LIMIT;
+        message.gas_limit = fit_gas_limit(&chain, probe, true)?;
+    }
+    if message.gas_fee_cap.is_zero() {
+        message.gas_fee_cap = TokenAmount::from_atto(DEFAULT_FEE_CAP);
+    }
+    if message.gas_premium.is_zero() {
+        message.gas_premium = TokenAmount::from_atto(PRIORITY_FEE);
+    }
+    Ok(message)
+}
+
+/// The gas limit `message` needs on `chain`, found by running it with its limit, or, to
+/// `probe`, with as much as a block has.
+fn fit_gas_limit(chain: &Chain, mut message: Message, probe: bool) -> Result<u64, NodeError> {
     // The limit is part of the message, whose length the FVM charges for. A limit below 2^32
     // takes five CBOR bytes and a block's (10 billion) nine, so a probe at a block's limit
     // would use a few hundred gas more than the message sent with the estimate: probe below
     // 2^32 first, as the estimate will be.
     let mut outcome = None;
-    if call.gas.is_none() {
+    if probe {
         message.gas_limit = BLOCK_GAS_LIMIT.min(u32::MAX.into());
         outcome = Some(chain.dry_run(message.clone())?)
             .filter(|o| o.exit_code != ExitCode::SYS_OUT_OF_GAS);

@@ -37,15 +37,16 @@ pub fn dump(state: &ChainState) -> Result<StateDump> {
     let chain = state.chain_ref();
     let mut accounts = BTreeMap::new();
     for address in chain.eth_addresses()? {
-        let storage = chain
-            .storage(address)?
+        let account = chain.eth_account(address)?;
+        let storage = account
+            .storage
             .into_iter()
             .map(|(slot, value)| (U256::from_be_bytes(slot), U256::from_be_bytes(value)))
             .collect();
         let account = AccountDump {
-            nonce: chain.transaction_count(address)?,
-            balance: atto_to_wei(&chain.balance(address)?),
-            code: chain.code(address)?.into(),
+            nonce: account.nonce,
+            balance: atto_to_wei(&account.balance),
+            code: account.code.into(),
             storage,
         };
         accounts.insert(address.into(), account);

@@ -10,6 +10,9 @@ pub enum NodeError {
     /// A transaction refused before it runs.
     #[error(transparent)]
     Tx(#[from] TxError),
+    /// A Filecoin-native message refused before it runs.
+    #[error(transparent)]
+    Native(#[from] crate::native::NativeError),
     #[error("execution reverted{}", reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default())]
     Reverted { reason: Option<String>, data: Bytes },
     #[error("execution failed: exit code {exit_code}{}", detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]

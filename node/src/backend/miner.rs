@@ -1,7 +1,10 @@
 //! Making blocks: the transactions run as FVM messages one after another, then the block, its
 //! receipts and its roots are built and sealed, and subscribers hear of it.
 
-use std::sync::{Arc, OnceLock};
+use std::{
+    borrow::Cow,
+    sync::{Arc, OnceLock},
+};
 
 use actor_types::{eam::CreateReturn, network::BLOCK_GAS_LIMIT, token::atto_to_wei};
 use alloy_consensus::{
@@ -252,6 +255,8 @@ fn build(
     let messages = txs.iter().map(SignedTx::message).collect();
     let producer = state.producer();
     let block = state.chain().apply_block(messages, producer)?;
+    let seen = seen_after(state, txs)?;
+    let txs: &[SignedTx] = &seen;
     for (tx, outcome) in txs.iter().zip(&block.outcomes) {
         notes.push((failure(outcome), console_log::printed(&outcome.trace)));
         cumulative += outcome.gas_used;
@@ -288,6 +293,7 @@ fn build(
             block_hash: hash,
             index: index as u64,
             receipt,
+            native: tx.native.as_ref().map(|message| message.to_bytes()),
         })
         .collect();
     let block = BlockRecord {
@@ -327,7 +333,35 @@ fn receipt(tx: &SignedTx, outcome: &Outcome, cumulative: u64, first_log: u64) ->
         contract_address: contract_address(tx, outcome),
         first_log_index: first_log,
         logs,
+        return_data: tx
+            .native
+            .as_ref()
+            .map(|_| outcome.return_data.bytes().to_vec().into()),
     }
+}
+
+/// `txs` as Ethereum tools see them after the block ran: a native message's recipient may be
+/// an actor it created (Lotus maps native messages with the state after them). A block of
+/// Ethereum transactions only is `txs` itself.
+fn seen_after<'a>(state: &ChainState, txs: &'a [SignedTx]) -> Result<Cow<'a, [SignedTx]>> {
+    if txs.iter().all(|tx| tx.native.is_none()) {
+        return Ok(Cow::Borrowed(txs));
+    }
+    let seen = txs
+        .iter()
+        .map(|tx| {
+            let Some(native) = &tx.native else {
+                return Ok(tx.clone());
+            };
+            Ok(
+                match native.eth_view(state.chain_ref(), state.chain_id())? {
+                    Ok((from, envelope)) => SignedTx::native((**native).clone(), from, envelope),
+                    Err(_) => tx.clone(),
+                },
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Cow::Owned(seen))
 }
 
 /// What Lotus reports: the fee paid divided by the gas used (rounded down); the transaction's

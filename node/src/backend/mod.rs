@@ -5,6 +5,8 @@
 //! - [`replay`]: a mined transaction run again with tracing on;
 //! - [`pool`]: the checks at the door, pending and queued transactions, replacement by fee,
 //!   dev signing and impersonation;
+//! - [`filecoin`]: Filecoin-native messages on their way into the pool, and signing with the
+//!   node's own Filecoin keys;
 //! - [`miner`]: running transactions into a block and sealing it;
 //! - [`time`]: the chain's clock;
 //! - [`cheats`]: snapshots and direct state edits;
@@ -21,6 +23,7 @@ mod cheats;
 pub mod dump;
 mod error;
 pub mod fees;
+mod filecoin;
 pub mod logs;
 mod miner;
 pub mod overrides;
@@ -36,14 +39,14 @@ use alloy_primitives::{Address, Bytes, B256, U256};
 use anyhow::{Context, Result};
 use fees::RequestedFees;
 use fvm_shared::sector::RegisteredPoStProof;
-use host::{network::GenesisMiner, Actors, Chain, Genesis, GenesisAccount, TokenAmount};
+use host::{network::GenesisMiner, Chain, Genesis, GenesisAccount, Network, TokenAmount};
 use tokio::sync::broadcast;
 
 pub use actor_types::network::BLOCK_GAS_LIMIT;
 pub use calls::CallParams;
 pub use error::NodeError;
 pub use miner::Mined;
-pub use state::{BlockRef, ChainState};
+pub use state::{BlockRef, ChainState, WantedActors};
 
 use crate::{
     accounts::DevAccount,
@@ -58,11 +61,8 @@ use crate::{
 pub struct NodeSettings {
     /// `None`: keep the chain id stored in the database, or use the default for a new one.
     pub chain_id: Option<u64>,
-    /// The actors the chain runs; `None`: a stored chain's own, or `new_chain_actors` for a new
-    /// one.
-    pub actors: Option<Actors>,
-    /// The actors a new chain runs when `actors` does not say.
-    pub new_chain_actors: Actors,
+    /// The actors the chain runs and whose bundle: a stored chain's own unless they say.
+    pub actors: WantedActors,
     /// The node's Filecoin keys (the verified registry's root, the genesis storage provider's
     /// owner and worker) on a chain with the network's actors; `None`: those of the dev
     /// mnemonic.
@@ -86,21 +86,46 @@ pub struct Node {
     miner: miner::Miner,
     clock: time::Clock,
     snapshots: cheats::Snapshots,
+    /// The verified registry's root key and the storage provider's owner and worker keys.
+    filecoin_keys: FilecoinKeys,
 }
 
+/// What each of the node's Filecoin keys holds at genesis, in FIL: enough to send messages
+/// and lock collateral, as a Lotus devnet funds its keys.
+const KEY_BALANCE_FIL: i64 = 10_000;
+
 /// Creates the genesis storage provider, whose blocks the chain's are: the node's owner and
-/// worker keys, the owner funded as Lotus's genesis funds its miners' owners. Its ID.
+/// worker keys, the owner funded as Lotus's genesis funds its miners' owners; the worker and
+/// the verified registry's root key are funded too, so that they can send messages. Its ID.
 fn genesis_storage_provider(chain: &mut Chain, keys: &FilecoinKeys) -> Result<u64> {
     let miner = GenesisMiner {
         owner: keys.owner_address(),
         worker: keys.worker_address(),
-        owner_balance: TokenAmount::from_whole(10_000),
+        owner_balance: TokenAmount::from_whole(KEY_BALANCE_FIL),
         value: TokenAmount::from_whole(100),
-        // Sector sizes are the network's; the bundle is mainnet's.
-        window_post_proof_type: RegisteredPoStProof::StackedDRGWindow32GiBV1P1,
+        window_post_proof_type: window_post_proof(chain.config().network),
     };
     let id = host::network::create_miner(chain, &miner)?;
+    for key in [keys.worker_address(), keys.root_address()] {
+        host::network::fund(chain, &key, &TokenAmount::from_whole(KEY_BALANCE_FIL))?;
+    }
     id.id().context("CreateMiner answered a non-ID address")
+}
+
+/// The proof type of the genesis storage provider's window PoSts: a sector size its network's
+/// policy takes (production's 32 GiB, the test networks' smallest).
+fn window_post_proof(network: Network) -> RegisteredPoStProof {
+    match network {
+        Network::Mainnet | Network::Calibrationnet => {
+            RegisteredPoStProof::StackedDRGWindow32GiBV1P1
+        }
+        Network::Butterflynet | Network::Caterpillarnet => {
+            RegisteredPoStProof::StackedDRGWindow512MiBV1P1
+        }
+        Network::Devnet | Network::Testing | Network::TestingFakeProofs => {
+            RegisteredPoStProof::StackedDRGWindow2KiBV1P1
+        }
+    }
 }
 
 /// A value no other run of the node has: the start time and process id, hashed.
@@ -146,7 +171,6 @@ impl Node {
             db,
             settings.chain_id,
             settings.actors,
-            settings.new_chain_actors,
             fees::BASE_FEE,
             &genesis,
             |chain| {
@@ -172,6 +196,7 @@ impl Node {
             miner: miner::Miner::new(settings.automine, settings.console_logs),
             clock,
             snapshots: cheats::Snapshots::default(),
+            filecoin_keys: keys,
         })
     }
 

@@ -102,11 +102,12 @@ impl Replay {
     /// Runs the block up to the transaction, then the transaction traced.
     pub fn run(mut self) -> Result<Option<Traced>> {
         for earlier in &self.earlier {
-            self.chain.apply(signed(earlier)?.message())?;
+            self.chain
+                .apply(SignedTx::from_record(earlier)?.message())?;
         }
         let before = self.chain.at(self.chain.state_root());
         self.chain.set_tracing(true);
-        let mut message = signed(&self.target)?.message();
+        let mut message = SignedTx::from_record(&self.target)?.message();
         if self.steps {
             self.chain.set_step_tracing(true)?;
             message = with_room_for_steps(&self.chain, message)?;
@@ -224,8 +225,4 @@ fn deployed_code(frame: &mut CallFrame, chain: &Chain) -> Result<()> {
         deployed_code(call, chain)?;
     }
     Ok(())
-}
-
-fn signed(record: &TxRecord) -> Result<SignedTx> {
-    Ok(SignedTx::new(record.envelope()?, record.from))
 }

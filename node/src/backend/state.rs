@@ -3,6 +3,7 @@
 //! through [`ChainState::seal`], [`ChainState::persist_edit`] or [`ChainState::rewind`].
 
 use std::{
+    path::PathBuf,
     str::FromStr,
     sync::{Arc, RwLock},
 };
@@ -13,7 +14,9 @@ use alloy_primitives::{Address, Bytes, B256, U256};
 use anyhow::{anyhow, Context, Result};
 use cid::Cid;
 use fvm_shared::address::Address as FilAddress;
-use host::{externs::TipsetDigests, Actors, Chain, ChainConfig, Genesis, Store, TokenAmount};
+use host::{
+    externs::TipsetDigests, Actors, Chain, ChainConfig, Genesis, Network, Store, TokenAmount,
+};
 
 use super::error::NodeError;
 use crate::{
@@ -55,8 +58,7 @@ impl ChainState {
     pub fn open(
         db: Db,
         wanted_chain_id: Option<u64>,
-        wanted_actors: Option<Actors>,
-        new_chain_actors: Actors,
+        wanted: WantedActors,
         base_fee: u128,
         genesis: &Genesis,
         genesis_block: impl FnOnce(&mut Chain) -> Result<BlockRecord>,
@@ -73,8 +75,11 @@ impl ChainState {
             (Some((_, stored)), _) => stored,
             (None, wanted) => wanted.unwrap_or(DEVNET_CHAIN_ID),
         };
-        let actors = chain_actors(&db, stored.is_some(), wanted_actors, new_chain_actors)?;
-        let config = chain_config(chain_id, actors, base_fee, Arc::clone(&hashes));
+        let car = wanted.car.clone();
+        let (actors, network) = chain_actors(&db, stored.is_some(), wanted)?;
+        let mut config = chain_config(chain_id, actors, base_fee, Arc::clone(&hashes));
+        config.network = network;
+        config.bundle_car = car;
         let mut state = match stored {
             Some((head_number, _)) => {
                 let head = db
@@ -87,7 +92,8 @@ impl ChainState {
             }
             None => {
                 // A new chain starts from a genesis block that still has to be sealed.
-                db.set_actors(actors_code(actors))?;
+                db.set_actors(position(&RECORDED_ACTORS, actors))?;
+                db.set_network(position(&Network::ALL, network))?;
                 let mut chain = Chain::genesis(Store::new(store.clone()), genesis, config)?;
                 let head = genesis_block(&mut chain)?;
                 let mut state = Self::new(chain, store, db, chain_id, head.clone(), hashes);
@@ -356,37 +362,60 @@ impl ChainState {
     }
 }
 
-/// The actors the chain in `db` runs: those of a stored chain (which `wanted` must not
-/// contradict), or `wanted` (else `new_chain`) for a new one.
-fn chain_actors(
-    db: &Db,
-    stored: bool,
-    wanted: Option<Actors>,
-    new_chain: Actors,
-) -> Result<Actors> {
+/// Which actors a chain runs, as the node's options ask: `None` leaves a stored chain's own.
+#[derive(Debug, Clone, Default)]
+pub struct WantedActors {
+    pub actors: Option<Actors>,
+    /// What a new chain runs when `actors` does not say.
+    pub new_chain_actors: Actors,
+    /// Whose builtin-actors bundle (a new chain's default: mainnet's); for a bundle CAR, whose
+    /// policy it carries (the genesis storage provider's sector size follows it).
+    pub network: Option<Network>,
+    /// The bundle CAR of [`Actors::Car`].
+    pub car: Option<PathBuf>,
+}
+
+/// The actors a database may record, by position (`Actors::ALL`, then a bundle CAR's).
+const RECORDED_ACTORS: [Actors; 4] = [Actors::Ours, Actors::Hybrid, Actors::Fevm, Actors::Car];
+
+/// The actors and bundle network the chain in `db` runs: those of a stored chain (which
+/// `wanted` must not contradict), or those `wanted` for a new one.
+fn chain_actors(db: &Db, stored: bool, wanted: WantedActors) -> Result<(Actors, Network)> {
     if !stored {
-        return Ok(wanted.unwrap_or(new_chain));
+        let actors = wanted.actors.unwrap_or(wanted.new_chain_actors);
+        return Ok((actors, wanted.network.unwrap_or_default()));
     }
-    let code = db.actors()?.unwrap_or(0);
-    let actors = Actors::ALL
-        .get(code as usize)
-        .copied()
-        .with_context(|| format!("the database names unknown actors ({code})"))?;
-    match wanted {
-        Some(wanted) if wanted != actors => Err(anyhow!(
-            "the database holds a chain running the {} actors, not {}: start without --actors, or with another --data-dir",
-            actors.name(),
-            wanted.name()
-        )),
-        _ => Ok(actors),
+    // A chain stored before there was a choice ran ours, and mainnet's bundle.
+    let actors = known(&RECORDED_ACTORS, db.actors()?.unwrap_or(0), "actors")?;
+    let network = known(&Network::ALL, db.network()?.unwrap_or(0), "network")?;
+    let refuse = |option: &str, stored: &str, asked: &str| {
+        anyhow!(
+            "the database holds a chain running the {stored} {option}, not {asked}: start without --{option}, or with another --data-dir"
+        )
+    };
+    match (wanted.actors, wanted.network) {
+        (Some(asked), _) if asked != actors => Err(refuse("actors", actors.name(), asked.name())),
+        (_, Some(asked)) if asked != network => {
+            Err(refuse("network", network.name(), asked.name()))
+        }
+        _ => Ok((actors, network)),
     }
 }
 
-fn actors_code(actors: Actors) -> u64 {
-    Actors::ALL
-        .iter()
-        .position(|known| *known == actors)
-        .expect("every Actors is in ALL") as u64
+/// The entry at `code` of `all`, as the database records it.
+fn known<T: Copy>(all: &[T], code: u64, what: &str) -> Result<T> {
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| all.get(i))
+        .copied()
+        .with_context(|| format!("the database names an unknown {what} ({code})"))
+}
+
+/// How the database records `value`: its position in `all`.
+fn position<T: PartialEq>(all: &[T], value: T) -> u64 {
+    all.iter()
+        .position(|known| *known == value)
+        .expect("every value is in its list") as u64
 }
 
 /// The FVM's settings for this chain; `BLOCKHASH` reads the sealed blocks' hashes.

@@ -1,6 +1,7 @@
-//! A subset of Lotus's Filecoin JSON-RPC API (`Filecoin.*`), in its names and shapes, enough
+//! The reads of Lotus's Filecoin JSON-RPC API (`Filecoin.*`), in its names and shapes, enough
 //! for Filecoin tools to read the chain: the head tipset, actors, ID and key addresses,
-//! balances, nonces, market escrow and DataCap, and the Ethereum/Filecoin address mapping.
+//! balances, nonces, a miner's info, market escrow and DataCap, and the Ethereum/Filecoin
+//! address mapping. Native messages are `filecoin_messages.rs`'s.
 //!
 //! A tipset key is the CID Lotus would give the tipset: its Ethereum block hash is that CID's
 //! digest (BLAKE2b-256, DAG-CBOR), as Lotus maps them, so the two names of a block agree.
@@ -10,12 +11,13 @@ use std::str::FromStr;
 
 use actor_types::{
     builtin::{DATACAP_ACTOR_ID, MARKET_ACTOR_ID},
+    singletons::miner,
     EthAddress,
 };
-use alloy_primitives::{Address, B256};
+use alloy_primitives::Address;
 use anyhow::{anyhow, Context as _, Result};
-use cid::{multihash::Multihash, Cid};
-use fvm_ipld_encoding::RawBytes;
+use cid::Cid;
+use fvm_ipld_encoding::{CborStore, RawBytes};
 use fvm_shared::{address::Address as FilAddress, econ::TokenAmount};
 use host::Chain;
 use jsonrpsee::{types::Params, RpcModule};
@@ -25,6 +27,7 @@ use serde_json::{json, Value};
 use super::{
     errors::{internal, invalid_params, RpcResult},
     eth::read_method,
+    lotus_json::{bytes_json, cid_json, parse_address, tipset_cid, tipset_ref, CidJson},
     Context,
 };
 use crate::{
@@ -33,9 +36,6 @@ use crate::{
     trace::eth_of,
 };
 
-/// DAG-CBOR and BLAKE2b-256: the codec and hash of a Filecoin tipset key's CID.
-const DAG_CBOR: u64 = 0x71;
-const BLAKE2B_256: u64 = 0xb220;
 /// Filecoin's block delay, which Lotus reports (a dev chain's blocks follow its own clock).
 const BLOCK_DELAY_SECONDS: u64 = 30;
 /// Lotus's full-node API version (2.3.0), as `Filecoin.Version` encodes it.
@@ -67,6 +67,13 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
         let height: u64 = seq.next()?;
         let block = node.block(BlockRef::Number(height)).map_err(internal)?;
         let block = block.ok_or_else(|| invalid_params(format!("no tipset at height {height}")))?;
+        Ok(tipset(node, &block))
+    })?;
+    read_method(module, "Filecoin.ChainGetTipSet", |params, node| {
+        let mut seq = params.sequence();
+        let key: Option<Vec<CidJson>> = seq.next()?;
+        let block = node.block(tipset_ref(key.as_deref())?).map_err(internal)?;
+        let block = block.ok_or_else(|| invalid_params("no such tipset on this chain"))?;
         Ok(tipset(node, &block))
     })?;
     read_method(module, "Filecoin.StateGetActor", |params, node| {
@@ -136,6 +143,10 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             "Locked": locked.atto().to_string(),
         }))
     })?;
+    read_method(module, "Filecoin.StateMinerInfo", |params, node| {
+        let (address, chain) = address_at(params, node)?;
+        miner_info(&chain, &address)
+    })?;
     read_method(
         module,
         "Filecoin.StateVerifiedClientStatus",
@@ -172,59 +183,7 @@ fn address_at(params: Params<'_>, node: &Node) -> RpcResult<(FilAddress, Chain)>
     let text: String = seq.next()?;
     let key: Option<Vec<CidJson>> = seq.optional_next()?;
     let address = parse_address(&text)?;
-    let block = match key.as_deref() {
-        None | Some([]) => BlockRef::Latest,
-        Some([cid, ..]) => BlockRef::Hash(block_hash_of(&cid.0)?),
-    };
-    Ok((address, node.view(block)?))
-}
-
-fn parse_address(text: &str) -> RpcResult<FilAddress> {
-    // Lotus's test networks write `t`; this chain's addresses are the same either way.
-    let text = text
-        .strip_prefix('t')
-        .map(|rest| format!("f{rest}"))
-        .unwrap_or_else(|| text.to_string());
-    FilAddress::from_str(&text).map_err(|e| invalid_params(format!("bad address {text:?}: {e}")))
-}
-
-/// A CID as Lotus's JSON writes it: `{"/": "bafy..."}`.
-#[derive(Deserialize)]
-struct CidJson(#[serde(with = "cid_serde")] Cid);
-
-mod cid_serde {
-    use super::*;
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Cid, D::Error> {
-        #[derive(Deserialize)]
-        struct Link {
-            #[serde(rename = "/")]
-            link: String,
-        }
-        let link = Link::deserialize(deserializer)?;
-        Cid::from_str(&link.link).map_err(serde::de::Error::custom)
-    }
-}
-
-fn cid_json(cid: &Cid) -> Value {
-    json!({ "/": cid.to_string() })
-}
-
-/// The tipset key CID of a block: its hash as a BLAKE2b-256 digest of DAG-CBOR.
-fn tipset_cid(hash: &B256) -> Cid {
-    let digest = Multihash::wrap(BLAKE2B_256, hash.as_slice()).expect("32 bytes fit");
-    Cid::new_v1(DAG_CBOR, digest)
-}
-
-/// The block a tipset key CID names.
-fn block_hash_of(cid: &Cid) -> RpcResult<B256> {
-    let digest = cid.hash().digest();
-    if cid.hash().code() != BLAKE2B_256 || digest.len() != 32 {
-        return Err(invalid_params(format!(
-            "{cid} is no tipset key of this chain"
-        )));
-    }
-    Ok(B256::from_slice(digest))
+    Ok((address, node.view(tipset_ref(key.as_deref())?)?))
 }
 
 /// A block as Lotus shows a one-block tipset.
@@ -291,6 +250,56 @@ fn account_key(chain: &Chain, address: &FilAddress) -> Result<String> {
         fvm_ipld_encoding::CborStore::get_cbor(chain.store(), &actor.state)?
             .ok_or_else(|| anyhow!("{address} is not an account"))?;
     Ok(account.address.to_string())
+}
+
+/// A storage provider's miner info, as Lotus shows it: read from the miner actor's state.
+fn miner_info(chain: &Chain, address: &FilAddress) -> RpcResult<Value> {
+    let actor = chain.actor(address).map_err(internal)?;
+    let actor = actor.ok_or_else(|| invalid_params(format!("actor not found: {address}")))?;
+    let not_a_miner = || invalid_params(format!("{address} is not a miner actor"));
+    let store = chain.store();
+    let head: Option<miner::StateInfo> = CborStore::get_cbor(store, &actor.state).ok().flatten();
+    let head = head.ok_or_else(not_a_miner)?;
+    let info: Option<miner::MinerInfo> = CborStore::get_cbor(store, &head.info).ok().flatten();
+    let info = info.ok_or_else(not_a_miner)?;
+    let term = |term: &miner::BeneficiaryTerm| {
+        json!({
+            "Quota": term.quota.atto().to_string(),
+            "UsedQuota": term.used_quota.atto().to_string(),
+            "Expiration": term.expiration,
+        })
+    };
+    let pending_beneficiary = info.pending_beneficiary_term.as_ref().map(|pending| {
+        json!({
+            "NewBeneficiary": pending.new_beneficiary.to_string(),
+            "NewQuota": pending.new_quota.atto().to_string(),
+            "NewExpiration": pending.new_expiration,
+            "ApprovedByBeneficiary": pending.approved_by_beneficiary,
+            "ApprovedByNominee": pending.approved_by_nominee,
+        })
+    });
+    let (new_worker, worker_change_epoch) = match &info.pending_worker_key {
+        Some(change) => (change.new_worker.to_string(), change.effective_at),
+        // Lotus writes an undefined address so.
+        None => ("<empty>".to_string(), -1),
+    };
+    Ok(json!({
+        "Owner": info.owner.to_string(),
+        "Worker": info.worker.to_string(),
+        "NewWorker": new_worker,
+        "ControlAddresses": info.control_addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "WorkerChangeEpoch": worker_change_epoch,
+        "PeerId": (!info.peer_id.is_empty()).then(|| bs58::encode(&info.peer_id).into_string()),
+        "Multiaddrs": info.multi_address.iter().map(|a| bytes_json(&a.0)).collect::<Vec<_>>(),
+        "WindowPoStProofType": i64::from(info.window_post_proof_type),
+        "SectorSize": info.sector_size as u64,
+        "WindowPoStPartitionSectors": info.window_post_partition_sectors,
+        "ConsensusFaultElapsed": info.consensus_fault_elapsed,
+        "PendingOwnerAddress": info.pending_owner_address.map(|a| a.to_string()),
+        "Beneficiary": info.beneficiary.to_string(),
+        "BeneficiaryTerm": term(&info.beneficiary_term),
+        "PendingBeneficiaryTerm": pending_beneficiary,
+    }))
 }
 
 /// The Ethereum address of `address`: its f410 address's, or its masked ID (Lotus's mapping).

@@ -7,8 +7,10 @@ mod envelope;
 mod errors;
 mod eth;
 mod filecoin;
+mod filecoin_messages;
 mod filters;
 pub mod interval;
+mod lotus_json;
 mod notifications;
 mod ots;
 mod params;
@@ -143,6 +145,7 @@ pub fn module(node: Node, limits: Limits) -> Result<(RpcModule<Context>, Arc<Con
     trace::register(&mut module)?;
     ots::register(&mut module)?;
     filecoin::register(&mut module)?;
+    filecoin_messages::register(&mut module)?;
     Ok((module, context))
 }
 

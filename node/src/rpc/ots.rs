@@ -356,11 +356,7 @@ fn creator_in(frame: &CallFrame, address: Address) -> Option<Address> {
 
 /// The call frames of mined transaction `hash`, replayed without holding the node.
 fn frames(ctx: &Context, hash: B256) -> RpcResult<Option<CallFrame>> {
-    let replay = ctx.node().replay(hash).map_err(internal)?;
-    let Some(replay) = replay else {
-        return Ok(None);
-    };
-    Ok(replay.run().map_err(internal)?.map(|traced| traced.frame))
+    Ok(trace::traced(ctx, hash)?.map(|(frame, _)| frame))
 }
 
 /// Otterscan's trace: every frame, depth first, with its depth.

@@ -66,7 +66,7 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
 
 /// The call frames of mined transaction `hash` and where it sits, or `None` if unknown.
 /// Prepared while holding the node, replayed without it.
-fn traced(ctx: &Context, hash: B256) -> RpcResult<Option<(CallFrame, Position)>> {
+pub(super) fn traced(ctx: &Context, hash: B256) -> RpcResult<Option<(CallFrame, Position)>> {
     let replay = ctx.node().replay(hash).map_err(internal)?;
     let Some(replay) = replay else {
         return Ok(None);
