@@ -16,7 +16,7 @@ use fvm::{
     engine::{EnginePool, MultiEngine},
     executor::{ApplyKind, ApplyRet, DefaultExecutor, Executor},
     kernel::filecoin::DefaultFilecoinKernel,
-    machine::{DefaultMachine, Machine, MachineContext, NetworkConfig},
+    machine::{Machine, MachineContext, NetworkConfig},
     state_tree::{ActorState, StateTree},
     trace::ExecutionTrace,
 };
@@ -35,11 +35,12 @@ use crate::{
     externs::{DevExterns, TipsetDigests},
     genesis::Genesis,
     logs::EvmLog,
+    machine::HostMachine,
     network::EpochEnd,
     store::Store,
 };
 
-type Kernel = DefaultFilecoinKernel<DefaultCallManager<DefaultMachine<Store, DevExterns>>>;
+type Kernel = DefaultFilecoinKernel<DefaultCallManager<HostMachine>>;
 
 /// Compiled actor code is cached in the engine pool: one per process, so each actor is compiled
 /// once however many chains and messages there are.
@@ -147,6 +148,10 @@ pub struct ChainConfig {
     pub gas_limit: u64,
     /// Record the FVM's execution trace (gas charges, calls) in every outcome.
     pub tracing: bool,
+    /// With `tracing`, trace the end of each epoch too (the block reward and cron). The dev
+    /// node reads only its transactions' traces, and tracing the epoch's end would only time
+    /// its actors' every gas charge.
+    pub trace_epoch_end: bool,
     /// The block hash (tipset CID digest) of each epoch, as `BLOCKHASH` reports it.
     pub tipset_digests: TipsetDigests,
     /// Whether senders pay for gas. Off, messages carry a fee cap of zero, so nothing is burnt
@@ -169,6 +174,7 @@ impl Default for ChainConfig {
             base_fee: TokenAmount::from_atto(100),
             gas_limit: BLOCK_GAS_LIMIT,
             tracing: false,
+            trace_epoch_end: false,
             tipset_digests: TipsetDigests::default(),
             charge_fees: true,
             actors: Actors::Ours,
@@ -301,9 +307,15 @@ impl Chain {
         }
     }
 
-    /// Records the FVM's execution trace of every message from now on (or stops).
+    /// Records the FVM's execution trace of every message from now on (or stops); the end of
+    /// an epoch only if [`Chain::set_epoch_end_tracing`] says so too.
     pub fn set_tracing(&mut self, on: bool) {
         self.config.tracing = on;
+    }
+
+    /// Traces the end of each epoch too while tracing is on ([`ChainConfig::trace_epoch_end`]).
+    pub fn set_epoch_end_tracing(&mut self, on: bool) {
+        self.config.trace_epoch_end = on;
     }
 
     /// Whether this chain's EVM actor has a step-tracing build ([`Chain::set_step_tracing`]):
@@ -685,7 +697,7 @@ impl Chain {
     /// fuzz targets call this before their per-input timeout starts).
     pub fn compile_actors(&self) -> Result<()> {
         let (engines, context, store, externs) = self.executor_parts()?;
-        let machine = DefaultMachine::new(&context, store, externs)?;
+        let machine = HostMachine::new(&context, store, externs)?;
         DefaultExecutor::<Kernel>::new(engines, machine)?;
         Ok(())
     }
@@ -722,6 +734,7 @@ impl Chain {
         producer: Option<Address>,
     ) -> Result<Block> {
         let network = self.has_network_actors();
+        let trace_epoch_end = self.config.trace_epoch_end;
         if messages.is_empty() && !network {
             // Nothing runs: no machine either (its first start compiles every actor).
             return Ok(Block {
@@ -731,7 +744,7 @@ impl Chain {
         }
         let (engines, context, store, externs) = self.executor_parts()?;
         let run = move || -> Result<(Block, Cid)> {
-            let machine = DefaultMachine::new(&context, store, externs)?;
+            let machine = HostMachine::new(&context, store, externs)?;
             let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;
             let mut outcomes = Vec::with_capacity(messages.len());
             for message in messages {
@@ -743,6 +756,7 @@ impl Chain {
             let epoch_end = if network {
                 let tips = outcomes.iter().map(|o| &o.miner_tip).sum();
                 let [reward, cron] = crate::network::end_of_epoch(producer, tips)?;
+                executor.trace(trace_epoch_end);
                 let mut implicit = |message: Message| -> Result<Outcome> {
                     let ret = executor.execute_message(message, ApplyKind::Implicit, 0)?;
                     Ok(outcome_of(ret, Vec::new()))
@@ -778,7 +792,7 @@ impl Chain {
     ) -> Result<(Outcome, Option<Cid>)> {
         let (engines, context, store, externs) = self.executor_parts()?;
         let run = move || -> Result<(Outcome, Option<Cid>)> {
-            let machine = DefaultMachine::new(&context, store, externs)?;
+            let machine = HostMachine::new(&context, store, externs)?;
             let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;
             let ret = executor.execute_message(message, kind, raw_length)?;
             let logs = crate::logs::from_events(&ret.events, executor.state_tree())?;

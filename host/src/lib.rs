@@ -11,6 +11,7 @@ pub mod externs;
 mod fvm_thread;
 pub mod genesis;
 mod logs;
+mod machine;
 pub mod network;
 mod store;
 

@@ -65,6 +65,7 @@ fn singletons_are_constructed_at_genesis() {
 fn each_epoch_ends_with_the_block_reward_and_cron() {
     let mut chain = chain_of(Actors::Hybrid);
     chain.set_tracing(true);
+    chain.set_epoch_end_tracing(true);
     let producer = Address::new_id(1000);
     for epoch in 1..=3 {
         chain.set_block(epoch, 30 * epoch as u64);
