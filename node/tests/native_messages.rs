@@ -1,7 +1,8 @@
 //! `Filecoin.StateWaitMsg` on a node that mines only when asked: it waits for the block that
 //! holds the message (on a timer, holding no thread), answers its receipt then, and refuses at
 //! once a message neither pooled nor mined. And `StateMinerInfo` of the genesis storage
-//! provider, read from its state, and of an actor that is no miner.
+//! provider, read from its state, and of an actor that is no miner; and `StateCall`'s
+//! execution trace, in Lotus's shape.
 
 mod common;
 
@@ -83,5 +84,46 @@ fn state_miner_info_reads_the_genesis_storage_provider() {
             .unwrap()
             .contains("is not a miner actor"),
         "{error}"
+    );
+}
+
+#[test]
+fn state_call_answers_the_execution_trace_in_lotus_shape() {
+    use base64::Engine as _;
+    use fvm_shared::{address::Address, econ::TokenAmount};
+
+    let node = DevNode::start(&["--in-memory", "--actors", "hybrid"]);
+    // The registry's root key adds a verifier: the registry sends on to DataCap (is the new
+    // verifier a client already?), so the trace nests.
+    let verifier = Address::new_secp256k1(&[7u8; 65]).unwrap();
+    let params = (verifier, TokenAmount::from_atto(1u64 << 20));
+    let params = base64::engine::general_purpose::STANDARD
+        .encode(fvm_ipld_encoding::to_vec(&params).unwrap());
+    let message =
+        json!({"To": "f06", "From": ROOT_KEY, "Value": "0", "Method": 2, "Params": params});
+    let answer = node.result("Filecoin.StateCall", json!([message, null]));
+    let trace = &answer["ExecutionTrace"];
+    let root_id = node.result("Filecoin.StateLookupID", json!([ROOT_KEY, null]));
+    assert_eq!(trace["Msg"]["From"], root_id, "{trace}");
+    assert_eq!(trace["Msg"]["To"], "f06", "{trace}");
+    assert_eq!(trace["Msg"]["Params"], params, "{trace}");
+    assert_eq!(trace["Msg"]["ParamsCodec"], 0x51, "{trace}");
+    assert_eq!(trace["MsgRct"]["ExitCode"], 0, "{answer}");
+    assert_eq!(trace["InvokedActor"]["Id"], 6, "{trace}");
+    let charges = trace["GasCharges"].as_array().expect("gas charges");
+    assert!(
+        charges.iter().any(|c| c["Name"] == "OnMethodInvocation"),
+        "{trace}"
+    );
+    let subcalls = trace["Subcalls"].as_array().expect("subcalls");
+    assert!(
+        subcalls
+            .iter()
+            .all(|call| call["Msg"]["From"] == "f06" && call["MsgRct"]["ExitCode"] == 0),
+        "{trace}"
+    );
+    assert!(
+        subcalls.iter().any(|call| call["Msg"]["To"] == "f07"),
+        "the registry asks DataCap: {trace}"
     );
 }

@@ -23,7 +23,7 @@ use super::{
         cid_json, hash_of_message, message_json, receipt_json, signed_message_json, tipset_cid,
         tipset_ref, CidJson, MessageJson, SignedMessageJson,
     },
-    Context,
+    lotus_trace, Context,
 };
 use crate::{
     backend::{calls, BlockRef, Node, NodeError},
@@ -117,7 +117,8 @@ fn state_call(params: Params<'_>, ctx: &Context) -> RpcResult<Value> {
     let message: MessageJson = seq.next()?;
     let key: Option<Vec<CidJson>> = seq.optional_next()?;
     let mut message = message.into_message()?;
-    let view = ctx.node().view(tipset_ref(key.as_deref())?)?;
+    let mut view = ctx.node().view(tipset_ref(key.as_deref())?)?;
+    view.set_tracing(true);
     if view.actor(&message.from).map_err(internal)?.is_none() {
         return Err(invalid_params(format!("actor not found: {}", message.from)));
     }
@@ -150,8 +151,7 @@ fn state_call(params: Params<'_>, ctx: &Context) -> RpcResult<Value> {
             "Refund": "0",
             "TotalCost": "0",
         },
-        // The call's trace is served by the Ethereum tracers (`debug_traceCall`).
-        "ExecutionTrace": null,
+        "ExecutionTrace": lotus_trace::execution_trace(&outcome.trace),
         "Error": error,
         "Duration": duration,
     }))

@@ -11,6 +11,7 @@ mod filecoin_messages;
 mod filters;
 pub mod interval;
 mod lotus_json;
+mod lotus_trace;
 mod notifications;
 mod ots;
 mod params;
