@@ -24,26 +24,29 @@ type InnerStore = <Inner as Machine>::Blockstore;
 /// off (it never turns on tracing the context did not ask for).
 pub struct HostMachine {
     inner: Inner,
-    /// The context with tracing off, shown while tracing is off.
-    untraced: MachineContext,
+    /// The context with tracing off, made only when the machine's context traces.
+    untraced: Option<MachineContext>,
     traced: bool,
 }
 
 impl HostMachine {
     pub fn new(context: &MachineContext, store: Store, externs: DevExterns) -> Result<Self> {
         let inner = DefaultMachine::new(context, store, externs)?;
-        let mut untraced = inner.context().clone();
-        untraced.tracing = false;
+        let untraced = context.tracing.then(|| {
+            let mut untraced = inner.context().clone();
+            untraced.tracing = false;
+            untraced
+        });
         Ok(Self {
-            traced: inner.context().tracing,
             inner,
             untraced,
+            traced: true,
         })
     }
 
     /// Traces the next messages if `on` and the machine's context asked for tracing.
     pub fn trace(&mut self, on: bool) {
-        self.traced = on && self.inner.context().tracing;
+        self.traced = on;
     }
 }
 
@@ -57,10 +60,9 @@ impl Machine for HostMachine {
     }
 
     fn context(&self) -> &MachineContext {
-        if self.traced {
-            self.inner.context()
-        } else {
-            &self.untraced
+        match &self.untraced {
+            Some(untraced) if !self.traced => untraced,
+            _ => self.inner.context(),
         }
     }
 
