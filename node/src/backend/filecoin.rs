@@ -29,6 +29,21 @@ impl Node {
     /// hash Ethereum tools know it by (its CID's digest).
     pub fn push_native(&mut self, signed: SignedMessage) -> Result<B256, NodeError> {
         signed.check(&self.key_address(&signed.message.from)?)?;
+        self.pool_native(signed)
+    }
+
+    /// Signs `message` with the node's key for its sender and takes it into the pool (its
+    /// signature is the node's own: not checked again); its hash and the signed message.
+    pub fn push_own_native(
+        &mut self,
+        message: Message,
+    ) -> Result<(B256, SignedMessage), NodeError> {
+        let signed = self.sign_native(message)?;
+        let hash = self.pool_native(signed.clone())?;
+        Ok((hash, signed))
+    }
+
+    fn pool_native(&mut self, signed: SignedMessage) -> Result<B256, NodeError> {
         let (from, envelope) = signed.eth_view(self.state.chain_ref(), self.chain_id())??;
         self.submit(SignedTx::native(signed, from, envelope))
     }

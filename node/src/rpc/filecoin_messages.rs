@@ -102,10 +102,7 @@ fn push_message(params: Params<'_>, ctx: &Context) -> RpcResult<Value> {
         node.view(BlockRef::Latest)?
     };
     let message = calls::estimate_message_gas(view, message)?;
-    let mut node = ctx.node();
-    let signed = node.sign_native(message)?;
-    let hash = node.push_native(signed.clone())?;
-    drop(node);
+    let (hash, signed) = ctx.node().push_own_native(message)?;
     ctx.announce(hash);
     Ok(signed_message_json(&signed))
 }
