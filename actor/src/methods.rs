@@ -7,8 +7,8 @@ use actor_runtime::{
 use actor_types::{
     builtin::{EAM_ACTOR_ID, INIT_ACTOR_ID, SYSTEM_ACTOR_ID},
     evm::{
-        method, BytecodeHash, ConstructorParams, DelegateCallParams, GetStorageAtParams,
-        HANDLE_FILECOIN_METHOD_SELECTOR,
+        handle_filecoin_method_input, method, BytecodeHash, ConstructorParams, DelegateCallParams,
+        GetStorageAtParams,
     },
     token::atto_to_wei,
     EthAddress, U256Bytes,
@@ -221,17 +221,7 @@ fn get_storage_at(params: Option<IpldBlock>) -> MethodResult {
 /// `(uint32 exit_code, uint64 codec, bytes data)`.
 fn handle_filecoin_method(method: u64, params: Option<IpldBlock>) -> MethodResult {
     let (codec, data) = params.map(|b| (b.codec, b.data)).unwrap_or((0, Vec::new()));
-    let mut input = HANDLE_FILECOIN_METHOD_SELECTOR.to_vec();
-    for word in [
-        U256::from(method),
-        U256::from(codec),
-        U256::from(0x60),
-        U256::from(data.len()),
-    ] {
-        input.extend(word.to_be_bytes::<32>());
-    }
-    input.extend(&data);
-    input.resize(4 + (input.len() - 4).next_multiple_of(32), 0);
+    let input = handle_filecoin_method_input(method, codec, &data);
     let caller = eth_address_of(fvm_sdk::message::caller());
     let value = atto_to_wei(&fvm_sdk::message::value_received());
     let output = match execute_contract(input.into(), caller, value)? {

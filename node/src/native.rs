@@ -22,9 +22,6 @@ use crate::trace::eth_of;
 pub const DAG_CBOR: u64 = 0x71;
 /// The multicodec Lotus names when it shows a native message's CBOR parameters as ABI.
 const CBOR_CODEC: u64 = 0x51;
-/// The selector of `handle_filecoin_method(uint64,uint64,bytes)`, under which Lotus shows a
-/// native message's method and parameters as an Ethereum transaction's input.
-const NATIVE_METHOD_SELECTOR: [u8; 4] = [0x86, 0x8e, 0x10, 0xc4];
 /// Where Lotus points a native message whose recipient does not exist (yet):
 /// `0xff0000000000000000000000ffffffffffffffff`.
 const MISSING_RECIPIENT: Address = Address::new([
@@ -179,18 +176,10 @@ fn eth_call_of(message: &Message, to: Address) -> (TxKind, Bytes) {
     )
 }
 
-/// `handle_filecoin_method(uint64 method, uint64 codec, bytes params)`'s calldata.
+/// `handle_filecoin_method(method, codec, params)`'s calldata for a native message's params.
 fn native_method_input(method: u64, params: &RawBytes) -> Bytes {
     let codec = if params.is_empty() { 0 } else { CBOR_CODEC };
-    let word = |value: u64| U256::from(value).to_be_bytes::<32>();
-    let mut input = NATIVE_METHOD_SELECTOR.to_vec();
-    input.extend_from_slice(&word(method));
-    input.extend_from_slice(&word(codec));
-    input.extend_from_slice(&word(3 * 32));
-    input.extend_from_slice(&word(params.len() as u64));
-    input.extend_from_slice(params.bytes());
-    input.resize(input.len() + (32 - params.len() % 32) % 32, 0);
-    input.into()
+    evm::handle_filecoin_method_input(method, codec, params.bytes()).into()
 }
 
 /// A token amount as an Ethereum fee field holds it (saturating: no fee cap reaches it).
@@ -242,7 +231,7 @@ mod tests {
     fn a_method_call_is_shown_as_handle_filecoin_method() {
         let params = RawBytes::new(vec![0x82, 0x01, 0x02]);
         let input = native_method_input(2, &params);
-        assert_eq!(&input[..4], &NATIVE_METHOD_SELECTOR);
+        assert_eq!(&input[..4], &evm::HANDLE_FILECOIN_METHOD_SELECTOR);
         assert_eq!(input[4 + 31], 2);
         assert_eq!(input[4 + 63], CBOR_CODEC as u8);
         assert_eq!(input[4 + 95], 96);

@@ -140,3 +140,16 @@ pub const STORAGE_BIT_WIDTH: u32 = 5;
 
 /// Selector of `handle_filecoin_method(uint64,uint64,bytes)`.
 pub const HANDLE_FILECOIN_METHOD_SELECTOR: [u8; 4] = [0x86, 0x8e, 0x10, 0xc4];
+
+/// The calldata of `handle_filecoin_method(uint64 method, uint64 codec, bytes params)`: what
+/// the EVM actor runs for a Filecoin method it does not know, and how Lotus shows a native
+/// message to Ethereum tools.
+pub fn handle_filecoin_method_input(method: u64, codec: u64, params: &[u8]) -> Vec<u8> {
+    let mut input = HANDLE_FILECOIN_METHOD_SELECTOR.to_vec();
+    for word in [method, codec, 0x60, params.len() as u64] {
+        input.extend(alloy_primitives::U256::from(word).to_be_bytes::<32>());
+    }
+    input.extend_from_slice(params);
+    input.resize(4 + (input.len() - 4).next_multiple_of(32), 0);
+    input
+}
