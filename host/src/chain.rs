@@ -36,11 +36,13 @@ use crate::{
     genesis::Genesis,
     logs::EvmLog,
     machine::HostMachine,
-    network::EpochEnd,
     store::Store,
 };
 
-type Kernel = DefaultFilecoinKernel<DefaultCallManager<HostMachine>>;
+/// What an FVM executor is made of: the engines, the machine's context, the store, the externs.
+pub(crate) type ExecutorParts = (EnginePool, MachineContext, Store, DevExterns);
+
+pub(crate) type Kernel = DefaultFilecoinKernel<DefaultCallManager<HostMachine>>;
 
 /// Compiled actor code is cached in the engine pool: one per process, so each actor is compiled
 /// once however many chains and messages there are.
@@ -220,15 +222,6 @@ impl Outcome {
             Err(_) => self.return_data.bytes().to_vec(),
         }
     }
-}
-
-/// What a block ran ([`Chain::apply_block`]).
-#[derive(Debug, Clone)]
-pub struct Block {
-    /// Each message's outcome, in order.
-    pub outcomes: Vec<Outcome>,
-    /// The end of the epoch, on a chain with the network's actors.
-    pub epoch_end: Option<EpochEnd>,
 }
 
 /// A deployment's outcome and, on success, the new contract.
@@ -703,7 +696,7 @@ impl Chain {
     }
 
     /// What an executor at the chain's current state is made of.
-    fn executor_parts(&self) -> Result<(EnginePool, MachineContext, Store, DevExterns)> {
+    pub(crate) fn executor_parts(&self) -> Result<ExecutorParts> {
         let mut network = NetworkConfig::new(self.config.network_version);
         network.chain_id(ChainID::from(self.config.chain_id));
         if self.step_tracing {
@@ -721,66 +714,6 @@ impl Chain {
             tipset_digests: self.config.tipset_digests.clone(),
         };
         Ok((engines, context, self.store.clone(), externs))
-    }
-
-    /// Runs a block and makes its state the chain's: its explicit messages in order, then, on a
-    /// chain with the network's actors, the end of its epoch for `producer` (with the tips the
-    /// messages paid). One FVM machine runs them all and the state is flushed once, as a
-    /// Filecoin node applies a tipset, so the end of the epoch costs two messages, not two
-    /// machines.
-    pub fn apply_block(
-        &mut self,
-        messages: Vec<Message>,
-        producer: Option<Address>,
-    ) -> Result<Block> {
-        let network = self.has_network_actors();
-        let trace_epoch_end = self.config.trace_epoch_end;
-        if messages.is_empty() && !network {
-            // Nothing runs: no machine either (its first start compiles every actor).
-            return Ok(Block {
-                outcomes: Vec::new(),
-                epoch_end: None,
-            });
-        }
-        let (engines, context, store, externs) = self.executor_parts()?;
-        let run = move || -> Result<(Block, Cid)> {
-            let machine = HostMachine::new(&context, store, externs)?;
-            let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;
-            let mut outcomes = Vec::with_capacity(messages.len());
-            for message in messages {
-                let raw_length = signed_length(&message);
-                let ret = executor.execute_message(message, ApplyKind::Explicit, raw_length)?;
-                let logs = crate::logs::from_events(&ret.events, executor.state_tree())?;
-                outcomes.push(outcome_of(ret, logs));
-            }
-            let epoch_end = if network {
-                let tips = outcomes.iter().map(|o| &o.miner_tip).sum();
-                let [reward, cron] = crate::network::end_of_epoch(producer, tips)?;
-                executor.trace(trace_epoch_end);
-                let mut implicit = |message: Message| -> Result<Outcome> {
-                    let ret = executor.execute_message(message, ApplyKind::Implicit, 0)?;
-                    Ok(outcome_of(ret, Vec::new()))
-                };
-                let reward = implicit(reward)?;
-                crate::network::succeeded(&reward, "the block reward")?;
-                let cron = implicit(cron)?;
-                crate::network::succeeded(&cron, "cron")?;
-                Some(EpochEnd { reward, cron })
-            } else {
-                None
-            };
-            let root = executor.flush()?;
-            Ok((
-                Block {
-                    outcomes,
-                    epoch_end,
-                },
-                root,
-            ))
-        };
-        let (block, root) = crate::fvm_thread::run(run)??;
-        self.state_root = root;
-        Ok(block)
     }
 
     fn execute(
@@ -807,7 +740,7 @@ impl Chain {
     }
 }
 
-fn outcome_of(ret: ApplyRet, events: Vec<Option<EvmLog>>) -> Outcome {
+pub(crate) fn outcome_of(ret: ApplyRet, events: Vec<Option<EvmLog>>) -> Outcome {
     let event_is_log = events.iter().map(Option::is_some).collect();
     Outcome {
         exit_code: ret.msg_receipt.exit_code,

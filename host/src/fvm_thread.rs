@@ -7,7 +7,8 @@
 //! about 90 µs (a 64 MiB stack mapped, then unmapped) and a pooled thread's hand-over about
 //! 30 µs, against a dev-node transfer of about 2 ms. Callers that run messages at the same
 //! time (several chains in one process) each get a pooled thread: the pool grows to the highest
-//! concurrency seen.
+//! concurrency seen. A job can also go on after handing its first results back ([`start`]):
+//! the end of a block's epoch runs so, after the block's messages.
 
 use std::{
     cell::Cell,
@@ -49,6 +50,33 @@ pub fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Resul
     if HAS_FVM_STACK.get() {
         return catch_unwind(AssertUnwindSafe(job)).map_err(|_| anyhow!("the FVM panicked"));
     }
+    start(job)?.join()
+}
+
+/// A job running on a pooled FVM thread while its caller goes on ([`start`]).
+pub struct Running<T> {
+    result: mpsc::Receiver<T>,
+    /// Its thread, back to the pool once the job is joined. Dropped unjoined, the thread
+    /// finishes the job and ends.
+    worker: Worker,
+}
+
+impl<T> Running<T> {
+    /// Waits for the job and returns what it returned; a panic is an error.
+    pub fn join(self) -> Result<T> {
+        let value = self
+            .result
+            .recv()
+            .map_err(|_| anyhow!("the FVM panicked"))?;
+        idle().push(self.worker);
+        Ok(value)
+    }
+}
+
+/// Starts `job` on a pooled thread with the FVM's stack, whatever the caller's stack, and
+/// returns at once: the job may hand results back before it ends (through a channel of its
+/// own) and go on working.
+pub fn start<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<Running<T>> {
     let (done, result) = mpsc::sync_channel(1);
     let job: Job = Box::new(move || {
         let _ = done.send(job());
@@ -61,9 +89,7 @@ pub fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Resul
         .jobs
         .send(job)
         .map_err(|_| anyhow!("an FVM thread ended"))?;
-    let value = result.recv().map_err(|_| anyhow!("the FVM panicked"))?;
-    idle().push(worker);
-    Ok(value)
+    Ok(Running { result, worker })
 }
 
 fn idle() -> std::sync::MutexGuard<'static, Vec<Worker>> {
@@ -124,6 +150,22 @@ mod tests {
         // A thread without the declaration (this test's) hands its job to a pooled thread.
         let caller = std::thread::current().id();
         assert_ne!(run(|| std::thread::current().id()).unwrap(), caller);
+    }
+
+    #[test]
+    fn a_started_job_runs_on_a_pooled_thread_while_its_caller_goes_on() {
+        let (handed, early) = mpsc::sync_channel(1);
+        let (go_on, wait) = mpsc::sync_channel::<()>(1);
+        let running = start(move || {
+            handed.send(std::thread::current().id()).unwrap();
+            wait.recv().unwrap();
+            7
+        })
+        .unwrap();
+        // The job handed a result back and still runs, on another thread.
+        assert_ne!(early.recv().unwrap(), std::thread::current().id());
+        go_on.send(()).unwrap();
+        assert_eq!(running.join().unwrap(), 7);
     }
 
     #[test]

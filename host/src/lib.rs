@@ -5,6 +5,7 @@
 //! calls, read balances, nonces and storage, and reopen a committed state later. The dev node
 //! and the Solidity test runner are built on it.
 
+mod block;
 mod chain;
 mod edit;
 pub mod externs;
@@ -15,9 +16,10 @@ mod machine;
 pub mod network;
 mod store;
 
+pub use block::{Block, RunningEpochEnd, StartedBlock};
 pub use bundle::production::{archive as production_bundle, VERSION as PRODUCTION_VERSION};
 pub use chain::{
-    set_concurrency, signed_length, Block, Chain, ChainConfig, Deployment, EthAccount, Outcome,
+    set_concurrency, signed_length, Chain, ChainConfig, Deployment, EthAccount, Outcome,
 };
 pub use fvm_thread::{declare_fvm_stack, FVM_STACK_BYTES};
 pub use genesis::{Genesis, GenesisAccount};

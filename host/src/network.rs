@@ -238,7 +238,8 @@ impl Chain {
 
     /// Ends the current epoch of a block without messages as Lotus does: the block reward for
     /// `producer`, then cron; their outcomes. Nothing on a chain without the network's actors.
-    /// (A block with messages ends its epoch in [`Chain::apply_block`].)
+    /// (A block with messages ends its epoch in [`Chain::apply_block`] or
+    /// [`Chain::start_block`].)
     pub fn end_epoch(&mut self, producer: Option<Address>) -> Result<Option<EpochEnd>> {
         Ok(self.apply_block(Vec::new(), producer)?.epoch_end)
     }

@@ -4,7 +4,10 @@
 //! Execution writes IPLD blocks into a pending set in memory ([`crate::store::ChainStore`]);
 //! sealing a block writes those, the block record, its transactions and the new head in one
 //! redb write transaction. A node killed at any moment therefore reopens at its last sealed block with
-//! nothing half-written: redb commits are atomic and durable once `commit` returns.
+//! nothing half-written: redb commits are atomic and durable once `commit` returns. A block is
+//! sealed with the state after its messages while the end of its epoch may still run; the
+//! database then says the head owes it ([`Db::owed_epoch_end`]) until a later write records it,
+//! and a node reopened meanwhile runs it again.
 //!
 //! Nothing read back is trusted blindly: an IPLD block must hash to its CID, and every record
 //! (block, transaction) carries a Keccak-256 checksum of its bytes. A damaged file therefore
@@ -17,6 +20,8 @@ use cid::Cid;
 use multihash_codetable::{Code, MultihashDigest};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use std::{collections::HashMap, path::Path, sync::Arc};
+
+use host::TokenAmount;
 
 use crate::records::{BlockRecord, TxRecord};
 
@@ -34,6 +39,10 @@ const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 /// (`anvil_setBalance`, `anvil_setCode`).
 const STATE: TableDefinition<&str, &str> = TableDefinition::new("state");
 const STATE_ROOT: &str = "root";
+/// In STATE, while the state root is the head block's state after its messages and the end of
+/// its epoch still has to run: the head's number and the tips its messages paid (attoFIL),
+/// what running it again needs.
+const OWED_EPOCH_END: &str = "owed_epoch_end";
 
 const HEAD: &str = "head";
 const CHAIN_ID: &str = "chain_id";
@@ -175,13 +184,18 @@ impl Db {
         ))
     }
 
-    /// Stores a state made outside any block, with the IPLD blocks it added.
-    pub fn set_state(&self, ipld: &HashMap<Cid, Vec<u8>>, root: &Cid) -> Result<()> {
+    /// Stores a state made outside any block, with the IPLD blocks it added; `ended` as in
+    /// [`Db::seal`].
+    pub fn set_state(
+        &self,
+        ipld: &HashMap<Cid, Vec<u8>>,
+        root: &Cid,
+        ended: Option<&BlockRecord>,
+    ) -> Result<()> {
         let write = begin_write(&self.0)?;
         insert_ipld(&write, ipld)?;
-        write
-            .open_table(STATE)?
-            .insert(STATE_ROOT, root.to_string().as_str())?;
+        rewrite(&write, ended)?;
+        set_root(&write, &root.to_string(), None)?;
         write.commit().context("committing a state edit")?;
         Ok(())
     }
@@ -269,16 +283,36 @@ impl Db {
         Ok(Some(bytes))
     }
 
+    /// The end of epoch the head block still owes, if its state is the state after its messages.
+    pub fn owed_epoch_end(&self) -> Result<Option<OwedEpochEnd>> {
+        let read = self.0.begin_read()?;
+        let state = read.open_table(STATE)?;
+        let Some(owed) = state.get(OWED_EPOCH_END)? else {
+            return Ok(None);
+        };
+        let damaged = || format!("a damaged {OWED_EPOCH_END} in the database");
+        let (block, tips) = owed.value().split_once(' ').with_context(damaged)?;
+        Ok(Some(OwedEpochEnd {
+            block: block.parse().with_context(damaged)?,
+            tips: TokenAmount::from_atto(tips.parse::<u128>().with_context(damaged)?),
+        }))
+    }
+
     /// Seals `block`: its IPLD blocks, record, transactions and the new head, atomically.
+    /// `block.state_root` is the state after its messages; `owed`, if the end of its epoch has
+    /// yet to run. `ended` is an earlier block whose epoch end has run since it was sealed, with
+    /// the state after it.
     pub fn seal(
         &self,
         chain_id: u64,
         ipld: &HashMap<Cid, Vec<u8>>,
-        block: &BlockRecord,
-        transactions: &[TxRecord],
+        (block, transactions): (&BlockRecord, &[TxRecord]),
+        owed: Option<&OwedEpochEnd>,
+        ended: Option<&BlockRecord>,
     ) -> Result<()> {
         let write = begin_write(&self.0)?;
         insert_ipld(&write, ipld)?;
+        rewrite(&write, ended)?;
         {
             let mut blocks = write.open_table(BLOCKS)?;
             blocks.insert(block.number, seal(block)?.as_slice())?;
@@ -291,10 +325,8 @@ impl Db {
             let mut meta = write.open_table(META)?;
             meta.insert(HEAD, block.number)?;
             meta.insert(CHAIN_ID, chain_id)?;
-            write
-                .open_table(STATE)?
-                .insert(STATE_ROOT, block.state_root.as_str())?;
         }
+        set_root(&write, &block.state_root, owed)?;
         write.commit().context("committing a block")?;
         Ok(())
     }
@@ -307,12 +339,14 @@ impl Db {
         chain_id: u64,
         ipld: &HashMap<Cid, Vec<u8>>,
         blocks: &[BlockRecord],
+        ended: Option<&BlockRecord>,
     ) -> Result<()> {
         let Some(last) = blocks.last() else {
             return Ok(());
         };
         let write = begin_write(&self.0)?;
         insert_ipld(&write, ipld)?;
+        rewrite(&write, ended)?;
         {
             let mut table = write.open_table(BLOCKS)?;
             let mut hashes = write.open_table(BLOCK_HASHES)?;
@@ -323,10 +357,8 @@ impl Db {
             let mut meta = write.open_table(META)?;
             meta.insert(HEAD, last.number)?;
             meta.insert(CHAIN_ID, chain_id)?;
-            write
-                .open_table(STATE)?
-                .insert(STATE_ROOT, last.state_root.as_str())?;
         }
+        set_root(&write, &last.state_root, None)?;
         write.commit().context("committing empty blocks")?;
         Ok(())
     }
@@ -334,7 +366,8 @@ impl Db {
     /// Drops every block after `number` with its transactions, and makes `number` the head
     /// with state `root` (`evm_revert`). IPLD blocks stay: they are content-addressed and
     /// harmless.
-    pub fn truncate(&self, number: u64, root: &Cid) -> Result<()> {
+    /// `ended` as in [`Db::seal`] (the new head, if its epoch ended since it was sealed).
+    pub fn truncate(&self, number: u64, root: &Cid, ended: Option<&BlockRecord>) -> Result<()> {
         let head = self.head()?.map(|(head, _)| head).unwrap_or(0);
         let dropped: Vec<BlockRecord> = ((number + 1)..=head)
             .filter_map(|n| self.block(n).transpose())
@@ -352,13 +385,46 @@ impl Db {
                 }
             }
             write.open_table(META)?.insert(HEAD, number)?;
-            write
-                .open_table(STATE)?
-                .insert(STATE_ROOT, root.to_string().as_str())?;
         }
+        rewrite(&write, ended)?;
+        set_root(&write, &root.to_string(), None)?;
         write.commit().context("committing a revert")?;
         Ok(())
     }
+}
+
+/// The end of an epoch the head block owes ([`Db::owed_epoch_end`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwedEpochEnd {
+    pub block: u64,
+    /// What the block's messages paid in tips, which its block reward passes on.
+    pub tips: TokenAmount,
+}
+
+/// Makes `root` the current state, owing the head's end of epoch if `owed` says so.
+fn set_root(write: &redb::WriteTransaction, root: &str, owed: Option<&OwedEpochEnd>) -> Result<()> {
+    let mut state = write.open_table(STATE)?;
+    state.insert(STATE_ROOT, root)?;
+    match owed {
+        Some(owed) => {
+            let owed = format!("{} {}", owed.block, owed.tips.atto());
+            state.insert(OWED_EPOCH_END, owed.as_str())?;
+        }
+        None => {
+            state.remove(OWED_EPOCH_END)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `block`'s record again (its epoch ended: its state root changed).
+fn rewrite(write: &redb::WriteTransaction, block: Option<&BlockRecord>) -> Result<()> {
+    if let Some(block) = block {
+        write
+            .open_table(BLOCKS)?
+            .insert(block.number, seal(block)?.as_slice())?;
+    }
+    Ok(())
 }
 
 /// A write transaction that commits in two phases: its pages are flushed before the header

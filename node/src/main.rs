@@ -289,6 +289,7 @@ async fn serve() -> Result<()> {
         _ = handle.clone().stopped() => {},
     }
     handle.stop().ok();
+    context.shut_down()?;
     if let Some(path) = &args.dump_state {
         let dump = context.dump_state()?;
         std::fs::write(path, serde_json::to_vec_pretty(&dump)?)

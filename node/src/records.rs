@@ -15,7 +15,9 @@ pub struct BlockRecord {
     pub number: u64,
     pub hash: B256,
     pub header: Header,
-    /// The FVM state root after the block (a CID).
+    /// The FVM state root after the block and the end of its epoch (a CID); the state after
+    /// its messages until the end of its epoch is recorded. The header's `stateRoot` is the
+    /// state after its messages.
     pub state_root: String,
     /// The state root the block started from (a CID): its parent's, or a later direct edit.
     pub parent_state_root: String,

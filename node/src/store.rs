@@ -12,12 +12,30 @@ use fvm_ipld_blockstore::Blockstore;
 use crate::{block_cache::BlockCache, db::Db};
 
 /// The FVM's blockstore: reads see pending writes first, then blocks recently read or sealed,
-/// then the database; writes stay pending until the block that made them is sealed (or thrown away).
+/// then the database; writes stay pending until the next write to the database stores them.
 #[derive(Clone)]
 pub struct ChainStore {
     db: Db,
-    pending: Arc<RwLock<HashMap<Cid, Vec<u8>>>>,
+    pending: Arc<RwLock<Pending>>,
     recent: Arc<BlockCache>,
+}
+
+/// Writes not in the database yet.
+#[derive(Default)]
+struct Pending {
+    writes: HashMap<Cid, Vec<u8>>,
+    /// Writes being stored ([`ChainStore::store_pending`]): still read from here meanwhile, as
+    /// the end of an epoch may be running.
+    storing: Option<Arc<HashMap<Cid, Vec<u8>>>>,
+}
+
+impl Pending {
+    fn get(&self, k: &Cid) -> Option<Vec<u8>> {
+        self.writes
+            .get(k)
+            .or_else(|| self.storing.as_ref()?.get(k))
+            .cloned()
+    }
 }
 
 /// What the cache of blocks recently read or sealed may hold.
@@ -32,33 +50,47 @@ impl ChainStore {
         }
     }
 
-    /// Takes the pending writes (to seal them with a block).
-    pub fn take_pending(&self) -> HashMap<Cid, Vec<u8>> {
-        std::mem::take(&mut *self.pending.write().expect("pending lock"))
-    }
-
-    /// Keeps the blocks just sealed at hand: the next message reads the newest state first.
-    pub fn sealed(&self, writes: &HashMap<Cid, Vec<u8>>) {
-        for (cid, block) in writes {
-            self.recent.insert(*cid, block);
+    /// Stores the pending writes with `store` (a database write). They stay readable while it
+    /// runs; stored, they are kept at hand (the next message reads the newest state first);
+    /// if `store` fails, they stay pending.
+    pub fn store_pending(
+        &self,
+        store: impl FnOnce(&HashMap<Cid, Vec<u8>>) -> Result<()>,
+    ) -> Result<()> {
+        let storing = {
+            let mut pending = self.pending();
+            let writes = Arc::new(std::mem::take(&mut pending.writes));
+            pending.storing = Some(Arc::clone(&writes));
+            writes
+        };
+        let stored = store(&storing);
+        match &stored {
+            Ok(()) => {
+                for (cid, block) in storing.iter() {
+                    self.recent.insert(*cid, block);
+                }
+                self.pending().storing = None;
+            }
+            Err(_) => {
+                let mut pending = self.pending();
+                pending.storing = None;
+                for (cid, block) in storing.iter() {
+                    pending.writes.entry(*cid).or_insert_with(|| block.clone());
+                }
+            }
         }
+        stored
     }
 
-    /// Puts back writes taken by [`ChainStore::take_pending`] whose sealing failed.
-    pub fn restore_pending(&self, writes: HashMap<Cid, Vec<u8>>) {
-        self.pending.write().expect("pending lock").extend(writes);
-    }
-
-    /// Forgets the pending writes (their block was not sealed).
-    pub fn discard_pending(&self) {
-        self.pending.write().expect("pending lock").clear();
+    fn pending(&self) -> std::sync::RwLockWriteGuard<'_, Pending> {
+        self.pending.write().expect("pending lock")
     }
 }
 
 impl Blockstore for ChainStore {
     fn get(&self, k: &Cid) -> Result<Option<Vec<u8>>> {
         if let Some(block) = self.pending.read().expect("pending lock").get(k) {
-            return Ok(Some(block.clone()));
+            return Ok(Some(block));
         }
         if let Some(block) = self.recent.get(k) {
             return Ok(Some(block));
@@ -77,10 +109,7 @@ impl Blockstore for ChainStore {
         if self.recent.contains(k) {
             return Ok(());
         }
-        self.pending
-            .write()
-            .expect("pending lock")
-            .insert(*k, block.to_vec());
+        self.pending().writes.insert(*k, block.to_vec());
         Ok(())
     }
 

@@ -46,55 +46,40 @@ fn balance(chain: &Chain, id: u64) -> TokenAmount {
         .unwrap_or_default()
 }
 
-fn head(node: &Node) -> Chain {
+/// The state at the head, once the end of its epoch has run.
+fn head(node: &mut Node) -> Chain {
+    node.settle();
     node.view(BlockRef::Latest).unwrap()
 }
 
 #[test]
 fn every_block_ends_its_epoch() {
     let mut node = Node::open(Db::memory().unwrap(), settings(Some(Actors::Hybrid))).unwrap();
-    assert_eq!(reward_epoch(&head(&node)), 0, "genesis");
+    assert_eq!(reward_epoch(&head(&mut node)), 0, "genesis");
 
     // A block with a transaction, then blocks one by one: cron runs at each, and the reward
     // actor (which the power actor's end of epoch updates) waits for the next.
-    let from = node.accounts()[0].address();
-    let to = node.accounts()[1].address();
-    let transfer = CallParams {
-        from: Some(from),
-        to: Some(to),
-        gas: None,
-        value: U256::from(1),
-        input: Default::default(),
-    };
-    node.send(
-        transfer,
-        None,
-        100_000_000,
-        RequestedFees::Eip1559 {
-            max_fee_per_gas: None,
-        },
-    )
-    .unwrap();
+    send_transfer(&mut node);
     assert_eq!(node.head().number, 1);
-    assert_eq!(reward_epoch(&head(&node)), 2);
+    assert_eq!(reward_epoch(&head(&mut node)), 2);
     for _ in 0..3 {
         node.mine_empty(1, None).unwrap();
         let number = node.head().number as i64;
-        assert_eq!(reward_epoch(&head(&node)), number + 1);
+        assert_eq!(reward_epoch(&head(&mut node)), number + 1);
     }
 
     // anvil_mine's thousand blocks in one write, each epoch ended all the same: each block's
     // reward goes to the genesis storage provider, none is burnt.
     let producer = node.state().producer().expect("a genesis storage provider");
     let producer = producer.id().unwrap();
-    let before = head(&node);
+    let before = head(&mut node);
     let started = std::time::Instant::now();
     node.mine_empty(1000, None).unwrap();
     eprintln!(
         "1,000 empty blocks on the network bundle: {:?}",
         started.elapsed()
     );
-    let chain = head(&node);
+    let chain = head(&mut node);
     assert_eq!(node.head().number, 1004);
     assert_eq!(reward_epoch(&chain), 1005);
     assert_eq!(
@@ -112,6 +97,71 @@ fn every_block_ends_its_epoch() {
     assert_ne!(block.state_root, block.parent_state_root);
 }
 
+/// A transfer of one wei between the first two dev accounts, mined at once.
+fn send_transfer(node: &mut Node) {
+    let transfer = CallParams {
+        from: Some(node.accounts()[0].address()),
+        to: Some(node.accounts()[1].address()),
+        gas: None,
+        value: U256::from(1),
+        input: Default::default(),
+    };
+    let fees = RequestedFees::Eip1559 {
+        max_fee_per_gas: None,
+    };
+    node.send(transfer, None, 100_000_000, fees).unwrap();
+}
+
+/// A block is sealed before the end of its epoch has run (a transaction's sender is answered
+/// meanwhile); a node stopped before that was recorded runs it again when reopened, and one
+/// shut down records it.
+#[test]
+fn the_end_of_an_epoch_a_stopped_node_did_not_record_runs_when_it_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("db")).unwrap();
+    {
+        let mut node = Node::open(db.clone(), settings(Some(Actors::Hybrid))).unwrap();
+        send_transfer(&mut node);
+        assert_eq!(node.head().number, 1);
+        // Dropped as it is, as a node killed now would be.
+    }
+    let owed = db
+        .owed_epoch_end()
+        .unwrap()
+        .expect("block 1 owes its epoch's end");
+    assert_eq!(owed.block, 1);
+    let sealed = db.block(1).unwrap().unwrap();
+    assert_eq!(
+        db.state_root().unwrap().unwrap().to_string(),
+        sealed.state_root,
+        "the state after the block's messages"
+    );
+
+    let mut node = Node::open(db.clone(), settings(None)).unwrap();
+    let chain = head(&mut node);
+    assert_eq!(reward_epoch(&chain), 2, "the epoch ended");
+    let ended = chain.state_root().to_string();
+    assert_ne!(ended, sealed.state_root);
+    assert_eq!(node.head().state_root, ended);
+    node.shut_down().unwrap();
+    assert_eq!(db.owed_epoch_end().unwrap(), None);
+    assert_eq!(db.state_root().unwrap().unwrap().to_string(), ended);
+    let recorded = db.block(1).unwrap().unwrap();
+    assert_eq!(recorded.state_root, ended, "the block's record says so too");
+    assert_eq!(recorded.hash, sealed.hash, "the block itself is the same");
+    drop(node);
+
+    // The next block records the end of its parent's epoch with it.
+    let mut node = Node::open(db.clone(), settings(None)).unwrap();
+    send_transfer(&mut node);
+    send_transfer(&mut node);
+    let third = db.block(3).unwrap().unwrap();
+    assert_eq!(db.owed_epoch_end().unwrap().map(|owed| owed.block), Some(3));
+    let second = db.block(2).unwrap().unwrap();
+    assert_eq!(second.state_root, third.parent_state_root);
+    assert_eq!(reward_epoch(&head(&mut node)), 4);
+}
+
 #[test]
 fn our_bundle_ends_no_epoch_and_a_stored_chain_keeps_its_actors() {
     let dir = tempfile::tempdir().unwrap();
@@ -121,7 +171,7 @@ fn our_bundle_ends_no_epoch_and_a_stored_chain_keeps_its_actors() {
         node.mine_empty(2, None).unwrap();
         let block = node.block(BlockRef::Number(2)).unwrap().unwrap();
         assert_eq!(block.state_root, block.parent_state_root);
-        assert!(!head(&node).has_network_actors());
+        assert!(!head(&mut node).has_network_actors());
     }
     let Err(error) = Node::open(Db::open(&path).unwrap(), settings(Some(Actors::Hybrid))) else {
         panic!("a chain of our actors reopened as hybrid");
@@ -152,7 +202,7 @@ fn a_native_message_is_mined_recorded_and_kept() {
     let (hash, signed, owner_before) = {
         let mut node =
             Node::open(Db::open(&path).unwrap(), settings(Some(Actors::Hybrid))).unwrap();
-        let owner_before = head(&node).actor(&owner).unwrap().unwrap().balance;
+        let owner_before = head(&mut node).actor(&owner).unwrap().unwrap().balance;
         let message = Message {
             version: 0,
             from: keys.root_address(),
@@ -165,7 +215,7 @@ fn a_native_message_is_mined_recorded_and_kept() {
             gas_fee_cap: TokenAmount::default(),
             gas_premium: TokenAmount::default(),
         };
-        let message = estimate_message_gas(head(&node), message).unwrap();
+        let message = estimate_message_gas(head(&mut node), message).unwrap();
         let signed = node.sign_native(message).unwrap();
         let mut forged = signed.clone();
         forged.message.value = TokenAmount::from_whole(500);
@@ -179,7 +229,10 @@ fn a_native_message_is_mined_recorded_and_kept() {
         let hash = node.push_native(signed.clone()).unwrap();
         assert_eq!(hash, signed.eth_hash());
         // A sender named by its ID: the signature is checked against the key behind it.
-        let root_id = head(&node).actor_id(&keys.root_address()).unwrap().unwrap();
+        let root_id = head(&mut node)
+            .actor_id(&keys.root_address())
+            .unwrap()
+            .unwrap();
         let mut by_id = signed.message.clone();
         by_id.from = FilAddress::new_id(root_id);
         by_id.sequence += 1;
@@ -189,7 +242,7 @@ fn a_native_message_is_mined_recorded_and_kept() {
         assert!(mined.receipt.success);
         (hash, signed, owner_before)
     };
-    let node = Node::open(Db::open(&path).unwrap(), settings(None)).unwrap();
+    let mut node = Node::open(Db::open(&path).unwrap(), settings(None)).unwrap();
     let record = node.transaction(hash).unwrap().expect("mined and kept");
     assert!(record.receipt.success);
     assert_eq!(record.native, Some(signed.to_bytes()));
@@ -204,7 +257,7 @@ fn a_native_message_is_mined_recorded_and_kept() {
         hash,
         "Ethereum tools know it by its CID"
     );
-    let owner_after = head(&node).actor(&owner).unwrap().unwrap().balance;
+    let owner_after = head(&mut node).actor(&owner).unwrap().unwrap().balance;
     assert_eq!(owner_after - owner_before, TokenAmount::from_whole(10));
 }
 
@@ -217,9 +270,9 @@ fn a_chain_on_the_devnet_bundle_keeps_it() {
     let settings = settings_on(Some(Actors::Hybrid), Some(Network::Devnet));
     {
         let mut node = Node::open(Db::open(&path).unwrap(), settings).unwrap();
-        assert_eq!(head(&node).config().network, Network::Devnet);
+        assert_eq!(head(&mut node).config().network, Network::Devnet);
         node.mine_empty(3, None).unwrap();
-        assert_eq!(reward_epoch(&head(&node)), 4);
+        assert_eq!(reward_epoch(&head(&mut node)), 4);
     }
     let mainnet = settings_on(None, Some(Network::Mainnet));
     let Err(error) = Node::open(Db::open(&path).unwrap(), mainnet) else {
@@ -229,8 +282,8 @@ fn a_chain_on_the_devnet_bundle_keeps_it() {
         error.to_string().contains("running the devnet network"),
         "{error:#}"
     );
-    let node = Node::open(Db::open(&path).unwrap(), settings_on(None, None)).unwrap();
-    assert_eq!(head(&node).config().network, Network::Devnet);
+    let mut node = Node::open(Db::open(&path).unwrap(), settings_on(None, None)).unwrap();
+    assert_eq!(head(&mut node).config().network, Network::Devnet);
     assert_eq!(node.head().number, 3);
 }
 
@@ -254,14 +307,17 @@ fn a_chain_made_from_a_bundle_car_reopens_without_it() {
     };
     {
         let mut node = Node::open(Db::open(&path).unwrap(), from_car(&ours)).unwrap();
-        assert!(head(&node).has_network_actors());
-        assert!(!head(&node).records_steps(), "the bundle's own EVM actor");
+        assert!(head(&mut node).has_network_actors());
+        assert!(
+            !head(&mut node).records_steps(),
+            "the bundle's own EVM actor"
+        );
         node.mine_empty(2, None).unwrap();
-        assert_eq!(reward_epoch(&head(&node)), 3);
+        assert_eq!(reward_epoch(&head(&mut node)), 3);
     }
-    let node = Node::open(Db::open(&path).unwrap(), settings_on(None, None)).unwrap();
+    let mut node = Node::open(Db::open(&path).unwrap(), settings_on(None, None)).unwrap();
     assert_eq!(node.head().number, 2);
-    assert_eq!(reward_epoch(&head(&node)), 3);
+    assert_eq!(reward_epoch(&head(&mut node)), 3);
     drop(node);
     let other = write_car("mainnet");
     let Err(error) = Node::open(Db::open(&path).unwrap(), from_car(&other)) else {

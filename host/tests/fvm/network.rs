@@ -97,3 +97,60 @@ fn each_epoch_ends_with_the_block_reward_and_cron() {
     let mut ours = chain_of(Actors::Ours);
     assert!(ours.end_epoch(None).unwrap().is_none());
 }
+
+#[test]
+fn a_started_block_ends_its_epoch_as_an_applied_one_does() {
+    let transfer = |chain: &Chain| {
+        chain
+            .message(
+                &ALICE.to_filecoin(),
+                BOB.to_filecoin(),
+                0,
+                Default::default(),
+                fil(3),
+            )
+            .unwrap()
+    };
+    let producer = Some(Address::new_id(1000));
+    let mut applied = chain_of(Actors::Hybrid);
+    let mut started = chain_of(Actors::Hybrid);
+    for chain in [&mut applied, &mut started] {
+        chain.set_block(1, 30);
+    }
+    let block = applied
+        .apply_block(vec![transfer(&applied)], producer)
+        .unwrap();
+
+    let before = started.state_root();
+    let start = started
+        .start_block(vec![transfer(&started)], producer)
+        .unwrap();
+    // The chain is at the state after the messages while the epoch ends.
+    let after_messages = started.state_root();
+    assert_ne!(after_messages, before);
+    assert_eq!(started.balance(BOB).unwrap(), fil(1003));
+    assert_eq!(reward_epoch(&started), 0, "the epoch has not ended yet");
+    assert_eq!(start.outcomes.len(), 1);
+    assert_eq!(start.outcomes[0].gas_used, block.outcomes[0].gas_used);
+    assert_eq!(start.tips, block.outcomes[0].miner_tip);
+    let running = start.epoch_end.expect("the network's actors end the epoch");
+    let end = started.finish_epoch_end(running).unwrap();
+
+    assert_ne!(started.state_root(), after_messages);
+    assert_eq!(started.state_root(), applied.state_root(), "the same state");
+    assert_eq!(reward_epoch(&started), 2);
+    let applied_end = block.epoch_end.unwrap();
+    assert_eq!(end.reward.gas_used, applied_end.reward.gas_used);
+    assert_eq!(end.cron.gas_used, applied_end.cron.gas_used);
+
+    // Run again from the state after the messages, with the tips they paid, the end of the
+    // epoch comes to the same state (what a node that stopped meanwhile does).
+    let mut again = started.at(after_messages);
+    again.set_block(1, 30);
+    let running = again
+        .start_epoch_end(producer, block.outcomes[0].miner_tip.clone())
+        .unwrap()
+        .expect("the network's actors end the epoch");
+    again.finish_epoch_end(running).unwrap();
+    assert_eq!(again.state_root(), applied.state_root());
+}

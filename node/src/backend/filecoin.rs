@@ -28,6 +28,7 @@ impl Node {
     /// Takes a signed native message into the pool, with its signature checked, under the
     /// hash Ethereum tools know it by (its CID's digest).
     pub fn push_native(&mut self, signed: SignedMessage) -> Result<B256, NodeError> {
+        self.settle();
         signed.check(&self.key_address(&signed.message.from)?)?;
         self.pool_native(signed)
     }
@@ -38,6 +39,7 @@ impl Node {
         &mut self,
         message: Message,
     ) -> Result<(B256, SignedMessage), NodeError> {
+        self.settle();
         let signed = self.sign_native(message)?;
         let hash = self.pool_native(signed.clone())?;
         Ok((hash, signed))

@@ -14,7 +14,7 @@ use alloy_consensus::{
 use alloy_primitives::{Address, Log, TxKind, B256, U256};
 use anyhow::Result;
 use cid::Cid;
-use host::{Chain, Outcome};
+use host::{Chain, Outcome, RunningEpochEnd, TokenAmount};
 use serde_json::value::RawValue;
 use tokio::sync::broadcast;
 
@@ -142,22 +142,24 @@ impl Miner {
         self.mined.subscribe()
     }
 
-    /// Runs `txs` in a new block at `timestamp` and seals it. If anything fails, the chain
-    /// stays at its head.
+    /// Runs `txs` in a new block at `timestamp` and seals it, the end of its epoch left
+    /// running ([`ChainState::settle`] waits for it). If anything fails, the chain stays at
+    /// its head.
     pub fn mine(
         &self,
         state: &mut ChainState,
         txs: Vec<SignedTx>,
         timestamp: u64,
     ) -> Result<Arc<Mined>> {
+        state.settle();
         let number = state.head().number + 1;
         let parent_root = state.chain_ref().state_root();
         state.chain().set_block(number as i64, timestamp);
         state.chain().set_tracing(self.console_logs);
         let built = build(state, number, timestamp, parent_root, &txs);
         state.chain().set_tracing(false);
-        let sealed = built.and_then(|(block, records, notes)| {
-            state.seal(block.clone(), records.clone())?;
+        let sealed = built.and_then(|(block, records, notes, epoch_end)| {
+            state.seal(block.clone(), records.clone(), epoch_end)?;
             let (failures, console_logs) = notes.into_iter().unzip();
             Ok(Arc::new(Mined::new(block, records, failures, console_logs)))
         });
@@ -177,6 +179,7 @@ impl Miner {
     /// a week of blocks): no transaction runs, only each epoch's end (on a chain with the
     /// network's actors; otherwise the state stays and only the block records are written).
     pub fn mine_empty(&self, state: &mut ChainState, timestamps: &[u64]) -> Result<()> {
+        state.settle();
         let parent_root = state.chain_ref().state_root();
         let blocks = empty_blocks(state, timestamps)
             .and_then(|blocks| state.seal_empty(&blocks).map(|()| blocks));
@@ -206,7 +209,8 @@ fn empty_blocks(state: &mut ChainState, timestamps: &[u64]) -> Result<Vec<BlockR
         state.chain().end_epoch(producer)?;
         let root = state.chain_ref().state_root();
         let parent = blocks.last().unwrap_or(state.head());
-        let header = empty_header(parent, &root, timestamp);
+        // As a mined block's, the header's state is what its (no) transactions left.
+        let header = empty_header(parent, &parent_root, timestamp);
         blocks.push(BlockRecord {
             number: header.number,
             hash: header.hash_slow(),
@@ -220,7 +224,8 @@ fn empty_blocks(state: &mut ChainState, timestamps: &[u64]) -> Result<Vec<BlockR
     Ok(blocks)
 }
 
-/// The header of a block after `parent` with state `root` and no transactions.
+/// The header of a block after `parent` with no transactions, whose transactions left state
+/// `root` (the state before the end of its epoch: Ethereum's state root is the transactions').
 fn empty_header(parent: &BlockRecord, root: &Cid, timestamp: u64) -> Header {
     Header {
         parent_hash: parent.hash,
@@ -240,21 +245,32 @@ fn empty_header(parent: &BlockRecord, root: &Cid, timestamp: u64) -> Header {
 /// Why a transaction failed (if it did), and what it printed with `console.log`.
 type Notes = (Option<String>, Vec<String>);
 
-/// Applies `txs` on the chain and builds the block, its records and each transaction's notes.
+/// A block, its transactions' records, their notes, and the end of its epoch while it runs
+/// with the tips it pays.
+type Built = (
+    BlockRecord,
+    Vec<TxRecord>,
+    Vec<Notes>,
+    Option<(RunningEpochEnd, TokenAmount)>,
+);
+
+/// Applies `txs` on the chain and builds the block, its records and each transaction's notes,
+/// with the state after the messages; the end of the epoch goes on running.
 fn build(
     state: &mut ChainState,
     number: u64,
     timestamp: u64,
     parent_root: Cid,
     txs: &[SignedTx],
-) -> Result<(BlockRecord, Vec<TxRecord>, Vec<Notes>)> {
+) -> Result<Built> {
     let mut receipts = Vec::with_capacity(txs.len());
     let mut notes = Vec::with_capacity(txs.len());
     let mut cumulative = 0;
     let mut log_index = 0;
     let messages = txs.iter().map(SignedTx::message).collect();
     let producer = state.producer();
-    let block = state.chain().apply_block(messages, producer)?;
+    let block = state.chain().start_block(messages, producer)?;
+    let epoch_end = block.epoch_end.map(|running| (running, block.tips));
     let seen = seen_after(state, txs)?;
     let txs: &[SignedTx] = &seen;
     for (tx, outcome) in txs.iter().zip(&block.outcomes) {
@@ -304,7 +320,7 @@ fn build(
         parent_state_root: parent_root.to_string(),
         transactions: txs.iter().map(|tx| tx.hash).collect(),
     };
-    Ok((block, records, notes))
+    Ok((block, records, notes, epoch_end))
 }
 
 /// Why a transaction failed, as a developer reads it: the revert reason, or the exit code.

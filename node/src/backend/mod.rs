@@ -90,6 +90,33 @@ pub struct Node {
     filecoin_keys: FilecoinKeys,
 }
 
+/// The node's sealed blocks and transactions and its pool: what a request may read while the
+/// end of the head's epoch still runs, without waiting for it ([`Node::records`]).
+pub struct Records<'a>(&'a Node);
+
+impl Records<'_> {
+    pub fn chain_id(&self) -> u64 {
+        self.0.chain_id()
+    }
+
+    pub fn head(&self) -> &BlockRecord {
+        self.0.head()
+    }
+
+    pub fn block(&self, block: BlockRef) -> Result<Option<BlockRecord>> {
+        self.0.block(block)
+    }
+
+    pub fn transaction(&self, hash: B256) -> Result<Option<TxRecord>> {
+        self.0.transaction(hash)
+    }
+
+    /// A transaction waiting in the pool.
+    pub fn pooled(&self, hash: B256) -> Option<&SignedTx> {
+        self.0.pool.get(hash)
+    }
+}
+
 /// What each of the node's Filecoin keys holds at genesis, in FIL: enough to send messages
 /// and lock collateral, as a Lotus devnet funds its keys.
 const KEY_BALANCE_FIL: i64 = 10_000;
@@ -205,6 +232,24 @@ impl Node {
         &self.state
     }
 
+    /// Waits for the end of the head's epoch if it still runs (see [`ChainState::settle`]).
+    /// The node's methods that change the state settle first; reads through `&Node` need a
+    /// settled node (the JSON-RPC layer settles it when it takes the node).
+    pub fn settle(&mut self) {
+        self.state.settle();
+    }
+
+    /// What may be read while the end of the head's epoch still runs.
+    pub fn records(&self) -> Records<'_> {
+        Records(self)
+    }
+
+    /// Records the end of the head's epoch in the database, if it has not been yet, for a node
+    /// about to stop: reopened, it need not run it again.
+    pub fn shut_down(&mut self) -> Result<()> {
+        self.state.record_epoch_end()
+    }
+
     pub fn chain_id(&self) -> u64 {
         self.state.chain_id()
     }
@@ -268,6 +313,7 @@ impl Node {
     /// Takes a signed transaction into the pool (`Pool::admit`); with automine, a pending one
     /// is mined at once, with any queued ones it freed.
     pub fn submit(&mut self, tx: SignedTx) -> Result<B256, NodeError> {
+        self.settle();
         let hash = tx.hash;
         let admitted = self.pool.admit(&self.state, tx)?;
         if self.miner.automine && admitted == pool::Admitted::Pending {
@@ -285,6 +331,7 @@ impl Node {
         gas: u64,
         fees: RequestedFees,
     ) -> Result<B256, NodeError> {
+        self.settle();
         let tx = self.dev_transaction(call, nonce, gas, fees)?;
         self.submit(tx)
     }
@@ -386,6 +433,7 @@ impl Node {
 
     /// `evm_snapshot`: an id to return to this state with [`Node::revert`].
     pub fn snapshot(&mut self) -> u64 {
+        self.settle();
         self.snapshots.take(&self.state)
     }
 
@@ -422,6 +470,7 @@ impl Node {
 
     /// Edits a dumped state's accounts in (`anvil_loadState`).
     pub fn load_state(&mut self, state: &dump::StateDump) -> Result<()> {
+        self.settle();
         dump::load(&mut self.state, state)
     }
 

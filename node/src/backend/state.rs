@@ -1,6 +1,14 @@
 //! The chain's state: the FVM chain at the head, the sealed blocks and transactions in the
 //! database, and the reads clients make of them. Everything that changes the head goes
 //! through [`ChainState::seal`], [`ChainState::persist_edit`] or [`ChainState::rewind`].
+//!
+//! A block is sealed with the state after its messages, while the end of its epoch (the block
+//! reward, cron) may still run on an FVM thread: the block's transactions are answered for
+//! meanwhile. [`ChainState::settle`] waits for it; everything that reads or changes the head's
+//! state settles first (the node's lock does), except reads of the sealed records. The next
+//! write to the database records the end of the epoch (the block's record again, with the
+//! state after it); until then the database says the head owes it, and a node reopened before
+//! then runs it again.
 
 use std::{
     path::PathBuf,
@@ -15,12 +23,13 @@ use anyhow::{anyhow, Context, Result};
 use cid::Cid;
 use fvm_shared::address::Address as FilAddress;
 use host::{
-    externs::TipsetDigests, Actors, Chain, ChainConfig, Genesis, Network, Store, TokenAmount,
+    externs::TipsetDigests, Actors, Chain, ChainConfig, Genesis, Network, RunningEpochEnd, Store,
+    TokenAmount,
 };
 
 use super::error::NodeError;
 use crate::{
-    db::Db,
+    db::{Db, OwedEpochEnd},
     records::{BlockRecord, TxRecord},
     store::ChainStore,
 };
@@ -49,6 +58,11 @@ pub struct ChainState {
     head_transactions: Vec<TxRecord>,
     /// Every sealed block's hash by number: what `BLOCKHASH` reads during execution.
     hashes: Arc<RwLock<Vec<B256>>>,
+    /// The end of the head block's epoch, while it runs.
+    running_epoch_end: Option<RunningEpochEnd>,
+    /// Whether the head's epoch ended since its record was written: its record in the database
+    /// still has the state after its messages.
+    head_ended_unrecorded: bool,
 }
 
 impl ChainState {
@@ -97,11 +111,12 @@ impl ChainState {
                 let mut chain = Chain::genesis(Store::new(store.clone()), genesis, config)?;
                 let head = genesis_block(&mut chain)?;
                 let mut state = Self::new(chain, store, db, chain_id, head.clone(), hashes);
-                state.seal(head, Vec::new())?;
+                state.seal(head, Vec::new(), None)?;
                 state
             }
         };
         state.producer = state.db.producer()?.map(FilAddress::new_id);
+        state.end_owed_epoch()?;
         let (next, timestamp) = (state.head.number + 1, state.head.header.timestamp);
         state.chain.set_block(next as i64, timestamp);
         Ok(state)
@@ -124,7 +139,50 @@ impl ChainState {
             head,
             head_transactions: Vec::new(),
             hashes,
+            running_epoch_end: None,
+            head_ended_unrecorded: false,
         }
+    }
+
+    /// Runs the end of the head's epoch, if the database says it still owes it (the node
+    /// stopped before it was recorded).
+    fn end_owed_epoch(&mut self) -> Result<()> {
+        let Some(owed) = self.db.owed_epoch_end()? else {
+            return Ok(());
+        };
+        if owed.block != self.head.number {
+            // Left by an older head: the state is already past it.
+            return Ok(());
+        }
+        self.chain
+            .set_block(self.head.number as i64, self.head.header.timestamp);
+        self.running_epoch_end = self.chain.start_epoch_end(self.producer, owed.tips)?;
+        self.settle();
+        Ok(())
+    }
+
+    /// Waits for the end of the head's epoch if it still runs, and makes the state after it
+    /// the head's. If it failed, the head keeps the state after its messages, and the error
+    /// is logged: the chain goes on, as the block and its receipts were already answered for.
+    pub fn settle(&mut self) {
+        let Some(running) = self.running_epoch_end.take() else {
+            return;
+        };
+        match self.chain.finish_epoch_end(running) {
+            Ok(_) => {
+                self.head.state_root = self.chain.state_root().to_string();
+                self.head_ended_unrecorded = true;
+            }
+            Err(e) => tracing::error!(
+                "the end of epoch {} failed; the chain goes on without it: {e:#}",
+                self.head.number
+            ),
+        }
+    }
+
+    /// The head's record, to write again with the next write, if its epoch ended since.
+    fn ended(&self) -> Option<&BlockRecord> {
+        self.head_ended_unrecorded.then_some(&self.head)
     }
 
     /// The storage provider whose blocks these are, if any.
@@ -147,14 +205,25 @@ impl ChainState {
         &self.head
     }
 
-    /// The chain at the head, to apply messages to (the miner) or edit (the cheats).
+    /// The chain at the head, to apply messages to (the miner) or edit (the cheats), once
+    /// the end of its epoch has run.
     pub fn chain(&mut self) -> &mut Chain {
+        self.settle();
         &mut self.chain
     }
 
     /// The chain at the head, to read.
     pub fn chain_ref(&self) -> &Chain {
+        self.assert_settled();
         &self.chain
+    }
+
+    /// The head's state is read only once the end of its epoch has run ([`ChainState::settle`]).
+    fn assert_settled(&self) {
+        debug_assert!(
+            self.running_epoch_end.is_none(),
+            "the head's state read while its epoch still ends"
+        );
     }
 
     pub fn db(&self) -> &Db {
@@ -199,10 +268,11 @@ impl ChainState {
     /// database. It shares no lock with this state, so it can run while the node goes on.
     pub fn view(&self, block: BlockRef) -> Result<Chain, NodeError> {
         let record = self.block(block)?.ok_or(NodeError::UnknownBlock)?;
+        let chain = self.chain_ref();
         if record.number == self.head.number {
-            return Ok(self.chain.scratch(self.chain.state_root()));
+            return Ok(chain.scratch(chain.state_root()));
         }
-        let mut chain = self.chain.scratch(parse_cid(&record.state_root)?);
+        let mut chain = chain.scratch(parse_cid(&record.state_root)?);
         chain.set_block(record.number as i64 + 1, record.header.timestamp + 1);
         Ok(chain)
     }
@@ -281,25 +351,46 @@ impl ChainState {
     /// The sender's nonce and balance at the head, in one state read.
     pub fn account(&self, address: Address) -> (u64, TokenAmount) {
         let actor = self
-            .chain
+            .chain_ref()
             .actor(&EthAddress::from(address).to_filecoin())
             .ok()
             .flatten();
         actor.map_or((0, TokenAmount::default()), |a| (a.sequence, a.balance))
     }
 
-    /// Writes `block` and everything it changed to the database, and makes it the head.
-    pub fn seal(&mut self, block: BlockRecord, records: Vec<TxRecord>) -> Result<()> {
-        let pending = self.store.take_pending();
-        if let Err(e) = self.db.seal(self.chain_id, &pending, &block, &records) {
-            self.store.restore_pending(pending);
-            return Err(e);
-        }
-        self.store.sealed(&pending);
+    /// Writes `block` (built on the settled head, with the state after its messages) and
+    /// everything it changed to the database, with `records`, its transactions, and makes it
+    /// the head; `epoch_end` is the end of its epoch while it runs, and the tips it pays. If the
+    /// database refuses the block, the end of its epoch is waited for (and dropped).
+    pub fn seal(
+        &mut self,
+        block: BlockRecord,
+        records: Vec<TxRecord>,
+        epoch_end: Option<(RunningEpochEnd, TokenAmount)>,
+    ) -> Result<()> {
+        self.assert_settled();
+        let (running, owed) = match epoch_end {
+            Some((running, tips)) => (
+                Some(running),
+                Some(OwedEpochEnd {
+                    block: block.number,
+                    tips,
+                }),
+            ),
+            None => (None, None),
+        };
+        let (chain_id, ended) = (self.chain_id, self.ended());
+        let sealed = self.store.store_pending(|writes| {
+            self.db
+                .seal(chain_id, writes, (&block, &records), owed.as_ref(), ended)
+        });
+        sealed?;
         self.hashes.write().expect("hashes lock").push(block.hash);
         let (next, timestamp) = (block.number + 1, block.header.timestamp);
         self.head = block;
         self.head_transactions = records;
+        self.head_ended_unrecorded = false;
+        self.running_epoch_end = running;
         self.chain.set_block(next as i64, timestamp);
         Ok(())
     }
@@ -309,12 +400,11 @@ impl ChainState {
         let Some(last) = blocks.last() else {
             return Ok(());
         };
-        let pending = self.store.take_pending();
-        if let Err(e) = self.db.seal_empty(self.chain_id, &pending, blocks) {
-            self.store.restore_pending(pending);
-            return Err(e);
-        }
-        self.store.sealed(&pending);
+        self.assert_settled();
+        let (chain_id, ended) = (self.chain_id, self.ended());
+        self.store
+            .store_pending(|writes| self.db.seal_empty(chain_id, writes, blocks, ended))?;
+        self.head_ended_unrecorded = false;
         self.hashes
             .write()
             .expect("hashes lock")
@@ -326,18 +416,31 @@ impl ChainState {
         Ok(())
     }
 
-    /// Drops what a block that could not be built or sealed wrote: back to `root`.
+    /// Back to `root`, the state before a block that could not be built or sealed. What it
+    /// wrote stays pending, unreferenced, and is stored with the next write (as a reverted
+    /// block's state stays): the pending writes may hold the end of the last epoch too.
     pub fn discard(&mut self, root: Cid) {
         self.chain.set_state_root(root);
-        self.store.discard_pending();
     }
 
-    /// Persists the state after a direct edit (no block is mined for it, as in anvil).
+    /// Persists the state after a direct edit (no block is mined for it, as in anvil), or
+    /// the end of the head's epoch.
     pub fn persist_edit(&mut self) -> Result<()> {
-        let pending = self.store.take_pending();
-        self.db
-            .set_state(&pending, &self.chain.state_root())
-            .inspect_err(|_| self.store.restore_pending(pending))
+        self.assert_settled();
+        let (root, ended) = (self.chain.state_root(), self.ended());
+        self.store
+            .store_pending(|writes| self.db.set_state(writes, &root, ended))?;
+        self.head_ended_unrecorded = false;
+        Ok(())
+    }
+
+    /// Records the end of the head's epoch in the database if it ran since the head was sealed.
+    pub fn record_epoch_end(&mut self) -> Result<()> {
+        self.settle();
+        if self.head_ended_unrecorded {
+            self.persist_edit()?;
+        }
+        Ok(())
     }
 
     /// Back to block 0 and its state.
@@ -348,7 +451,10 @@ impl ChainState {
 
     /// Back to block `number` with state `root`, dropping the blocks after it.
     pub fn rewind(&mut self, number: u64, root: Cid) -> Result<()> {
-        self.db.truncate(number, &root)?;
+        self.settle();
+        let ended = self.ended().filter(|head| head.number == number);
+        self.db.truncate(number, &root, ended)?;
+        self.head_ended_unrecorded = false;
         self.head = self.db.block(number)?.context("snapshot's block missing")?;
         self.head_transactions.clear();
         self.hashes

@@ -20,7 +20,7 @@ use crate::{
     backend::{
         calls,
         fees::{self, BASE_FEE, GAS_PRICE, PRIORITY_FEE},
-        logs, overrides, BlockRef, Node, NodeError,
+        logs, overrides, BlockRef, Node, NodeError, Records,
     },
     records::BlockRecord,
     tx::SignedTx,
@@ -73,6 +73,31 @@ where
     Ok(())
 }
 
+/// Registers a method that reads only the node's records (blocks, transactions, receipts, the
+/// pool), as [`read_method`] does, but without waiting for the end of the head's epoch.
+pub fn record_method<R>(
+    module: &mut RpcModule<Context>,
+    name: &'static str,
+    handler: fn(Params<'_>, &Records) -> RpcResult<R>,
+) -> Result<()>
+where
+    R: Serialize + Clone + Send + Sync + 'static,
+{
+    module.register_async_method(name, move |params, context, _| async move {
+        if let Some(node) = context.try_unsettled_node() {
+            return guarded(name, || handler(params, &node.records()));
+        }
+        tokio::task::spawn_blocking(move || {
+            guarded(name, || {
+                handler(params, &context.unsettled_node().records())
+            })
+        })
+        .await
+        .unwrap_or_else(|e| Err(internal(anyhow!("{name}: {e}"))))
+    })?;
+    Ok(())
+}
+
 /// Runs a handler; a panic becomes an internal error answered to the request that caused it
 /// (with its id), and the server serves on.
 fn guarded<R>(name: &str, handler: impl FnOnce() -> RpcResult<R>) -> RpcResult<R> {
@@ -84,14 +109,14 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
     method(module, "web3_clientVersion", |_, _| {
         Ok(CLIENT_VERSION.to_string())
     })?;
-    read_method(module, "net_version", |_, node| {
+    record_method(module, "net_version", |_, node| {
         Ok(node.chain_id().to_string())
     })?;
     method(module, "net_listening", |_, _| Ok(true))?;
-    read_method(module, "eth_chainId", |_, node| {
+    record_method(module, "eth_chainId", |_, node| {
         Ok(U64::from(node.chain_id()))
     })?;
-    read_method(module, "eth_blockNumber", |_, node| {
+    record_method(module, "eth_blockNumber", |_, node| {
         Ok(U64::from(node.head().number))
     })?;
     method(module, "eth_syncing", |_, _| Ok(false))?;
@@ -173,11 +198,11 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             transaction_count(node, BlockRef::Hash(hash))
         },
     )?;
-    read_method(module, "eth_getTransactionByHash", |params, node| {
+    record_method(module, "eth_getTransactionByHash", |params, node| {
         let hash: B256 = one(params)?;
         let Some(record) = node.transaction(hash).map_err(internal)? else {
             // Not mined: pending or queued in the pool, as geth shows it (no block).
-            return Ok(node.pool().get(hash).map(SignedTx::rpc_transaction));
+            return Ok(node.pooled(hash).map(SignedTx::rpc_transaction));
         };
         let timestamp = block_timestamp(node, record.block_number)?;
         Ok(Some(
@@ -211,13 +236,13 @@ pub fn register(module: &mut RpcModule<Context>) -> Result<()> {
             let Some(record) = found else {
                 return Ok(None);
             };
-            let timestamp = block_timestamp(node, record.block_number)?;
+            let timestamp = block_timestamp(&node.records(), record.block_number)?;
             Ok(Some(
                 record.rpc_transaction(Some(timestamp)).map_err(internal)?,
             ))
         },
     )?;
-    read_method(module, "eth_getTransactionReceipt", |params, node| {
+    record_method(module, "eth_getTransactionReceipt", |params, node| {
         let hash: B256 = one(params)?;
         let Some(record) = node.transaction(hash).map_err(internal)? else {
             return Ok(None);
@@ -377,7 +402,7 @@ fn call_request(
     Ok((request, block, overrides.unwrap_or_default()))
 }
 
-fn block_timestamp(node: &Node, number: u64) -> RpcResult<u64> {
+fn block_timestamp(node: &Records, number: u64) -> RpcResult<u64> {
     Ok(node
         .block(BlockRef::Number(number))
         .map_err(internal)?

@@ -98,15 +98,30 @@ pub struct Context {
 }
 
 impl Context {
-    /// The node, for one method's work. The lock does not poison: a handler that panicked
-    /// leaves nothing half-done for the next, since the chain's state only changes when a
-    /// block is sealed.
+    /// The node, for one method's work, with the end of the head's epoch run
+    /// ([`Node::settle`]). The lock does not poison: a handler that panicked leaves nothing
+    /// half-done for the next, since the chain's state only changes when a block is sealed.
     fn node(&self) -> MutexGuard<'_, Node> {
+        let mut node = self.node.lock();
+        node.settle();
+        node
+    }
+
+    /// The node, settled, if no other request holds it.
+    fn try_node(&self) -> Option<MutexGuard<'_, Node>> {
+        let mut node = self.node.try_lock()?;
+        node.settle();
+        Some(node)
+    }
+
+    /// The node for a read of its records only, which need not wait for the end of the
+    /// head's epoch: a transaction's sender reads its receipt while the epoch ends.
+    fn unsettled_node(&self) -> MutexGuard<'_, Node> {
         self.node.lock()
     }
 
-    /// The node, if no other request holds it.
-    fn try_node(&self) -> Option<MutexGuard<'_, Node>> {
+    /// The node for a read of its records only, if no other request holds it.
+    fn try_unsettled_node(&self) -> Option<MutexGuard<'_, Node>> {
         self.node.try_lock()
     }
 
@@ -216,6 +231,11 @@ impl Context {
     /// The chain's accounts as anvil dumps them (`--dump-state` at exit).
     pub fn dump_state(&self) -> Result<crate::backend::dump::StateDump> {
         self.node().dump_state()
+    }
+
+    /// Records what the database lacks of the head (the end of its epoch) before the node stops.
+    pub fn shut_down(&self) -> Result<()> {
+        self.node().shut_down()
     }
 
     /// Mines a block with the pending transactions (the interval miner's tick).
