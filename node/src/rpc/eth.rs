@@ -62,15 +62,7 @@ pub fn read_method<R>(
 where
     R: Serialize + Clone + Send + Sync + 'static,
 {
-    module.register_async_method(name, move |params, context, _| async move {
-        if let Some(node) = context.try_node() {
-            return guarded(name, || handler(params, &node));
-        }
-        tokio::task::spawn_blocking(move || guarded(name, || handler(params, &context.node())))
-            .await
-            .unwrap_or_else(|e| Err(internal(anyhow!("{name}: {e}"))))
-    })?;
-    Ok(())
+    register_read(module, name, true, handler)
 }
 
 /// Registers a method that reads only the node's records (blocks, transactions, receipts, the
@@ -83,17 +75,28 @@ pub fn record_method<R>(
 where
     R: Serialize + Clone + Send + Sync + 'static,
 {
+    register_read(module, name, false, move |params, node| {
+        handler(params, &node.records())
+    })
+}
+
+/// Registers `read` as [`read_method`] says, on the node settled if `settle`.
+fn register_read<R>(
+    module: &mut RpcModule<Context>,
+    name: &'static str,
+    settle: bool,
+    read: impl Fn(Params<'_>, &Node) -> RpcResult<R> + Copy + Send + Sync + 'static,
+) -> Result<()>
+where
+    R: Serialize + Clone + Send + Sync + 'static,
+{
     module.register_async_method(name, move |params, context, _| async move {
-        if let Some(node) = context.try_unsettled_node() {
-            return guarded(name, || handler(params, &node.records()));
+        if let Some(node) = context.try_lock(settle) {
+            return guarded(name, || read(params, &node));
         }
-        tokio::task::spawn_blocking(move || {
-            guarded(name, || {
-                handler(params, &context.unsettled_node().records())
-            })
-        })
-        .await
-        .unwrap_or_else(|e| Err(internal(anyhow!("{name}: {e}"))))
+        tokio::task::spawn_blocking(move || guarded(name, || read(params, &context.lock(settle))))
+            .await
+            .unwrap_or_else(|e| Err(internal(anyhow!("{name}: {e}"))))
     })?;
     Ok(())
 }

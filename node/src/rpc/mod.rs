@@ -102,27 +102,31 @@ impl Context {
     /// ([`Node::settle`]). The lock does not poison: a handler that panicked leaves nothing
     /// half-done for the next, since the chain's state only changes when a block is sealed.
     fn node(&self) -> MutexGuard<'_, Node> {
-        let mut node = self.node.lock();
-        node.settle();
-        node
+        self.lock(true)
     }
 
     /// The node, settled, if no other request holds it.
     fn try_node(&self) -> Option<MutexGuard<'_, Node>> {
+        self.try_lock(true)
+    }
+
+    /// The node, settled if `settle`: a read of its records only need not wait for the end of
+    /// the head's epoch (a transaction's sender reads its receipt while the epoch ends).
+    fn lock(&self, settle: bool) -> MutexGuard<'_, Node> {
+        let mut node = self.node.lock();
+        if settle {
+            node.settle();
+        }
+        node
+    }
+
+    /// [`Context::lock`], if no other request holds the node.
+    fn try_lock(&self, settle: bool) -> Option<MutexGuard<'_, Node>> {
         let mut node = self.node.try_lock()?;
-        node.settle();
+        if settle {
+            node.settle();
+        }
         Some(node)
-    }
-
-    /// The node for a read of its records only, which need not wait for the end of the
-    /// head's epoch: a transaction's sender reads its receipt while the epoch ends.
-    fn unsettled_node(&self) -> MutexGuard<'_, Node> {
-        self.node.lock()
-    }
-
-    /// The node for a read of its records only, if no other request holds it.
-    fn try_unsettled_node(&self) -> Option<MutexGuard<'_, Node>> {
-        self.node.try_lock()
     }
 
     fn filters(&self) -> MutexGuard<'_, Filters> {
