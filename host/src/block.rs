@@ -102,11 +102,12 @@ impl Chain {
             (after_messages, ended)
         })?;
         let (outcomes, root) = after_messages.context("the block's messages were lost")??;
+        // The chain moves only once the whole block ran.
+        let (epoch_end, root) = match ended? {
+            Some((epoch_end, root)) => (Some(epoch_end), root),
+            None => (None, root),
+        };
         self.set_state_root(root);
-        let epoch_end = ended?.map(|(epoch_end, root)| {
-            self.set_state_root(root);
-            epoch_end
-        });
         Ok(Block {
             outcomes,
             epoch_end,
