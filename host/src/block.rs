@@ -6,7 +6,9 @@
 //! transactions produced, and its root lets a caller answer for the block while the end of the
 //! epoch still runs. [`Chain::start_block`] returns there, with the end of the epoch going on on
 //! an FVM thread until [`Chain::finish_epoch_end`] takes its result; the dev node answers a
-//! transaction's sender meanwhile. [`Chain::apply_block`] does both in one go.
+//! transaction's sender meanwhile. The next block's messages can be queued behind it on that
+//! thread ([`Chain::start_block_after`]): they start the moment it has run, on the state it
+//! left, with no thread to wake in between. [`Chain::apply_block`] does both in one go.
 
 use anyhow::{anyhow, Context, Result};
 use cid::Cid;
@@ -15,7 +17,7 @@ use fvm::{
     machine::Machine,
 };
 use fvm_shared::{address::Address, econ::TokenAmount, message::Message};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, OnceLock};
 
 use crate::{
     chain::{outcome_of, signed_length, Chain, ExecutorParts, Kernel},
@@ -48,12 +50,17 @@ pub struct StartedBlock {
 
 /// The end of an epoch running on an FVM thread; [`Chain::finish_epoch_end`] waits for it.
 /// Dropped, it waits too (and its result is lost): nothing it writes comes after its handle.
-pub struct RunningEpochEnd(Option<Running<Result<(EpochEnd, Cid)>>>);
+pub struct RunningEpochEnd {
+    running: Option<Running<Result<(EpochEnd, Cid)>>>,
+    /// The state after it, once it has run: where a block queued behind it starts
+    /// ([`Chain::start_block_after`]).
+    ended_root: Arc<OnceLock<Cid>>,
+}
 
 impl RunningEpochEnd {
     fn join(mut self) -> Result<(EpochEnd, Cid)> {
         let running = self
-            .0
+            .running
             .take()
             .context("the end of the epoch was waited for")?;
         running.join()?
@@ -62,10 +69,19 @@ impl RunningEpochEnd {
 
 impl Drop for RunningEpochEnd {
     fn drop(&mut self) {
-        if let Some(running) = self.0.take() {
+        if let Some(running) = self.running.take() {
             let _ = running.join();
         }
     }
+}
+
+/// A block started behind its parent's end of epoch ([`Chain::start_block_after`]).
+pub struct StartedAfter {
+    /// How the parent's epoch ended, and the state after it.
+    pub parent: Result<(EpochEnd, Cid)>,
+    /// The block: its messages ran on the state the parent's end of epoch left (the state after
+    /// the parent's messages, if that failed).
+    pub block: Result<StartedBlock>,
 }
 
 /// The messages' outcomes and the state after them, handed back while the end of the epoch
@@ -130,7 +146,30 @@ impl Chain {
                 epoch_end: None,
             });
         }
-        self.start(messages, producer, TokenAmount::default())
+        self.start(messages, producer, TokenAmount::default(), None)
+    }
+
+    /// [`Chain::start_block`] for a block whose parent's epoch still ends (`parent`): the
+    /// block's messages are queued behind it on its FVM thread, to start the moment it has run,
+    /// and the parent's end is then waited for too. The chain is left at the state after the
+    /// block's messages; if they could not run, at the state its parent left.
+    pub fn start_block_after(
+        &mut self,
+        mut parent: RunningEpochEnd,
+        messages: Vec<Message>,
+        producer: Option<Address>,
+    ) -> StartedAfter {
+        let block = self.start(
+            messages,
+            producer,
+            TokenAmount::default(),
+            Some(&mut parent),
+        );
+        let parent = parent.join();
+        if let (Err(_), Ok((_, root))) = (&block, &parent) {
+            self.set_state_root(*root);
+        }
+        StartedAfter { parent, block }
     }
 
     /// Starts the end of the current epoch again, for a block whose messages ran and paid
@@ -144,7 +183,7 @@ impl Chain {
         if !self.has_network_actors() {
             return Ok(None);
         }
-        Ok(self.start(Vec::new(), producer, tips)?.epoch_end)
+        Ok(self.start(Vec::new(), producer, tips, None)?.epoch_end)
     }
 
     /// Waits for the end of an epoch [`Chain::start_block`] left running and makes the state
@@ -155,27 +194,42 @@ impl Chain {
         Ok(epoch_end)
     }
 
-    /// Starts a block on a chain with the network's actors; its end of epoch also pays
-    /// `earlier_tips`.
+    /// Starts a block on a chain with the network's actors, behind `parent`'s end of epoch if
+    /// given (on the state it leaves); its own end of epoch also pays `earlier_tips`.
     fn start(
         &mut self,
         messages: Vec<Message>,
         producer: Option<Address>,
         earlier_tips: TokenAmount,
+        parent: Option<&mut RunningEpochEnd>,
     ) -> Result<StartedBlock> {
-        let parts = self.executor_parts()?;
+        let mut parts = self.executor_parts()?;
         let epoch_end = EpochEndFor {
             producer,
             earlier_tips: earlier_tips.clone(),
             traced: self.config().trace_epoch_end,
         };
+        let ended_root = Arc::new(OnceLock::new());
         let (handed, after_messages) = mpsc::sync_channel(1);
-        let running = fvm_thread::start(move || {
+        let parent_root = parent.as_ref().map(|parent| Arc::clone(&parent.ended_root));
+        let own_root = Arc::clone(&ended_root);
+        let job = move || {
+            // Without it (the parent's end failed), the block runs on the state after the
+            // parent's messages: the chain's, which the parts were made with.
+            if let Some(&root) = parent_root.as_ref().and_then(|root| root.get()) {
+                parts.1.initial_state_root = root;
+            }
             let ended = run_block(parts, messages, Some(epoch_end), |after| {
                 let _ = handed.send(after);
             });
-            ended?.context("the epoch did not end")
-        })?;
+            let (epoch_end, root) = ended?.context("the epoch did not end")?;
+            let _ = own_root.set(root);
+            Ok((epoch_end, root))
+        };
+        let running = match parent.and_then(|parent| parent.running.as_mut()) {
+            Some(parent) => parent.then(job)?,
+            None => fvm_thread::start(job)?,
+        };
         let after = match after_messages.recv() {
             Ok(after) => after,
             // The job ended without handing anything back: its own error says why.
@@ -198,7 +252,10 @@ impl Chain {
         Ok(StartedBlock {
             tips: tips(&outcomes) + earlier_tips,
             outcomes,
-            epoch_end: Some(RunningEpochEnd(Some(running))),
+            epoch_end: Some(RunningEpochEnd {
+                running: Some(running),
+                ended_root,
+            }),
         })
     }
 }

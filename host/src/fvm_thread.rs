@@ -56,9 +56,9 @@ pub fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Resul
 /// A job running on a pooled FVM thread while its caller goes on ([`start`]).
 pub struct Running<T> {
     result: mpsc::Receiver<T>,
-    /// Its thread, back to the pool once the job is joined. Dropped unjoined, the thread
-    /// finishes the job and ends.
-    worker: Worker,
+    /// Its thread, back to the pool once the job is joined, unless a job queued behind it
+    /// ([`Running::then`]) took it. Dropped unjoined, the thread finishes its jobs and ends.
+    worker: Option<Worker>,
 }
 
 impl<T> Running<T> {
@@ -68,8 +68,38 @@ impl<T> Running<T> {
             .result
             .recv()
             .map_err(|_| anyhow!("the FVM panicked"))?;
-        idle().push(self.worker);
+        if let Some(worker) = self.worker {
+            idle().push(worker);
+        }
         Ok(value)
+    }
+
+    /// Queues `next` on this job's thread, to start the moment this job ends (no thread wakes
+    /// in between), and returns it running. This job is still joined as before. If the thread
+    /// ended (this job panicked) or a job is already queued behind, `next` starts on another.
+    pub fn then<U: Send + 'static>(
+        &mut self,
+        next: impl FnOnce() -> U + Send + 'static,
+    ) -> Result<Running<U>> {
+        let (done, result) = mpsc::sync_channel(1);
+        let mut job: Job = Box::new(move || {
+            let _ = done.send(next());
+        });
+        if let Some(worker) = self.worker.take() {
+            match worker.jobs.send(job) {
+                Ok(()) => {
+                    return Ok(Running {
+                        result,
+                        worker: Some(worker),
+                    })
+                }
+                Err(mpsc::SendError(unsent)) => job = unsent,
+            }
+        }
+        Ok(Running {
+            result,
+            worker: Some(hand_over(job)?),
+        })
     }
 }
 
@@ -81,15 +111,28 @@ pub fn start<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Res
     let job: Job = Box::new(move || {
         let _ = done.send(job());
     });
-    let worker = match idle().pop() {
-        Some(worker) => worker,
-        None => spawn()?,
-    };
+    Ok(Running {
+        result,
+        worker: Some(hand_over(job)?),
+    })
+}
+
+/// Gives `job` to an idle pooled thread (a new one if none is idle) and returns that thread.
+fn hand_over(mut job: Job) -> Result<Worker> {
+    loop {
+        let Some(worker) = idle().pop() else { break };
+        match worker.jobs.send(job) {
+            Ok(()) => return Ok(worker),
+            // It ended after a panic, with a job queued behind it.
+            Err(mpsc::SendError(unsent)) => job = unsent,
+        }
+    }
+    let worker = spawn()?;
     worker
         .jobs
         .send(job)
         .map_err(|_| anyhow!("an FVM thread ended"))?;
-    Ok(Running { result, worker })
+    Ok(worker)
 }
 
 fn idle() -> std::sync::MutexGuard<'static, Vec<Worker>> {
@@ -104,8 +147,12 @@ fn spawn() -> Result<Worker> {
         .stack_size(FVM_STACK_BYTES)
         .spawn(move || {
             declare_fvm_stack();
-            for job in queue {
+            for job in &queue {
                 if catch_unwind(AssertUnwindSafe(job)).is_err() {
+                    // Jobs queued behind it run elsewhere.
+                    for queued in queue.try_iter() {
+                        let _ = hand_over(queued);
+                    }
                     break;
                 }
             }
@@ -166,6 +213,42 @@ mod tests {
         assert_ne!(early.recv().unwrap(), std::thread::current().id());
         go_on.send(()).unwrap();
         assert_eq!(running.join().unwrap(), 7);
+    }
+
+    #[test]
+    fn a_job_queued_behind_another_runs_after_it_on_its_thread() {
+        let (go_on, wait) = mpsc::sync_channel::<()>(1);
+        let order = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let first_order = order.clone();
+        let mut first = start(move || {
+            wait.recv().unwrap();
+            first_order.lock().unwrap().push(1);
+            std::thread::current().id()
+        })
+        .unwrap();
+        let next_order = order.clone();
+        let next = first
+            .then(move || {
+                next_order.lock().unwrap().push(2);
+                std::thread::current().id()
+            })
+            .unwrap();
+        go_on.send(()).unwrap();
+        let next_thread = next.join().unwrap();
+        assert_eq!(first.join().unwrap(), next_thread, "the same thread");
+        assert_eq!(*order.lock().unwrap(), [1, 2], "in order");
+
+        // Behind a job that panics, the queued one runs on another thread.
+        let (go_on, wait) = mpsc::sync_channel::<()>(1);
+        let mut failing = start(move || -> u32 {
+            wait.recv().unwrap();
+            panic!("boom")
+        })
+        .unwrap();
+        let after = failing.then(|| 7).unwrap();
+        go_on.send(()).unwrap();
+        assert!(failing.join().is_err());
+        assert_eq!(after.join().unwrap(), 7);
     }
 
     #[test]

@@ -16,7 +16,7 @@ mod machine;
 pub mod network;
 mod store;
 
-pub use block::{Block, RunningEpochEnd, StartedBlock};
+pub use block::{Block, RunningEpochEnd, StartedAfter, StartedBlock};
 pub use bundle::production::{archive as production_bundle, VERSION as PRODUCTION_VERSION};
 pub use chain::{
     set_concurrency, signed_length, Chain, ChainConfig, Deployment, EthAccount, Outcome,

@@ -154,3 +154,56 @@ fn a_started_block_ends_its_epoch_as_an_applied_one_does() {
     again.finish_epoch_end(running).unwrap();
     assert_eq!(again.state_root(), applied.state_root());
 }
+
+#[test]
+fn a_block_queued_behind_its_parents_epoch_end_runs_on_the_state_it_left() {
+    let transfer = |chain: &Chain| {
+        let (from, to) = (ALICE.to_filecoin(), BOB.to_filecoin());
+        let message = chain.message(&from, to, 0, Default::default(), fil(3));
+        message.unwrap()
+    };
+    let producer = Some(Address::new_id(1000));
+    let mut applied = chain_of(Actors::Hybrid);
+    let mut queued = chain_of(Actors::Hybrid);
+    let mut roots = Vec::new();
+    let mut blocks = Vec::new();
+    for epoch in 1..=2 {
+        applied.set_block(epoch, 30 * epoch as u64);
+        blocks.push(
+            applied
+                .apply_block(vec![transfer(&applied)], producer)
+                .unwrap(),
+        );
+        roots.push(applied.state_root());
+    }
+
+    queued.set_block(1, 30);
+    let first = queued
+        .start_block(vec![transfer(&queued)], producer)
+        .unwrap();
+    let running = first.epoch_end.expect("the network's actors end the epoch");
+    queued.set_block(2, 60);
+    // The nonce is the one after the first block's messages: its end of epoch changes no sender.
+    let second = transfer(&queued);
+    let started = queued.start_block_after(running, vec![second], producer);
+
+    let (parent_end, parent_root) = started.parent.unwrap();
+    assert_eq!(parent_root, roots[0], "the parent's epoch ended as applied");
+    let parent_applied = blocks[0].epoch_end.as_ref().unwrap();
+    assert_eq!(parent_end.cron.gas_used, parent_applied.cron.gas_used);
+    let block = started.block.unwrap();
+    assert_eq!(block.outcomes[0].gas_used, blocks[1].outcomes[0].gas_used);
+    assert_eq!(block.outcomes[0].exit_code, blocks[1].outcomes[0].exit_code);
+    assert_eq!(
+        reward_epoch(&queued),
+        2,
+        "ran on the state after epoch 1 ended"
+    );
+    queued.finish_epoch_end(block.epoch_end.unwrap()).unwrap();
+    assert_eq!(
+        queued.state_root(),
+        roots[1],
+        "the same state as one block after another"
+    );
+    assert_eq!(queued.balance(BOB).unwrap(), fil(1006));
+}

@@ -14,7 +14,7 @@ use alloy_consensus::{
 use alloy_primitives::{Address, Log, TxKind, B256, U256};
 use anyhow::Result;
 use cid::Cid;
-use host::{Chain, Outcome, RunningEpochEnd, TokenAmount};
+use host::{Chain, Outcome, RunningEpochEnd, StartedBlock, TokenAmount};
 use serde_json::value::RawValue;
 use tokio::sync::broadcast;
 
@@ -143,21 +143,20 @@ impl Miner {
     }
 
     /// Runs `txs` in a new block at `timestamp` and seals it, the end of its epoch left
-    /// running ([`ChainState::settle`] waits for it). If anything fails, the chain stays at
-    /// its head.
+    /// running ([`ChainState::settle`] waits for it; the next block's messages queue behind
+    /// it). If anything fails, the chain stays at its head.
     pub fn mine(
         &self,
         state: &mut ChainState,
         txs: Vec<SignedTx>,
         timestamp: u64,
     ) -> Result<Arc<Mined>> {
-        state.settle();
         let number = state.head().number + 1;
-        let parent_root = state.chain_ref().state_root();
-        state.chain().set_block(number as i64, timestamp);
-        state.chain().set_tracing(self.console_logs);
-        let built = build(state, number, timestamp, parent_root, &txs);
+        state.next_block(number, timestamp, self.console_logs);
+        let started = state.start_block(txs.iter().map(SignedTx::message).collect());
         state.chain().set_tracing(false);
+        let (parent_root, started) = started?;
+        let built = build(state, number, timestamp, parent_root, &txs, started);
         let sealed = built.and_then(|(block, records, notes, epoch_end)| {
             state.seal(block.clone(), records.clone(), epoch_end)?;
             let (failures, console_logs) = notes.into_iter().unzip();
@@ -254,22 +253,21 @@ type Built = (
     Option<(RunningEpochEnd, TokenAmount)>,
 );
 
-/// Applies `txs` on the chain and builds the block, its records and each transaction's notes,
-/// with the state after the messages; the end of the epoch goes on running.
+/// Builds the block `txs` made (`block`, their messages run on `parent_root`), its records and
+/// each transaction's notes, with the state after the messages; the end of the epoch goes on
+/// running.
 fn build(
     state: &mut ChainState,
     number: u64,
     timestamp: u64,
     parent_root: Cid,
     txs: &[SignedTx],
+    block: StartedBlock,
 ) -> Result<Built> {
     let mut receipts = Vec::with_capacity(txs.len());
     let mut notes = Vec::with_capacity(txs.len());
     let mut cumulative = 0;
     let mut log_index = 0;
-    let messages = txs.iter().map(SignedTx::message).collect();
-    let producer = state.producer();
-    let block = state.chain().start_block(messages, producer)?;
     let epoch_end = block.epoch_end.map(|running| (running, block.tips));
     let seen = seen_after(state, txs)?;
     let txs: &[SignedTx] = &seen;

@@ -311,9 +311,9 @@ impl Node {
     // ---- transactions ----
 
     /// Takes a signed transaction into the pool (`Pool::admit`); with automine, a pending one
-    /// is mined at once, with any queued ones it freed.
+    /// is mined at once, with any queued ones it freed. The pool checks it while the end of
+    /// the head's epoch may still run ([`ChainState::account`]); mining waits for that.
     pub fn submit(&mut self, tx: SignedTx) -> Result<B256, NodeError> {
-        self.settle();
         let hash = tx.hash;
         let admitted = self.pool.admit(&self.state, tx)?;
         if self.miner.automine && admitted == pool::Admitted::Pending {

@@ -9,6 +9,7 @@ use alloy_consensus::{
     SignableTransaction, Transaction as _, TxEip1559, TxEnvelope, TxLegacy, TypedTransaction,
 };
 use alloy_primitives::{Address, Signature, TxKind, B256, U256};
+use fvm_shared::econ::TokenAmount;
 
 use super::{
     calls::CallParams,
@@ -141,9 +142,9 @@ impl Pool {
     /// queued when beyond, or in place of a transaction with its nonce that it outbids by
     /// [`PRICE_BUMP_PERCENT`].
     pub fn admit(&mut self, state: &ChainState, tx: SignedTx) -> Result<Admitted, TxError> {
-        self.check(state, &tx)?;
+        let (first, balance) = state.account(tx.from);
+        self.check(state, &tx, &balance)?;
         let nonce = tx.envelope.nonce();
-        let first = state.account(tx.from).0;
         let next = first + self.pending_from(tx.from);
         if nonce < first {
             return Err(TxError::NonceTooLow {
@@ -199,8 +200,13 @@ impl Pool {
         }
     }
 
-    /// What any transaction must pass, whatever its nonce.
-    fn check(&self, state: &ChainState, tx: &SignedTx) -> Result<(), TxError> {
+    /// What any transaction must pass, whatever its nonce; `balance` is its sender's.
+    fn check(
+        &self,
+        state: &ChainState,
+        tx: &SignedTx,
+        balance: &TokenAmount,
+    ) -> Result<(), TxError> {
         let envelope = &tx.envelope;
         if let Some(have) = envelope.chain_id() {
             if have != state.chain_id() {
@@ -227,7 +233,7 @@ impl Pool {
                 limit: BLOCK_GAS_LIMIT,
             });
         }
-        let want = state.chain_ref().inclusion_gas(&tx.message());
+        let want = state.inclusion_gas(&tx.message());
         if gas < want {
             return Err(TxError::IntrinsicGas { have: gas, want });
         }
@@ -237,7 +243,7 @@ impl Pool {
                 base_fee: BASE_FEE,
             });
         }
-        let have = actor_types::token::atto_to_wei(&state.account(tx.from).1);
+        let have = actor_types::token::atto_to_wei(balance);
         if have < tx.max_cost() {
             return Err(TxError::InsufficientFunds {
                 have,

@@ -21,10 +21,10 @@ use alloy_consensus::Transaction as _;
 use alloy_primitives::{Address, Bytes, B256, U256};
 use anyhow::{anyhow, Context, Result};
 use cid::Cid;
-use fvm_shared::address::Address as FilAddress;
+use fvm_shared::{address::Address as FilAddress, message::Message};
 use host::{
-    externs::TipsetDigests, Actors, Chain, ChainConfig, Genesis, Network, RunningEpochEnd, Store,
-    TokenAmount,
+    externs::TipsetDigests, Actors, Chain, ChainConfig, Genesis, Network, RunningEpochEnd,
+    StartedBlock, Store, TokenAmount,
 };
 
 use super::error::NodeError;
@@ -168,9 +168,18 @@ impl ChainState {
         let Some(running) = self.running_epoch_end.take() else {
             return;
         };
-        match self.chain.finish_epoch_end(running) {
-            Ok(_) => {
-                self.head.state_root = self.chain.state_root().to_string();
+        let ended = self
+            .chain
+            .finish_epoch_end(running)
+            .map(|_| self.chain.state_root());
+        self.epoch_ended(ended);
+    }
+
+    /// Makes `ended`, the state after the head's end of epoch, the head's.
+    fn epoch_ended(&mut self, ended: Result<Cid>) {
+        match ended {
+            Ok(root) => {
+                self.head.state_root = root.to_string();
                 self.head_ended_unrecorded = true;
             }
             Err(e) => tracing::error!(
@@ -178,6 +187,34 @@ impl ChainState {
                 self.head.number
             ),
         }
+    }
+
+    /// Makes the next block `number`, at `timestamp`, its messages traced if `traced`. The end
+    /// of the head's epoch need not have run: it reads none of this.
+    pub fn next_block(&mut self, number: u64, timestamp: u64, traced: bool) {
+        self.chain.set_block(number as i64, timestamp);
+        self.chain.set_tracing(traced);
+    }
+
+    /// Runs `messages` as the next block's ([`ChainState::next_block`]) on the head's state. If
+    /// the end of the head's epoch still runs, they are queued behind it on its FVM thread and
+    /// start the moment it has run; the head then takes the state it left, as
+    /// [`ChainState::settle`] does. Returns the state the messages ran on and the block
+    /// started, the chain at the state after its messages; if they could not run, the chain is
+    /// at the head's state.
+    pub fn start_block(&mut self, messages: Vec<Message>) -> Result<(Cid, StartedBlock)> {
+        let after_parent_messages = self.chain.state_root();
+        let Some(parent) = self.running_epoch_end.take() else {
+            let block = self.chain.start_block(messages, self.producer)?;
+            return Ok((after_parent_messages, block));
+        };
+        let started = self
+            .chain
+            .start_block_after(parent, messages, self.producer);
+        let parent = started.parent.map(|(_, root)| root);
+        let base = *parent.as_ref().unwrap_or(&after_parent_messages);
+        self.epoch_ended(parent);
+        Ok((base, started.block?))
     }
 
     /// The head's record, to write again with the next write, if its epoch ended since.
@@ -224,6 +261,11 @@ impl ChainState {
             self.running_epoch_end.is_none(),
             "the head's state read while its epoch still ends"
         );
+    }
+
+    /// The gas `message` pays for its inclusion (by its size: no state is read).
+    pub fn inclusion_gas(&self, message: &Message) -> u64 {
+        self.chain.inclusion_gas(message)
     }
 
     pub fn db(&self) -> &Db {
@@ -348,10 +390,13 @@ impl ChainState {
         Ok(B256::from(chain.storage_at(contract, slot.0)?))
     }
 
-    /// The sender's nonce and balance at the head, in one state read.
+    /// The sender's nonce and balance at the head, in one state read. They need not wait for
+    /// the end of the head's epoch: it moves no Ethereum account's nonce or balance (its
+    /// messages go between the system, reward, cron, power, market and miner actors and the
+    /// burnt-funds account), so a transaction is checked while the epoch ends.
     pub fn account(&self, address: Address) -> (u64, TokenAmount) {
         let actor = self
-            .chain_ref()
+            .chain
             .actor(&EthAddress::from(address).to_filecoin())
             .ok()
             .flatten();
