@@ -1,5 +1,6 @@
 //! The node's database: one redb file holding the FVM's IPLD blocks, the chain's blocks,
-//! transactions and receipts.
+//! transactions and receipts. An in-memory database (`--in-memory`) keeps its IPLD blocks in
+//! a map beside redb's in-memory backend.
 //!
 //! Execution writes IPLD blocks into a pending set in memory ([`crate::store::ChainStore`]);
 //! sealing a block writes those, the block record, its transactions and the new head in one
@@ -19,7 +20,11 @@ use anyhow::{bail, ensure, Context, Result};
 use cid::Cid;
 use multihash_codetable::{Code, MultihashDigest};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
-use std::{collections::HashMap, path::Path, sync::Arc};
+use std::{
+    collections::HashMap,
+    path::Path,
+    sync::{Arc, RwLock},
+};
 
 use host::TokenAmount;
 
@@ -66,7 +71,15 @@ const IDENTITY: u64 = 0x00;
 
 /// The database.
 #[derive(Clone)]
-pub struct Db(Arc<Database>);
+pub struct Db {
+    redb: Arc<Database>,
+    /// An in-memory database's IPLD blocks. redb's in-memory backend would copy every page a
+    /// block touches into its cache and back, and pay a B-tree insert for each of a block's
+    /// state nodes; a chain that lives in memory has no crash to survive, so a map holds them.
+    memory_ipld: Option<MemoryIpld>,
+}
+
+type MemoryIpld = Arc<RwLock<HashMap<Cid, Vec<u8>>>>;
 
 impl Db {
     /// Opens (or creates) the database file at `path`. A file that is not a valid redb
@@ -79,7 +92,7 @@ impl Db {
             .set_check_integrity_on_open(true)
             .create(path)
             .with_context(|| format!("opening the database {}", path.display()))?;
-        Self::init(db)
+        Self::init(db, None)
     }
 
     /// A database that lives in memory only (`--in-memory`).
@@ -87,10 +100,10 @@ impl Db {
         let db = Database::builder()
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .context("creating an in-memory database")?;
-        Self::init(db)
+        Self::init(db, Some(Arc::default()))
     }
 
-    fn init(db: Database) -> Result<Self> {
+    fn init(db: Database, memory_ipld: Option<MemoryIpld>) -> Result<Self> {
         let write = begin_write(&db)?;
         write.open_table(IPLD)?;
         write.open_table(BLOCKS)?;
@@ -113,12 +126,15 @@ impl Db {
             }
         }
         write.commit()?;
-        Ok(Db(Arc::new(db)))
+        Ok(Db {
+            redb: Arc::new(db),
+            memory_ipld,
+        })
     }
 
     /// The head block number and chain id, if a chain was ever sealed here.
     pub fn head(&self) -> Result<Option<(u64, u64)>> {
-        let read = self.0.begin_read()?;
+        let read = self.redb.begin_read()?;
         let meta = read.open_table(META)?;
         let head = meta.get(HEAD)?.map(|v| v.value());
         let chain_id = meta.get(CHAIN_ID)?.map(|v| v.value());
@@ -156,13 +172,13 @@ impl Db {
     }
 
     fn meta(&self, key: &str) -> Result<Option<u64>> {
-        let read = self.0.begin_read()?;
+        let read = self.redb.begin_read()?;
         let meta = read.open_table(META)?;
         Ok(meta.get(key)?.map(|v| v.value()))
     }
 
     fn set_meta(&self, key: &str, value: u64) -> Result<()> {
-        let write = begin_write(&self.0)?;
+        let write = begin_write(&self.redb)?;
         write.open_table(META)?.insert(key, value)?;
         write
             .commit()
@@ -172,7 +188,7 @@ impl Db {
 
     /// The current state root, if one was stored.
     pub fn state_root(&self) -> Result<Option<Cid>> {
-        let read = self.0.begin_read()?;
+        let read = self.redb.begin_read()?;
         let state = read.open_table(STATE)?;
         let Some(root) = state.get(STATE_ROOT)? else {
             return Ok(None);
@@ -192,8 +208,8 @@ impl Db {
         root: &Cid,
         ended: Option<&BlockRecord>,
     ) -> Result<()> {
-        let write = begin_write(&self.0)?;
-        insert_ipld(&write, ipld)?;
+        let write = begin_write(&self.redb)?;
+        self.insert_ipld(&write, ipld)?;
         rewrite(&write, ended)?;
         set_root(&write, &root.to_string(), None)?;
         write.commit().context("committing a state edit")?;
@@ -201,7 +217,7 @@ impl Db {
     }
 
     pub fn block(&self, number: u64) -> Result<Option<BlockRecord>> {
-        let read = self.0.begin_read()?;
+        let read = self.redb.begin_read()?;
         let blocks = read.open_table(BLOCKS)?;
         let Some(bytes) = blocks.get(number)? else {
             return Ok(None);
@@ -217,7 +233,7 @@ impl Db {
     }
 
     pub fn block_number(&self, hash: &[u8; 32]) -> Result<Option<u64>> {
-        let read = self.0.begin_read()?;
+        let read = self.redb.begin_read()?;
         let hashes = read.open_table(BLOCK_HASHES)?;
         Ok(hashes.get(hash)?.map(|v| v.value()))
     }
@@ -225,7 +241,7 @@ impl Db {
     /// The hashes of blocks `0..=head`, by number (what `BLOCKHASH` reads), from the hash
     /// index alone.
     pub fn block_hashes(&self, head: u64) -> Result<Vec<B256>> {
-        let read = self.0.begin_read()?;
+        let read = self.redb.begin_read()?;
         let index = read.open_table(BLOCK_HASHES)?;
         let mut hashes = vec![None; head as usize + 1];
         for entry in index.iter()? {
@@ -244,7 +260,7 @@ impl Db {
     }
 
     pub fn transaction(&self, hash: &[u8; 32]) -> Result<Option<TxRecord>> {
-        let read = self.0.begin_read()?;
+        let read = self.redb.begin_read()?;
         let transactions = read.open_table(TRANSACTIONS)?;
         let Some(bytes) = transactions.get(hash)? else {
             return Ok(None);
@@ -262,7 +278,10 @@ impl Db {
 
     /// The IPLD block `cid`, checked against its hash.
     pub(crate) fn ipld(&self, cid: &Cid) -> Result<Option<Vec<u8>>> {
-        let read = self.0.begin_read()?;
+        if let Some(memory) = &self.memory_ipld {
+            return Ok(memory.read().expect("IPLD lock").get(cid).cloned());
+        }
+        let read = self.redb.begin_read()?;
         let ipld = read.open_table(IPLD)?;
         let Some(bytes) = ipld.get(cid.to_bytes().as_slice())? else {
             return Ok(None);
@@ -285,7 +304,7 @@ impl Db {
 
     /// The end of epoch the head block still owes, if its state is the state after its messages.
     pub fn owed_epoch_end(&self) -> Result<Option<OwedEpochEnd>> {
-        let read = self.0.begin_read()?;
+        let read = self.redb.begin_read()?;
         let state = read.open_table(STATE)?;
         let Some(owed) = state.get(OWED_EPOCH_END)? else {
             return Ok(None);
@@ -310,8 +329,8 @@ impl Db {
         owed: Option<&OwedEpochEnd>,
         ended: Option<&BlockRecord>,
     ) -> Result<()> {
-        let write = begin_write(&self.0)?;
-        insert_ipld(&write, ipld)?;
+        let write = begin_write(&self.redb)?;
+        self.insert_ipld(&write, ipld)?;
         rewrite(&write, ended)?;
         {
             let mut blocks = write.open_table(BLOCKS)?;
@@ -344,8 +363,8 @@ impl Db {
         let Some(last) = blocks.last() else {
             return Ok(());
         };
-        let write = begin_write(&self.0)?;
-        insert_ipld(&write, ipld)?;
+        let write = begin_write(&self.redb)?;
+        self.insert_ipld(&write, ipld)?;
         rewrite(&write, ended)?;
         {
             let mut table = write.open_table(BLOCKS)?;
@@ -372,7 +391,7 @@ impl Db {
         let dropped: Vec<BlockRecord> = ((number + 1)..=head)
             .filter_map(|n| self.block(n).transpose())
             .collect::<Result<_>>()?;
-        let write = begin_write(&self.0)?;
+        let write = begin_write(&self.redb)?;
         {
             let mut blocks = write.open_table(BLOCKS)?;
             let mut hashes = write.open_table(BLOCK_HASHES)?;
@@ -389,6 +408,25 @@ impl Db {
         rewrite(&write, ended)?;
         set_root(&write, &root.to_string(), None)?;
         write.commit().context("committing a revert")?;
+        Ok(())
+    }
+
+    /// Stores `ipld` with `write`, or at once in an in-memory database (should `write` fail,
+    /// they are unreferenced, as a reverted block's are).
+    fn insert_ipld(
+        &self,
+        write: &redb::WriteTransaction,
+        ipld: &HashMap<Cid, Vec<u8>>,
+    ) -> Result<()> {
+        if let Some(memory) = &self.memory_ipld {
+            let mut memory = memory.write().expect("IPLD lock");
+            memory.extend(ipld.iter().map(|(cid, block)| (*cid, block.clone())));
+            return Ok(());
+        }
+        let mut table = write.open_table(IPLD)?;
+        for (cid, bytes) in ipld {
+            table.insert(cid.to_bytes().as_slice(), bytes.as_slice())?;
+        }
         Ok(())
     }
 }
@@ -457,33 +495,44 @@ fn unseal<T: serde::de::DeserializeOwned>(sealed: &[u8]) -> Result<T> {
     Ok(serde_json::from_slice(json)?)
 }
 
-fn insert_ipld(write: &redb::WriteTransaction, ipld: &HashMap<Cid, Vec<u8>>) -> Result<()> {
-    let mut table = write.open_table(IPLD)?;
-    for (cid, bytes) in ipld {
-        table.insert(cid.to_bytes().as_slice(), bytes.as_slice())?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use redb::ReadableTableMetadata;
 
     #[test]
     fn an_ipld_block_that_does_not_hash_to_its_cid_is_an_error() {
-        let db = Db::memory().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("chain.redb")).unwrap();
         let good = b"a block".to_vec();
         let cid = Cid::new_v1(fvm_ipld_encoding::IPLD_RAW, Code::Blake2b256.digest(&good));
-        let write = db.0.begin_write().unwrap();
-        insert_ipld(&write, &HashMap::from([(cid, b"a bleck".to_vec())])).unwrap();
+        let write = db.redb.begin_write().unwrap();
+        db.insert_ipld(&write, &HashMap::from([(cid, b"a bleck".to_vec())]))
+            .unwrap();
         write.commit().unwrap();
         let error = db.ipld(&cid).unwrap_err().to_string();
         assert!(error.contains("damaged"), "{error}");
 
-        let write = db.0.begin_write().unwrap();
-        insert_ipld(&write, &HashMap::from([(cid, good.clone())])).unwrap();
+        let write = db.redb.begin_write().unwrap();
+        db.insert_ipld(&write, &HashMap::from([(cid, good.clone())]))
+            .unwrap();
         write.commit().unwrap();
         assert_eq!(db.ipld(&cid).unwrap(), Some(good));
+    }
+
+    #[test]
+    fn an_in_memory_database_keeps_ipld_blocks_outside_redb() {
+        let db = Db::memory().unwrap();
+        let block = b"a block".to_vec();
+        let cid = Cid::new_v1(fvm_ipld_encoding::IPLD_RAW, Code::Blake2b256.digest(&block));
+        let write = begin_write(&db.redb).unwrap();
+        db.insert_ipld(&write, &HashMap::from([(cid, block.clone())]))
+            .unwrap();
+        // Readable at once, and never in redb's table.
+        assert_eq!(db.ipld(&cid).unwrap(), Some(block));
+        write.commit().unwrap();
+        let read = db.redb.begin_read().unwrap();
+        assert!(read.open_table(IPLD).unwrap().is_empty().unwrap());
     }
 
     #[test]
