@@ -276,7 +276,7 @@ impl Db {
         Ok(Some(record))
     }
 
-    /// The IPLD block `cid`, checked against its hash.
+    /// The IPLD block `cid`, checked against its hash (in a file: in memory nothing damages it).
     pub(crate) fn ipld(&self, cid: &Cid) -> Result<Option<Vec<u8>>> {
         if let Some(memory) = &self.memory_ipld {
             return Ok(memory.read().expect("IPLD lock").get(cid).cloned());
