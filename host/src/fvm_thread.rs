@@ -13,7 +13,7 @@
 use std::{
     cell::Cell,
     panic::{catch_unwind, AssertUnwindSafe},
-    sync::{mpsc, Mutex},
+    sync::{mpsc, Mutex, OnceLock},
 };
 
 use anyhow::{anyhow, Context, Result};
@@ -42,6 +42,16 @@ struct Worker {
 
 /// Threads between jobs.
 static IDLE: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
+
+/// What each pooled thread runs first ([`on_pooled_thread_start`]).
+static ON_START: OnceLock<Box<dyn Fn() + Send + Sync>> = OnceLock::new();
+
+/// Has every pooled thread started from now on run `hook` before its first job: the dev node
+/// places its block threads on a CPU of their own so. Takes effect once; returns whether it
+/// did.
+pub fn on_pooled_thread_start(hook: impl Fn() + Send + Sync + 'static) -> bool {
+    ON_START.set(Box::new(hook)).is_ok()
+}
 
 /// Runs `job` on a thread with the FVM's stack (this one if it has it) and returns what it
 /// returns. A job that panics is an error; a pooled thread it panicked on ends rather than
@@ -147,6 +157,9 @@ fn spawn() -> Result<Worker> {
         .stack_size(FVM_STACK_BYTES)
         .spawn(move || {
             declare_fvm_stack();
+            if let Some(hook) = ON_START.get() {
+                hook();
+            }
             for job in &queue {
                 if catch_unwind(AssertUnwindSafe(job)).is_err() {
                     // Jobs queued behind it run elsewhere.
@@ -197,6 +210,32 @@ mod tests {
         // A thread without the declaration (this test's) hands its job to a pooled thread.
         let caller = std::thread::current().id();
         assert_ne!(run(|| std::thread::current().id()).unwrap(), caller);
+    }
+
+    #[test]
+    fn threads_started_after_a_hook_is_set_run_it_before_their_first_job() {
+        thread_local!(static HOOKED: Cell<bool> = const { Cell::new(false) });
+        assert!(on_pooled_thread_start(|| HOOKED.set(true)));
+        assert!(!on_pooled_thread_start(|| ()), "a second hook took effect");
+        // Twenty jobs that wait for each other need twenty threads at once: more than other
+        // tests leave idle, so some are started after the hook.
+        let all_running = std::sync::Arc::new(std::sync::Barrier::new(20));
+        let jobs: Vec<_> = (0..20)
+            .map(|_| {
+                let all_running = std::sync::Arc::clone(&all_running);
+                start(move || {
+                    all_running.wait();
+                    HOOKED.get()
+                })
+                .unwrap()
+            })
+            .collect();
+        let hooked = jobs
+            .into_iter()
+            .map(|job| job.join().unwrap())
+            .filter(|&ran_the_hook| ran_the_hook)
+            .count();
+        assert!(hooked > 0, "no new thread ran the hook");
     }
 
     #[test]

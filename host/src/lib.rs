@@ -21,7 +21,7 @@ pub use bundle::production::{archive as production_bundle, VERSION as PRODUCTION
 pub use chain::{
     set_concurrency, signed_length, Chain, ChainConfig, Deployment, EthAccount, Outcome,
 };
-pub use fvm_thread::{declare_fvm_stack, FVM_STACK_BYTES};
+pub use fvm_thread::{declare_fvm_stack, on_pooled_thread_start, FVM_STACK_BYTES};
 pub use genesis::{Genesis, GenesisAccount};
 pub use logs::EvmLog;
 pub use store::{MemoryStore, Store};

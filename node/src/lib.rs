@@ -6,6 +6,7 @@ pub mod backend;
 mod block_cache;
 pub mod console;
 pub mod console_log;
+pub mod cpus;
 pub mod db;
 pub mod filecoin_keys;
 pub mod gas_trace;

@@ -12,6 +12,7 @@ use fvm_devnet::{
     backend::{
         dump, fees::BASE_FEE, BlockRef, Mined, Node, NodeSettings, WantedActors, BLOCK_GAS_LIMIT,
     },
+    cpus,
     db::Db,
     filecoin_keys::FilecoinKeys,
     rpc,
@@ -115,6 +116,11 @@ struct Args {
     /// The origin browsers may call the node from (CORS); any by default.
     #[arg(long, default_value = "*")]
     allow_origin: String,
+    /// Where the thread that runs blocks goes (Linux): `auto` (a CPU of its own, the node's
+    /// other threads on the rest, when the node may use two CPUs or more), `off` (wherever the
+    /// scheduler puts it) or a CPU's number.
+    #[arg(long, value_name = "auto|off|CPU", default_value = "auto")]
+    block_cpu: cpus::BlockCpu,
 }
 
 /// What `--actors` names: one of the bundles the node knows, or a bundle CAR's path.
@@ -183,6 +189,20 @@ fn default_actors(network: host::Network) -> host::Actors {
 const FVM_CONCURRENCY: u32 = 4;
 
 fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let args = Args::parse();
+    // Before any thread starts: they inherit where this one may run.
+    if let Some(placed) = cpus::place(args.block_cpu)? {
+        tracing::info!(
+            "blocks run on CPU {}, the node's other threads on {:?}",
+            placed.block,
+            placed.others
+        );
+    }
     // Every runtime thread gets the FVM's stack, so that a request runs its message itself
     // instead of handing it to another thread.
     tokio::runtime::Builder::new_multi_thread()
@@ -191,16 +211,10 @@ fn main() -> Result<()> {
         .on_thread_start(host::declare_fvm_stack)
         .build()
         .context("starting the runtime")?
-        .block_on(serve())
+        .block_on(serve(args))
 }
 
-async fn serve() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .init();
-    let args = Args::parse();
+async fn serve(args: Args) -> Result<()> {
     // Calls, estimates and replays run without holding the node (`backend/calls.rs`), beside
     // the miner and each other: the FVM must let that many messages execute at once.
     host::set_concurrency(FVM_CONCURRENCY);

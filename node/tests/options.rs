@@ -1,6 +1,6 @@
 //! The start-up options anvil users reach for: `--mnemonic` and `--derivation-path`,
-//! `--no-mining`, a fractional `--block-time` and `--allow-origin`; and what `--actors` and
-//! `--network` refuse.
+//! `--no-mining`, a fractional `--block-time` and `--allow-origin`; what `--actors` and
+//! `--network` refuse; and where `--block-cpu` puts the node's threads.
 
 mod common;
 
@@ -43,20 +43,23 @@ fn accounts_come_from_the_mnemonic_and_path_given() {
     assert!(node.balance(expected[1]) > U256::ZERO);
 }
 
-#[test]
-fn without_mining_transactions_wait_for_evm_mine() {
-    let node = DevNode::start(&["--in-memory", "--no-mining"]);
-    let key = common::dev_key(0);
-    let raw = sign(
-        &key,
+/// Dev account 0's first transaction: 5 wei to 0x0707….
+fn first_transfer() -> Bytes {
+    sign(
+        &common::dev_key(0),
         0,
         Some(Address::repeat_byte(7)),
         U256::from(5),
         Bytes::new(),
         10_000_000,
         CHAIN_ID,
-    );
-    let hash = node.result("eth_sendRawTransaction", json!([raw]));
+    )
+}
+
+#[test]
+fn without_mining_transactions_wait_for_evm_mine() {
+    let node = DevNode::start(&["--in-memory", "--no-mining"]);
+    let hash = node.result("eth_sendRawTransaction", json!([first_transfer()]));
     std::thread::sleep(Duration::from_millis(1500));
     assert!(node
         .result("eth_getTransactionReceipt", json!([hash]))
@@ -149,4 +152,57 @@ fn unknown_actors_and_networks_are_refused_saying_what_is_taken() {
     assert!(error.contains("no such bundle CAR"), "{error}");
     let error = refused(&["--network", "moonnet"]);
     assert!(error.contains("testing-fake-proofs"), "{error}");
+    let error = refused(&["--block-cpu", "fast"]);
+    assert!(error.contains("not auto, off or a CPU number"), "{error}");
+    let error = refused(&["--block-cpu", "100000"]);
+    assert!(error.contains("--block-cpu 100000"), "{error}");
+}
+
+/// Mines a transfer, so that a block has run on the node's block thread.
+fn mine_a_transfer(node: &DevNode) {
+    let hash = node.result("eth_sendRawTransaction", json!([first_transfer()]));
+    let receipt = node.result("eth_getTransactionReceipt", json!([hash]));
+    assert_eq!(receipt["status"], "0x1");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn blocks_run_on_a_cpu_of_their_own_and_the_other_threads_on_the_rest() {
+    let ours = common::allowed_cpus(&std::fs::read_to_string("/proc/self/status").unwrap());
+    // The network bundle's blocks run on a pooled FVM thread ("fvm").
+    let node = DevNode::start(&["--in-memory", "--actors", "hybrid"]);
+    mine_a_transfer(&node);
+    let threads = node.threads();
+    let block_threads: Vec<_> = threads.iter().filter(|(name, _)| name == "fvm").collect();
+    assert!(!block_threads.is_empty(), "no block thread in {threads:?}");
+    if ours.len() < 2 {
+        // Nothing to keep apart.
+        assert!(threads.iter().all(|(_, cpus)| *cpus == ours), "{threads:?}");
+        return;
+    }
+    let block_cpu = &block_threads[0].1;
+    assert_eq!(block_cpu.len(), 1, "{threads:?}");
+    assert!(ours.contains(&block_cpu[0]));
+    for (name, cpus) in &threads {
+        if name == "fvm" {
+            assert_eq!(cpus, block_cpu, "{threads:?}");
+        } else {
+            let rest: Vec<usize> = ours
+                .iter()
+                .copied()
+                .filter(|c| *c != block_cpu[0])
+                .collect();
+            assert_eq!(*cpus, rest, "thread {name} may run on {cpus:?}");
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn with_block_cpu_off_every_thread_runs_where_the_scheduler_puts_it() {
+    let ours = common::allowed_cpus(&std::fs::read_to_string("/proc/self/status").unwrap());
+    let node = DevNode::start(&["--in-memory", "--block-cpu", "off"]);
+    mine_a_transfer(&node);
+    let threads = node.threads();
+    assert!(threads.iter().all(|(_, cpus)| *cpus == ours), "{threads:?}");
 }

@@ -132,6 +132,21 @@ impl DevNode {
             .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
     }
 
+    /// The node's threads: each one's name and the CPUs it may run on (`Cpus_allowed_list`
+    /// in `/proc/<pid>/task/<tid>/status`).
+    pub fn threads(&self) -> Vec<(String, Vec<usize>)> {
+        let tasks = format!("/proc/{}/task", self.child.id());
+        std::fs::read_dir(&tasks)
+            .unwrap_or_else(|e| panic!("reading {tasks}: {e}"))
+            .map(|task| {
+                let path = task.expect("a task of the node").path();
+                let name = std::fs::read_to_string(path.join("comm")).expect("a thread's name");
+                let status = std::fs::read_to_string(path.join("status")).expect("its status");
+                (name.trim().to_string(), allowed_cpus(&status))
+            })
+            .collect()
+    }
+
     /// SIGKILL: the process gets no chance to clean up.
     pub fn kill(mut self) {
         self.child.kill().expect("killing the node");
@@ -268,4 +283,19 @@ pub fn sign(
     TxEnvelope::from(tx.into_signed(signature))
         .encoded_2718()
         .into()
+}
+
+/// The CPUs a `/proc/.../status` says its thread may run on (`Cpus_allowed_list: 0-2,5`).
+pub fn allowed_cpus(status: &str) -> Vec<usize> {
+    let list = status
+        .lines()
+        .find_map(|line| line.strip_prefix("Cpus_allowed_list:"))
+        .expect("no Cpus_allowed_list");
+    list.trim()
+        .split(',')
+        .flat_map(|range| {
+            let (first, last) = range.split_once('-').unwrap_or((range, range));
+            first.parse::<usize>().unwrap()..=last.parse::<usize>().unwrap()
+        })
+        .collect()
 }
