@@ -18,6 +18,13 @@ use fvm_devnet::{
     rpc,
 };
 
+/// jemalloc rather than the system's malloc: each block makes and drops thousands of
+/// allocations on its FVM thread (CBOR, IPLD blocks, call frames, wasm instances' bookkeeping),
+/// and the FVM thread's time is the node's transaction rate (docs/PERFORMANCE.md).
+#[cfg(unix)]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// A local Filecoin chain for Solidity development: our EVM actor on the real FVM, served as
 /// Ethereum JSON-RPC on HTTP and WebSocket.
 #[derive(Debug, Parser)]
