@@ -22,7 +22,6 @@ use std::sync::{mpsc, Arc, OnceLock};
 use crate::{
     chain::{outcome_of, signed_length, Chain, ExecutorParts, Kernel},
     fvm_thread::{self, Running},
-    machine::HostMachine,
     network::{self, EpochEnd},
     Outcome,
 };
@@ -217,7 +216,7 @@ impl Chain {
             // Without it (the parent's end failed), the block runs on the state after the
             // parent's messages: the chain's, which the parts were made with.
             if let Some(&root) = parent_root.as_ref().and_then(|root| root.get()) {
-                parts.1.initial_state_root = root;
+                parts.context.initial_state_root = root;
             }
             let ended = run_block(parts, messages, Some(epoch_end), |after| {
                 let _ = handed.send(after);
@@ -278,9 +277,7 @@ fn run_block(
     epoch_end: Option<EpochEndFor>,
     after_messages: impl FnOnce(AfterMessages),
 ) -> Result<Option<(EpochEnd, Cid)>> {
-    let (engines, context, store, externs) = parts;
-    let machine = HostMachine::new(&context, store, externs)?;
-    let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;
+    let mut executor = parts.executor()?;
     let ran = run_messages(&mut executor, messages);
     let (outcomes, root) = match ran {
         Ok(ran) => ran,
@@ -299,7 +296,7 @@ fn run_block(
     executor.trace(epoch_end.traced);
     let mut implicit = |message: Message| -> Result<Outcome> {
         let ret = executor.execute_message(message, ApplyKind::Implicit, 0)?;
-        Ok(outcome_of(ret, Vec::new()))
+        Ok(outcome_of(ret, Vec::new(), executor.take_watched_calls()))
     };
     let reward = implicit(reward)?;
     network::succeeded(&reward, "the block reward")?;
@@ -319,7 +316,7 @@ fn run_messages(
         let raw_length = signed_length(&message);
         let ret = executor.execute_message(message, ApplyKind::Explicit, raw_length)?;
         let logs = crate::logs::from_events(&ret.events, executor.state_tree())?;
-        outcomes.push(outcome_of(ret, logs));
+        outcomes.push(outcome_of(ret, logs, executor.take_watched_calls()));
     }
     Ok((outcomes, executor.flush()?))
 }

@@ -15,7 +15,6 @@ use fvm::{
     call_manager::DefaultCallManager,
     engine::{EnginePool, MultiEngine},
     executor::{ApplyKind, ApplyRet, DefaultExecutor, Executor},
-    kernel::filecoin::DefaultFilecoinKernel,
     machine::{Machine, MachineContext, NetworkConfig},
     state_tree::{ActorState, StateTree},
     trace::ExecutionTrace,
@@ -34,15 +33,30 @@ use std::{
 use crate::{
     externs::{DevExterns, TipsetDigests},
     genesis::Genesis,
+    kernel::{WatchedCall, WatchingKernel},
     logs::EvmLog,
     machine::HostMachine,
     store::Store,
 };
 
-/// What an FVM executor is made of: the engines, the machine's context, the store, the externs.
-pub(crate) type ExecutorParts = (EnginePool, MachineContext, Store, DevExterns);
+/// What an FVM executor is made of, gathered on the chain's thread to be made on an FVM thread.
+pub(crate) struct ExecutorParts {
+    pub engines: EnginePool,
+    pub context: MachineContext,
+    pub store: Store,
+    pub externs: DevExterns,
+    /// Whose incoming calls each outcome lists ([`ChainConfig::watch`]).
+    pub watched: Option<Address>,
+}
 
-pub(crate) type Kernel = DefaultFilecoinKernel<DefaultCallManager<HostMachine>>;
+impl ExecutorParts {
+    pub fn executor(self) -> Result<DefaultExecutor<Kernel>> {
+        let machine = HostMachine::new(&self.context, self.store, self.externs, self.watched)?;
+        DefaultExecutor::<Kernel>::new(self.engines, machine)
+    }
+}
+
+pub(crate) type Kernel = WatchingKernel<DefaultCallManager<HostMachine>>;
 
 /// Compiled actor code is cached in the engine pool: one per process, so each actor is compiled
 /// once however many chains and messages there are.
@@ -166,6 +180,9 @@ pub struct ChainConfig {
     /// The bundle CAR a chain of [`Actors::Car`] is made from; a stored one reopens without
     /// it (its actors are in its store), or checks that it is the same bundle.
     pub bundle_car: Option<PathBuf>,
+    /// An address whose incoming calls every outcome lists ([`Outcome::watched_calls`]) without
+    /// tracing the message: the dev node's `console.log`.
+    pub watch: Option<Address>,
 }
 
 impl Default for ChainConfig {
@@ -182,6 +199,7 @@ impl Default for ChainConfig {
             actors: Actors::Ours,
             network: Network::default(),
             bundle_car: None,
+            watch: None,
         }
     }
 }
@@ -208,6 +226,8 @@ pub struct Outcome {
     pub failure: Option<String>,
     /// The FVM's execution trace when [`ChainConfig::tracing`] is on.
     pub trace: ExecutionTrace,
+    /// The calls the message's actors sent to [`ChainConfig::watch`], in order, traced or not.
+    pub watched_calls: Vec<WatchedCall>,
 }
 
 impl Outcome {
@@ -689,9 +709,7 @@ impl Chain {
     /// message runs, which can take a minute in an unoptimised or instrumented build (the
     /// fuzz targets call this before their per-input timeout starts).
     pub fn compile_actors(&self) -> Result<()> {
-        let (engines, context, store, externs) = self.executor_parts()?;
-        let machine = HostMachine::new(&context, store, externs)?;
-        DefaultExecutor::<Kernel>::new(engines, machine)?;
+        self.executor_parts()?.executor()?;
         Ok(())
     }
 
@@ -713,7 +731,13 @@ impl Chain {
         let externs = DevExterns {
             tipset_digests: self.config.tipset_digests.clone(),
         };
-        Ok((engines, context, self.store.clone(), externs))
+        Ok(ExecutorParts {
+            engines,
+            context,
+            store: self.store.clone(),
+            externs,
+            watched: self.config.watch,
+        })
     }
 
     fn execute(
@@ -723,24 +747,28 @@ impl Chain {
         raw_length: usize,
         commit: bool,
     ) -> Result<(Outcome, Option<Cid>)> {
-        let (engines, context, store, externs) = self.executor_parts()?;
+        let parts = self.executor_parts()?;
         let run = move || -> Result<(Outcome, Option<Cid>)> {
-            let machine = HostMachine::new(&context, store, externs)?;
-            let mut executor = DefaultExecutor::<Kernel>::new(engines, machine)?;
+            let mut executor = parts.executor()?;
             let ret = executor.execute_message(message, kind, raw_length)?;
             let logs = crate::logs::from_events(&ret.events, executor.state_tree())?;
+            let watched_calls = executor.take_watched_calls();
             let root = if commit {
                 Some(executor.flush()?)
             } else {
                 None
             };
-            Ok((outcome_of(ret, logs), root))
+            Ok((outcome_of(ret, logs, watched_calls), root))
         };
         crate::fvm_thread::run(run)?
     }
 }
 
-pub(crate) fn outcome_of(ret: ApplyRet, events: Vec<Option<EvmLog>>) -> Outcome {
+pub(crate) fn outcome_of(
+    ret: ApplyRet,
+    events: Vec<Option<EvmLog>>,
+    watched_calls: Vec<WatchedCall>,
+) -> Outcome {
     let event_is_log = events.iter().map(Option::is_some).collect();
     Outcome {
         exit_code: ret.msg_receipt.exit_code,
@@ -752,6 +780,7 @@ pub(crate) fn outcome_of(ret: ApplyRet, events: Vec<Option<EvmLog>>) -> Outcome 
         event_is_log,
         failure: ret.failure_info.map(|f| f.to_string()),
         trace: ret.exec_trace,
+        watched_calls,
     }
 }
 

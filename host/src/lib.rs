@@ -11,6 +11,7 @@ mod edit;
 pub mod externs;
 mod fvm_thread;
 pub mod genesis;
+mod kernel;
 mod logs;
 mod machine;
 pub mod network;
@@ -23,6 +24,7 @@ pub use chain::{
 };
 pub use fvm_thread::{declare_fvm_stack, on_pooled_thread_start, FVM_STACK_BYTES};
 pub use genesis::{Genesis, GenesisAccount};
+pub use kernel::WatchedCall;
 pub use logs::EvmLog;
 pub use store::{MemoryStore, Store};
 

@@ -7,6 +7,9 @@
 //! run the reward, miner, power, cron and market actors, has nobody to read its trace: tracing
 //! it would only record every gas charge and time it. So one machine runs the whole block, and
 //! its epoch's end runs untraced unless asked (`ChainConfig::trace_epoch_end`).
+//!
+//! It also keeps the calls actors sent to one watched address (`ChainConfig::watch`), which
+//! [`crate::kernel::WatchingKernel`] notes whether or not the message is traced.
 
 use anyhow::Result;
 use cid::Cid;
@@ -14,8 +17,9 @@ use fvm::{
     machine::{DefaultMachine, Machine, MachineContext, Manifest},
     state_tree::StateTree,
 };
+use fvm_shared::address::Address;
 
-use crate::{externs::DevExterns, store::Store};
+use crate::{externs::DevExterns, kernel::WatchedCall, store::Store};
 
 type Inner = DefaultMachine<Store, DevExterns>;
 type InnerStore = <Inner as Machine>::Blockstore;
@@ -27,10 +31,18 @@ pub struct HostMachine {
     /// The context with tracing off, made only when the machine's context traces.
     untraced: Option<MachineContext>,
     traced: bool,
+    /// Whose incoming calls are noted, and those noted since [`HostMachine::take_watched_calls`].
+    watched: Option<Address>,
+    watched_calls: Vec<WatchedCall>,
 }
 
 impl HostMachine {
-    pub fn new(context: &MachineContext, store: Store, externs: DevExterns) -> Result<Self> {
+    pub fn new(
+        context: &MachineContext,
+        store: Store,
+        externs: DevExterns,
+        watched: Option<Address>,
+    ) -> Result<Self> {
         let inner = DefaultMachine::new(context, store, externs)?;
         let untraced = context.tracing.then(|| {
             let mut untraced = inner.context().clone();
@@ -41,7 +53,23 @@ impl HostMachine {
             inner,
             untraced,
             traced: true,
+            watched,
+            watched_calls: Vec::new(),
         })
+    }
+
+    /// Whether calls to `address` are noted.
+    pub fn watches(&self, address: &Address) -> bool {
+        self.watched.as_ref() == Some(address)
+    }
+
+    pub fn note_watched_call(&mut self, call: WatchedCall) {
+        self.watched_calls.push(call);
+    }
+
+    /// The calls to the watched address since the last time they were taken.
+    pub fn take_watched_calls(&mut self) -> Vec<WatchedCall> {
+        std::mem::take(&mut self.watched_calls)
     }
 
     /// Traces the next messages if `on` and the machine's context asked for tracing.

@@ -1,6 +1,7 @@
 //! Hardhat's `console.log` (`hardhat/console.sol`, also in forge-std as `console2`): a
-//! contract's call to the console address, found in the FVM's execution trace of a mined
-//! transaction, decoded and formatted as anvil and Hardhat print it. The call itself runs as
+//! contract's call to the console address, noted by the host's kernel as a mined transaction
+//! runs (`host::WatchedCall`, no trace needed), decoded and formatted as anvil and Hardhat print
+//! it. The call itself runs as
 //! any call to an empty address does, so printing changes nothing in the contract.
 
 use std::{collections::HashMap, sync::LazyLock};
@@ -8,7 +9,8 @@ use std::{collections::HashMap, sync::LazyLock};
 use actor_types::{evm, EthAddress};
 use alloy_dyn_abi::{DynSolType, DynSolValue};
 use alloy_primitives::{address, keccak256, Address};
-use fvm::trace::{ExecutionEvent, ExecutionTrace};
+use fvm_shared::address::Address as FilAddress;
+use host::WatchedCall;
 
 /// Where `console.log` sends: "console.log" in ASCII.
 pub const CONSOLE_ADDRESS: Address = address!("000000000000000000636F6e736F6c652e6c6f67");
@@ -16,19 +18,19 @@ pub const CONSOLE_ADDRESS: Address = address!("000000000000000000636F6e736F6c652
 /// The arguments of each `console.log` overload, by selector.
 static OVERLOADS: LazyLock<HashMap<[u8; 4], Vec<DynSolType>>> = LazyLock::new(overloads);
 
-/// What the transaction traced in `trace` printed, in order.
-pub fn printed(trace: &ExecutionTrace) -> Vec<String> {
-    let console = EthAddress::from(CONSOLE_ADDRESS).to_filecoin();
-    trace
+/// Where `console.log` sends, as the EVM actor addresses it: the f410 address of
+/// [`CONSOLE_ADDRESS`].
+pub fn console_filecoin_address() -> FilAddress {
+    EthAddress::from(CONSOLE_ADDRESS).to_filecoin()
+}
+
+/// What a transaction printed, in order, from the calls its actors sent to
+/// [`console_filecoin_address`] (the chain notes them: `ChainConfig::watch`).
+pub fn printed(calls: &[WatchedCall]) -> Vec<String> {
+    calls
         .iter()
-        .filter_map(|event| match event {
-            ExecutionEvent::Call {
-                to, method, params, ..
-            } if *method == evm::method::INVOKE_CONTRACT && *to == console => {
-                crate::trace::evm_bytes(params.as_ref())
-            }
-            _ => None,
-        })
+        .filter(|call| call.method == evm::method::INVOKE_CONTRACT)
+        .filter_map(|call| crate::trace::evm_bytes(call.params.as_ref()))
         .filter_map(|input| format_call(&input))
         .collect()
 }

@@ -25,10 +25,15 @@ pub fn chain() -> Chain {
 /// [`chain`] running `actors`: ours, the production bundle with our EVM actor, or the
 /// production bundle as it is.
 pub fn chain_of(actors: Actors) -> Chain {
-    let config = ChainConfig {
+    chain_with(ChainConfig {
         actors,
         ..ChainConfig::default()
-    };
+    })
+}
+
+/// [`chain`] with `config`.
+pub fn chain_with(config: ChainConfig) -> Chain {
+    let actors = config.actors;
     Chain::genesis(Store::memory(), &genesis(), config)
         .unwrap_or_else(|e| panic!("genesis with {} actors: {e:#}", actors.name()))
 }

@@ -17,3 +17,4 @@ mod osaka;
 mod storage_provider;
 mod token;
 mod value;
+mod watched_calls;

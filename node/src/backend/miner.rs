@@ -122,7 +122,7 @@ impl Mined {
 pub struct Miner {
     /// Mine a block per transaction (otherwise transactions wait for the next interval block).
     pub automine: bool,
-    /// Run transactions with the FVM's tracing on, to find their `console.log` calls.
+    /// Read the transactions' `console.log` calls (the chain notes them, `ChainConfig::watch`).
     console_logs: bool,
     mined: broadcast::Sender<Arc<Mined>>,
 }
@@ -152,11 +152,19 @@ impl Miner {
         timestamp: u64,
     ) -> Result<Arc<Mined>> {
         let number = state.head().number + 1;
-        state.next_block(number, timestamp, self.console_logs);
-        let started = state.start_block(txs.iter().map(SignedTx::message).collect());
-        state.chain().set_tracing(false);
-        let (parent_root, started) = started?;
-        let built = build(state, number, timestamp, parent_root, &txs, started);
+        state.next_block(number, timestamp);
+        let (parent_root, started) =
+            state.start_block(txs.iter().map(SignedTx::message).collect())?;
+        let console_logs = self.console_logs;
+        let built = build(
+            state,
+            number,
+            timestamp,
+            parent_root,
+            &txs,
+            started,
+            console_logs,
+        );
         let sealed = built.and_then(|(block, records, notes, epoch_end)| {
             state.seal(block.clone(), records.clone(), epoch_end)?;
             let (failures, console_logs) = notes.into_iter().unzip();
@@ -263,6 +271,7 @@ fn build(
     parent_root: Cid,
     txs: &[SignedTx],
     block: StartedBlock,
+    console_logs: bool,
 ) -> Result<Built> {
     let mut receipts = Vec::with_capacity(txs.len());
     let mut notes = Vec::with_capacity(txs.len());
@@ -272,7 +281,11 @@ fn build(
     let seen = seen_after(state, txs)?;
     let txs: &[SignedTx] = &seen;
     for (tx, outcome) in txs.iter().zip(&block.outcomes) {
-        notes.push((failure(outcome), console_log::printed(&outcome.trace)));
+        let printed = match console_logs {
+            true => console_log::printed(&outcome.watched_calls),
+            false => Vec::new(),
+        };
+        notes.push((failure(outcome), printed));
         cumulative += outcome.gas_used;
         let receipt = receipt(tx, outcome, cumulative, log_index);
         log_index += receipt.logs.len() as u64;

@@ -72,7 +72,7 @@ pub struct NodeSettings {
     pub balance: U256,
     /// Mine a block per transaction (otherwise transactions wait for the next interval block).
     pub automine: bool,
-    /// Look for `console.log` calls in mined transactions (tracing them), to print them.
+    /// Read the `console.log` calls of mined transactions (noted as they run), to print them.
     pub console_logs: bool,
     /// The genesis block's timestamp, for a new chain (else now); time goes on from it.
     pub genesis_timestamp: Option<u64>,

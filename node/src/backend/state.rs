@@ -189,11 +189,10 @@ impl ChainState {
         }
     }
 
-    /// Makes the next block `number`, at `timestamp`, its messages traced if `traced`. The end
-    /// of the head's epoch need not have run: it reads none of this.
-    pub fn next_block(&mut self, number: u64, timestamp: u64, traced: bool) {
+    /// Makes the next block `number`, at `timestamp`. The end of the head's epoch need not have
+    /// run: it reads neither.
+    pub fn next_block(&mut self, number: u64, timestamp: u64) {
         self.chain.set_block(number as i64, timestamp);
-        self.chain.set_tracing(traced);
     }
 
     /// Runs `messages` as the next block's ([`ChainState::next_block`]) on the head's state. If
@@ -589,6 +588,8 @@ fn chain_config(
                 .map(|h| h.0)
                 .unwrap_or_default()
         }),
+        // Mined transactions' `console.log`s, found without tracing them.
+        watch: Some(crate::console_log::console_filecoin_address()),
         ..ChainConfig::default()
     }
 }
